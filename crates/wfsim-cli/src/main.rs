@@ -1,0 +1,294 @@
+//! The `wfsim` command line: parses flags, loads inputs through the library, reports.
+//! It holds no model logic.
+
+mod table;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use wfsim::census::synthetic;
+use wfsim::config::{self, Model};
+use wfsim::event::YearCounts;
+use wfsim::{Error, Progress, RunInputs};
+
+/// The config used when `--config` is not given and this file exists.
+const DEFAULT_CONFIG: &str = "config/simulation.yaml";
+/// The built-in example census: this many synthetic employees with this seed.
+const EXAMPLE_EMPLOYEES: usize = 5_000;
+const EXAMPLE_SEED: u64 = 1;
+
+#[derive(Parser)]
+#[command(
+    name = "wfsim",
+    version,
+    about = "Workforce and retirement-plan simulator: census + assumptions -> yearly events and snapshots as Parquet"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Print more detail (ignored census columns, leavers, derived levels).
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    verbose: bool,
+    /// Print nothing except errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Project the workforce year by year and write events and snapshots (the default command).
+    Run(RunArgs),
+    /// Write a deterministic synthetic census (CSV or Parquet, by file extension).
+    Census(CensusArgs),
+}
+
+#[derive(Args, Default)]
+struct RunArgs {
+    /// Assumptions YAML [default: config/simulation.yaml if it exists, else built-in defaults].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Census CSV or Parquet [default: simulation.census_path, else a built-in 5,000-employee example].
+    #[arg(long, value_name = "FILE")]
+    census: Option<PathBuf>,
+    /// First simulated year (overrides simulation.start_year).
+    #[arg(long, value_name = "YEAR")]
+    start: Option<i32>,
+    /// Last simulated year (overrides simulation.end_year).
+    #[arg(long, value_name = "YEAR")]
+    end: Option<i32>,
+    /// Output directory, replaced atomically [default: simulation.output_dir, else ./sim_events].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Random seed (overrides simulation.random_seed).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Scenario id written on every row (overrides simulation.scenario_id).
+    #[arg(long, value_name = "ID")]
+    scenario: Option<String>,
+    /// Plan design id written on every row (overrides simulation.plan_design_id).
+    #[arg(long, value_name = "ID")]
+    plan: Option<String>,
+    /// Worker threads; results are identical for any count [default: all cores].
+    #[arg(long, value_name = "N", env = "WFSIM_THREADS", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+}
+
+#[derive(Args)]
+struct CensusArgs {
+    /// Number of employees.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    employees: u64,
+    /// Seed of the generator.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    seed: u64,
+    /// As-of date of the census (leavers are dated in its year).
+    #[arg(long, value_name = "YYYY-MM-DD", default_value = "2024-12-31")]
+    census_date: String,
+    /// Output file; `.csv` or `.parquet`.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Census(args)) => census(args, cli.quiet),
+        Some(Command::Run(args)) => run(args, cli.verbose, cli.quiet),
+        None => run(RunArgs::default(), cli.verbose, cli.quiet),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            let code = e.downcast_ref::<Error>().map_or(1, Error::exit_code);
+            ExitCode::from(code as u8)
+        }
+    }
+}
+
+fn census(args: CensusArgs, quiet: bool) -> anyhow::Result<()> {
+    let census_date =
+        wfsim::date::Date::parse_iso(&args.census_date).ok_or_else(|| Error::Config {
+            file: "command line".into(),
+            key: "--census-date".into(),
+            message: format!("value {:?} is not a YYYY-MM-DD date", args.census_date),
+        })?;
+    let rows = synthetic::generate(&synthetic::Spec {
+        employees: args.employees as usize,
+        seed: args.seed,
+        census_date,
+    });
+    synthetic::write(&args.out, &rows)?;
+    if !quiet {
+        println!("wrote {} employees to {}", rows.len(), args.out.display());
+    }
+    Ok(())
+}
+
+fn load_model(args: &RunArgs) -> anyhow::Result<(Model, Option<PathBuf>, String)> {
+    let config_path = args.config.clone().or_else(|| {
+        Path::new(DEFAULT_CONFIG)
+            .is_file()
+            .then(|| PathBuf::from(DEFAULT_CONFIG))
+    });
+    let (mut cfg, sha) = match &config_path {
+        Some(p) => {
+            let text = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+            let text_str = String::from_utf8(text.clone()).map_err(|_| Error::Config {
+                file: p.display().to_string(),
+                key: "(file)".into(),
+                message: "the file is not valid UTF-8".into(),
+            })?;
+            (
+                config::parse(&text_str, p)?,
+                wfsim::output::summary::sha256_hex(&text),
+            )
+        }
+        None => (
+            config::Config::default(),
+            wfsim::output::summary::sha256_hex(b""),
+        ),
+    };
+    let s = &mut cfg.simulation;
+    if let Some(v) = args.start {
+        s.start_year = v;
+    }
+    if let Some(v) = args.end {
+        s.end_year = v;
+    }
+    if let Some(v) = args.seed {
+        s.random_seed = v;
+    }
+    if let Some(v) = &args.scenario {
+        s.scenario_id = v.clone();
+    }
+    if let Some(v) = &args.plan {
+        s.plan_design_id = v.clone();
+    }
+    // A census path in the config is relative to the config file.
+    if let (Some(p), Some(dir)) = (
+        s.census_path.as_mut(),
+        config_path.as_deref().and_then(Path::parent),
+    ) {
+        if p.is_relative() {
+            *p = dir.join(&*p);
+        }
+    }
+    let file = config_path.as_ref().map_or_else(
+        || "built-in defaults".to_string(),
+        |p| p.display().to_string(),
+    );
+    Ok((config::validate(cfg, &file)?, config_path, sha))
+}
+
+fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
+    let (model, config_path, config_sha256) = load_model(&args)?;
+    let census_path = args
+        .census
+        .clone()
+        .or_else(|| model.config.simulation.census_path.clone());
+    let (rows, census_label, census_sha256) = match &census_path {
+        Some(path) => {
+            let census = wfsim::census::load(path, &model)?;
+            if verbose {
+                eprintln!("census {}: {} active employees, {} leavers set aside, {} levels derived from salary", path.display(), census.employees.len(), census.leavers, census.derived_levels);
+                if !census.ignored_columns.is_empty() {
+                    eprintln!(
+                        "census {}: ignored columns: {}",
+                        path.display(),
+                        census.ignored_columns.join(", ")
+                    );
+                }
+            }
+            (census.employees, path.display().to_string(), census.sha256)
+        }
+        None => {
+            let spec = synthetic::Spec {
+                employees: EXAMPLE_EMPLOYEES,
+                seed: EXAMPLE_SEED,
+                census_date: model.census_date,
+            };
+            let rows: Vec<_> = synthetic::generate(&spec)
+                .into_iter()
+                .filter(|r| r.termination_date.is_none())
+                .collect();
+            if !quiet {
+                eprintln!("census: built-in example ({EXAMPLE_EMPLOYEES} synthetic employees, seed {EXAMPLE_SEED}); pass --census FILE for your own");
+            }
+            (rows, format!("built-in example: wfsim census --employees {EXAMPLE_EMPLOYEES} --seed {EXAMPLE_SEED}"), String::new())
+        }
+    };
+    let out = args
+        .out
+        .clone()
+        .or_else(|| model.config.simulation.output_dir.clone())
+        .unwrap_or_else(|| PathBuf::from("sim_events"));
+    let threads = args
+        .threads
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let years = (model.config.simulation.end_year - model.config.simulation.start_year + 1) as u64;
+    let bar = Bar::new(years, quiet);
+    let inputs = RunInputs {
+        model,
+        census: &rows,
+        census_label,
+        census_sha256,
+        config_label: config_path.map(|p| p.display().to_string()),
+        config_sha256,
+        out: out.clone(),
+        threads,
+        created_at_micros: wfsim::created_at_from_env()?,
+    };
+    let report = wfsim::run(inputs, &bar).with_context(|| {
+        format!(
+            "run into {} failed; the previous output, if any, is unchanged",
+            out.display()
+        )
+    })?;
+    bar.0.finish_and_clear();
+    if !quiet {
+        print!("{}", table::render(&report.summary.years));
+        println!(
+            "{} events in {:.2} s -> {}",
+            report.summary.total_events,
+            report.summary.wall_seconds,
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// A per-year progress bar, drawn only on a terminal.
+struct Bar(ProgressBar);
+
+impl Bar {
+    fn new(years: u64, quiet: bool) -> Bar {
+        let target = if quiet || !std::io::stderr().is_terminal() {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        };
+        let bar = ProgressBar::with_draw_target(Some(years), target);
+        bar.set_style(
+            ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} years {msg}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_prefix("simulating");
+        Bar(bar)
+    }
+}
+
+impl Progress for Bar {
+    fn year_started(&self, year: i32, headcount: usize) {
+        self.0.set_message(format!("{year}: {headcount} employees"));
+    }
+
+    fn year_finished(&self, _counts: &YearCounts) {
+        self.0.inc(1);
+    }
+}

@@ -1,0 +1,446 @@
+//! Census loading from CSV or Parquet. Both formats go through the same text-field parser, so a
+//! value is accepted or rejected the same way whatever the file type.
+
+use super::{CensusRow, COLUMNS};
+use crate::config::Model;
+use crate::date::{years_between, Date};
+use crate::error::{Error, Result};
+use crate::numerics::round_bp;
+use arrow_array::{Array, StringArray};
+use arrow_schema::DataType;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The loaded census: active employees sorted by id, plus what the loader set aside.
+#[derive(Debug)]
+pub struct Census {
+    pub employees: Vec<CensusRow>,
+    /// Rows terminated on or before the census date: not simulated.
+    pub leavers: usize,
+    /// Columns wfsim does not use (listed once with `-v`).
+    pub ignored_columns: Vec<String>,
+    /// Rows whose level was derived from salary because the census had none.
+    pub derived_levels: usize,
+    pub sha256: String,
+}
+
+pub fn load(path: &Path, model: &Model) -> Result<Census> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let sha256 = crate::output::summary::sha256_hex(&bytes);
+    let file = path.display().to_string();
+    let is_parquet = bytes.starts_with(b"PAR1")
+        || path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let table = if is_parquet {
+        parquet_table(bytes, &file)?
+    } else {
+        csv_table(&bytes, &file)?
+    };
+    let mut census = build(table, &file, model)?;
+    census.sha256 = sha256;
+    Ok(census)
+}
+
+/// The census as text columns, before typing.
+struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+fn census_error(
+    file: &str,
+    row: Option<usize>,
+    column: Option<&str>,
+    value: Option<&str>,
+    message: impl Into<String>,
+) -> Error {
+    Error::Census {
+        file: file.into(),
+        row,
+        column: column.map(Into::into),
+        value: value.map(Into::into),
+        message: message.into(),
+    }
+}
+
+fn csv_table(bytes: &[u8], file: &str) -> Result<Table> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(census_error(file, None, None, None, "the file is empty (expected a header row with employee_id, birth_date, hire_date, annual_salary)"));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let header_record = reader
+        .byte_headers()
+        .map_err(|e| {
+            census_error(
+                file,
+                None,
+                None,
+                None,
+                format!("cannot read the header: {e}"),
+            )
+        })?
+        .clone();
+    let mut header = Vec::with_capacity(header_record.len());
+    for (i, h) in header_record.iter().enumerate() {
+        let text = std::str::from_utf8(h).map_err(|_| {
+            census_error(
+                file,
+                None,
+                None,
+                Some(&String::from_utf8_lossy(h)),
+                format!("header field {} is not valid UTF-8", i + 1),
+            )
+        })?;
+        header.push(text.trim_start_matches('\u{feff}').trim().to_string());
+    }
+    let mut rows = Vec::new();
+    for (i, record) in reader.byte_records().enumerate() {
+        let row = i + 1;
+        let record = record.map_err(|e| {
+            census_error(file, Some(row), None, None, format!("malformed CSV: {e}"))
+        })?;
+        let mut fields = Vec::with_capacity(record.len());
+        for (j, f) in record.iter().enumerate() {
+            let text = std::str::from_utf8(f).map_err(|_| {
+                census_error(
+                    file,
+                    Some(row),
+                    header.get(j).map(String::as_str),
+                    Some(&String::from_utf8_lossy(f)),
+                    "the value is not valid UTF-8 (save the file as UTF-8)",
+                )
+            })?;
+            fields.push(text.to_string());
+        }
+        rows.push(fields);
+    }
+    Ok(Table { header, rows })
+}
+
+fn parquet_table(bytes: Vec<u8>, file: &str) -> Result<Table> {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let bad = |e: &dyn std::fmt::Display| {
+        census_error(
+            file,
+            None,
+            None,
+            None,
+            format!("cannot read as Parquet: {e}"),
+        )
+    };
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes)).map_err(|e| bad(&e))?;
+    let schema = builder.schema().clone();
+    let header: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let reader = builder.build().map_err(|e| bad(&e))?;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for batch in reader {
+        let batch = batch.map_err(|e| bad(&e))?;
+        let mut columns = Vec::with_capacity(batch.num_columns());
+        for (j, col) in batch.columns().iter().enumerate() {
+            let is_used = COLUMNS
+                .iter()
+                .any(|(c, a, _)| *c == header[j] || *a == Some(header[j].as_str()));
+            if !is_used {
+                columns.push(None);
+                continue;
+            }
+            let text = arrow_cast::cast(col, &DataType::Utf8).map_err(|e| {
+                census_error(
+                    file,
+                    None,
+                    Some(&header[j]),
+                    None,
+                    format!(
+                        "column of type {} cannot be read as text: {e}",
+                        col.data_type()
+                    ),
+                )
+            })?;
+            columns.push(Some(
+                text.as_any()
+                    .downcast_ref::<StringArray>()
+                    .expect("cast to Utf8 gives a StringArray")
+                    .clone(),
+            ));
+        }
+        for r in 0..batch.num_rows() {
+            rows.push(
+                columns
+                    .iter()
+                    .map(|c| {
+                        c.as_ref()
+                            .filter(|c| c.is_valid(r))
+                            .map(|c| c.value(r).to_string())
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+            );
+        }
+    }
+    Ok(Table { header, rows })
+}
+
+fn parse_bool(text: &str) -> Option<Option<bool>> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" => Some(None),
+        "true" | "t" | "yes" | "y" | "1" => Some(Some(true)),
+        "false" | "f" | "no" | "n" | "0" => Some(Some(false)),
+        _ => None,
+    }
+}
+
+fn build(table: Table, file: &str, model: &Model) -> Result<Census> {
+    // Resolve each canonical column to its position, accepting one spelling per column.
+    let mut position: HashMap<&str, usize> = HashMap::new();
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for (canonical, alias, required) in COLUMNS {
+        for name in std::iter::once(canonical).chain(alias) {
+            if let Some(i) = table.header.iter().position(|h| h == name) {
+                if let Some(other) = seen.insert(canonical, name) {
+                    return Err(census_error(
+                        file,
+                        None,
+                        Some(name),
+                        None,
+                        format!("both `{other}` and `{name}` are present; keep one"),
+                    ));
+                }
+                position.insert(canonical, i);
+            }
+        }
+        if required && !position.contains_key(canonical) {
+            let also = alias.map(|a| format!(" (or `{a}`)")).unwrap_or_default();
+            return Err(census_error(
+                file,
+                None,
+                Some(canonical),
+                None,
+                format!(
+                    "required column `{canonical}`{also} is missing; found columns: {}",
+                    table.header.join(", ")
+                ),
+            ));
+        }
+    }
+    let used: Vec<usize> = position.values().copied().collect();
+    let ignored_columns = table
+        .header
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !used.contains(i))
+        .map(|(_, h)| h.clone())
+        .collect();
+    if table.rows.is_empty() {
+        return Err(census_error(
+            file,
+            None,
+            None,
+            None,
+            "the census has a header but no employee rows",
+        ));
+    }
+
+    let census_date = model.census_date;
+    let max_level = model.max_level();
+    let mut employees = Vec::with_capacity(table.rows.len());
+    let mut leavers = 0;
+    let mut derived_levels = 0;
+    let mut first_row_of: HashMap<String, usize> = HashMap::with_capacity(table.rows.len());
+    for (i, fields) in table.rows.iter().enumerate() {
+        let row = i + 1;
+        let field = |c: &str| {
+            position
+                .get(c)
+                .and_then(|&p| fields.get(p))
+                .map(|s| s.trim())
+                .unwrap_or("")
+        };
+        let name = |c: &'static str| seen.get(c).copied().unwrap_or(c);
+        let err = |c: &'static str, v: &str, m: String| {
+            census_error(file, Some(row), Some(name(c)), Some(v), m)
+        };
+        let date = |c: &'static str| -> Result<Option<Date>> {
+            let v = field(c);
+            if v.is_empty() {
+                return Ok(None);
+            }
+            Date::parse_iso(v).map(Some).ok_or_else(|| {
+                err(
+                    c,
+                    v,
+                    "not a valid date (expected YYYY-MM-DD, optionally with a time)".into(),
+                )
+            })
+        };
+        let required_date = |c: &'static str| -> Result<Date> {
+            date(c)?.ok_or_else(|| err(c, "", "a date is required".into()))
+        };
+
+        let id = field("employee_id");
+        if id.is_empty() {
+            return Err(err("employee_id", id, "employee_id is empty".into()));
+        }
+        if id.starts_with("NH_") {
+            return Err(err(
+                "employee_id",
+                id,
+                "ids starting with `NH_` are reserved for simulated hires".into(),
+            ));
+        }
+        if let Some(first) = first_row_of.insert(id.to_string(), row) {
+            return Err(err(
+                "employee_id",
+                id,
+                format!("duplicate employee_id (first seen on row {first})"),
+            ));
+        }
+        let birth_date = required_date("birth_date")?;
+        let hire_date = required_date("hire_date")?;
+        let termination_date = date("termination_date")?;
+
+        let salary_text = field("annual_salary");
+        let annual_salary: f64 = salary_text.parse().map_err(|_| err("annual_salary", salary_text, "not a number (write plain digits, e.g. 50000.00, without currency signs or thousands separators)".into()))?;
+        if !(annual_salary.is_finite() && annual_salary > 0.0) {
+            return Err(err(
+                "annual_salary",
+                salary_text,
+                "salary must be a finite number greater than 0".into(),
+            ));
+        }
+
+        let level_text = field("level_id");
+        let level_id = if level_text.is_empty() {
+            None
+        } else {
+            let level: i64 = level_text
+                .parse()
+                .map_err(|_| err("level_id", level_text, "not an integer level".into()))?;
+            if level < 1 || level > i64::from(max_level) {
+                return Err(err(
+                    "level_id",
+                    level_text,
+                    format!("level must be between 1 and {max_level} (the configured job levels)"),
+                ));
+            }
+            Some(level as u8)
+        };
+
+        let rate_text = field("deferral_rate");
+        let deferral_rate = if rate_text.is_empty() {
+            0.0
+        } else {
+            let raw: f64 = rate_text
+                .parse()
+                .map_err(|_| err("deferral_rate", rate_text, "not a number".into()))?;
+            let rate = if raw > 1.0 { raw / 100.0 } else { raw };
+            if !(rate.is_finite() && (0.0..=1.0).contains(&rate)) {
+                return Err(err(
+                    "deferral_rate",
+                    rate_text,
+                    "deferral rate must be a fraction in [0, 1] or a percent in (1, 100]".into(),
+                ));
+            }
+            round_bp(rate)
+        };
+
+        let flag = |c: &'static str| -> Result<Option<bool>> {
+            let v = field(c);
+            parse_bool(v).ok_or_else(|| {
+                err(
+                    c,
+                    v,
+                    "not a boolean (expected true/false, yes/no, 1/0 or empty)".into(),
+                )
+            })
+        };
+        let auto_escalation_opt_out = flag("auto_escalation_opt_out")?.unwrap_or(false);
+        let eligibility_override = flag("eligibility_override")?;
+
+        if let Some(t) = termination_date {
+            if t > census_date {
+                return Err(err("termination_date", field("termination_date"), format!("termination after the census date {census_date}; the census must describe the workforce as of that date")));
+            }
+            if t < hire_date {
+                return Err(err(
+                    "termination_date",
+                    field("termination_date"),
+                    format!("termination before the hire date {hire_date}"),
+                ));
+            }
+        }
+        if hire_date > census_date {
+            return Err(err(
+                "hire_date",
+                field("hire_date"),
+                format!("hire date after the census date {census_date}"),
+            ));
+        }
+        let age = years_between(birth_date, census_date);
+        if !(14..=100).contains(&age) {
+            return Err(err(
+                "birth_date",
+                field("birth_date"),
+                format!("age {age} at the census date {census_date} is outside 14–100"),
+            ));
+        }
+        if years_between(birth_date, hire_date) < 14 {
+            return Err(err(
+                "hire_date",
+                field("hire_date"),
+                format!("hired before age 14 (birth date {birth_date})"),
+            ));
+        }
+        if termination_date.is_some() {
+            leavers += 1;
+            continue;
+        }
+        let level_id = level_id.or_else(|| {
+            derived_levels += 1;
+            Some(level_from_salary(model, annual_salary))
+        });
+        employees.push(CensusRow {
+            employee_id: id.to_string(),
+            birth_date,
+            hire_date,
+            termination_date,
+            annual_salary,
+            level_id,
+            deferral_rate,
+            auto_escalation_opt_out,
+            eligibility_override,
+        });
+    }
+    if employees.is_empty() {
+        return Err(census_error(
+            file,
+            None,
+            None,
+            None,
+            "no active employees: every row is a leaver",
+        ));
+    }
+    employees.sort_unstable_by(|a, b| a.employee_id.cmp(&b.employee_id));
+    Ok(Census {
+        employees,
+        leavers,
+        ignored_columns,
+        derived_levels,
+        sha256: String::new(),
+    })
+}
+
+/// Highest level whose census threshold the salary reaches (spec §7).
+pub fn level_from_salary(model: &Model, salary: f64) -> u8 {
+    model
+        .config
+        .job_levels
+        .iter()
+        .filter(|l| salary >= l.census_salary_threshold)
+        .map(|l| l.level)
+        .max()
+        .unwrap_or(1)
+}

@@ -1,0 +1,235 @@
+//! A deterministic, realistic synthetic census for examples, tests and benchmarks.
+//!
+//! Every attribute is a draw of the model's random function on its own stream, keyed by the
+//! employee's row number, so the same `(employees, seed)` always gives the same file.
+
+use super::CensusRow;
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::numerics::{round_cents, Cumulative};
+use crate::rng::Rng;
+use arrow_array::builder::{
+    BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, StringBuilder,
+};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema};
+use rayon::prelude::*;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Salary bands of the default job levels (the generator keeps salaries inside them).
+const LEVEL_BANDS: [(f64, f64); 5] = [
+    (56_000.0, 80_000.0),
+    (81_000.0, 120_000.0),
+    (121_000.0, 160_000.0),
+    (161_000.0, 300_000.0),
+    (275_000.0, 500_000.0),
+];
+const LEVEL_SHARES: [f64; 5] = [0.45, 0.28, 0.15, 0.09, 0.03];
+
+pub struct Spec {
+    pub employees: usize,
+    pub seed: u64,
+    pub census_date: Date,
+}
+
+pub fn generate(spec: &Spec) -> Vec<CensusRow> {
+    let rng = Rng::new(spec.seed);
+    let width = spec.employees.to_string().len().max(6);
+    let levels = Cumulative::from_weights(LEVEL_SHARES);
+    let (cy, cm, cd) = spec.census_date.ymd();
+    (0..spec.employees)
+        .into_par_iter()
+        .with_min_len(4096)
+        .map(|i| {
+            let id = format!("EMP_{:0width$}", i + 1);
+            let u = |stream: &str| rng.draw_named(&id, 0, stream);
+            let age = 22 + u("census_age").day_offset(43); // 22..=64 at the census date
+            let birth_date = Date::from_ymd(cy - age - 1, cm, cd.min(28))
+                .expect("valid")
+                .add_days(1 + u("census_birth_day").day_offset(364));
+            // Service up to 30 years, never before age 18.
+            let max_service_days = (birth_date.add_days(18 * 365 + 5))
+                .days_until(spec.census_date)
+                .clamp(0, 30 * 365);
+            let hire_date = spec
+                .census_date
+                .add_days(-u("census_service").day_offset(max_service_days + 1));
+            let level = levels.pick(u("census_level"));
+            let (lo, hi) = LEVEL_BANDS[level];
+            let annual_salary = round_cents(lo + (hi - lo) * u("census_salary").u());
+            let deferral_rate = if u("census_enrolled").below(0.65) {
+                f64::from(2 + u("census_deferral").day_offset(11)) / 100.0
+            } else {
+                0.0
+            };
+            let auto_escalation_opt_out = u("census_escalation_opt_out").below(0.03);
+            let eligibility_override = u("census_plan_ineligible").below(0.005).then_some(false);
+            let leaves = u("census_leaver").below(0.02);
+            let termination_date = leaves.then(|| {
+                let first = hire_date.max(Date::jan1(cy));
+                first.add_days(
+                    u("census_leave_day").day_offset(first.days_until(spec.census_date) + 1),
+                )
+            });
+            CensusRow {
+                employee_id: id,
+                birth_date,
+                hire_date,
+                termination_date,
+                annual_salary,
+                level_id: Some(level as u8 + 1),
+                deferral_rate,
+                auto_escalation_opt_out,
+                eligibility_override,
+            }
+        })
+        .collect()
+}
+
+/// Writes a census as CSV or Parquet, chosen by the file extension.
+pub fn write(path: &Path, rows: &[CensusRow]) -> Result<()> {
+    let is_parquet = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let is_csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if !is_parquet && !is_csv {
+        return Err(Error::output(
+            path,
+            "the census file name must end in .csv or .parquet",
+        ));
+    }
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    // Write next to the target and rename, so an interrupted run never leaves half a file.
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(".partial");
+    let temp = std::path::PathBuf::from(temp);
+    let written = if is_parquet {
+        write_parquet(&temp, rows)
+    } else {
+        write_csv(&temp, rows)
+    };
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e);
+    }
+    std::fs::rename(&temp, path).map_err(|e| Error::io(path, e))
+}
+
+fn write_csv(path: &Path, rows: &[CensusRow]) -> Result<()> {
+    let fail = |e: csv::Error| Error::output(path, format!("cannot write CSV: {e}"));
+    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, file));
+    w.write_record([
+        "employee_id",
+        "birth_date",
+        "hire_date",
+        "termination_date",
+        "annual_salary",
+        "level_id",
+        "deferral_rate",
+        "auto_escalation_opt_out",
+        "eligibility_override",
+    ])
+    .map_err(fail)?;
+    let mut money = String::new();
+    for r in rows {
+        use std::fmt::Write;
+        money.clear();
+        write!(money, "{:.2}", r.annual_salary).expect("write to String");
+        let term = r
+            .termination_date
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let level = r.level_id.map(|l| l.to_string()).unwrap_or_default();
+        let rate = format!("{:.4}", r.deferral_rate);
+        let ovr = r
+            .eligibility_override
+            .map(|b| b.to_string())
+            .unwrap_or_default();
+        w.write_record([
+            r.employee_id.as_str(),
+            &r.birth_date.to_string(),
+            &r.hire_date.to_string(),
+            &term,
+            &money,
+            &level,
+            &rate,
+            if r.auto_escalation_opt_out {
+                "true"
+            } else {
+                "false"
+            },
+            &ovr,
+        ])
+        .map_err(fail)?;
+    }
+    w.flush().map_err(|e| Error::io(path, e))
+}
+
+fn write_parquet(path: &Path, rows: &[CensusRow]) -> Result<()> {
+    let n = rows.len();
+    let mut id = StringBuilder::with_capacity(n, n * 12);
+    let (mut birth, mut hire, mut term) = (
+        Date32Builder::with_capacity(n),
+        Date32Builder::with_capacity(n),
+        Date32Builder::with_capacity(n),
+    );
+    let mut salary = Float64Builder::with_capacity(n);
+    let mut level = Int32Builder::with_capacity(n);
+    let mut rate = Float64Builder::with_capacity(n);
+    let (mut esc, mut ovr) = (
+        BooleanBuilder::with_capacity(n),
+        BooleanBuilder::with_capacity(n),
+    );
+    for r in rows {
+        id.append_value(&r.employee_id);
+        birth.append_value(r.birth_date.0);
+        hire.append_value(r.hire_date.0);
+        term.append_option(r.termination_date.map(|d| d.0));
+        salary.append_value(r.annual_salary);
+        level.append_option(r.level_id.map(i32::from));
+        rate.append_value(r.deferral_rate);
+        esc.append_value(r.auto_escalation_opt_out);
+        ovr.append_option(r.eligibility_override);
+    }
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("employee_id", DataType::Utf8, false),
+        Field::new("birth_date", DataType::Date32, false),
+        Field::new("hire_date", DataType::Date32, false),
+        Field::new("termination_date", DataType::Date32, true),
+        Field::new("annual_salary", DataType::Float64, false),
+        Field::new("level_id", DataType::Int32, true),
+        Field::new("deferral_rate", DataType::Float64, false),
+        Field::new("auto_escalation_opt_out", DataType::Boolean, false),
+        Field::new("eligibility_override", DataType::Boolean, true),
+    ]));
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(id.finish()),
+        Arc::new(birth.finish()),
+        Arc::new(hire.finish()),
+        Arc::new(term.finish()),
+        Arc::new(salary.finish()),
+        Arc::new(level.finish()),
+        Arc::new(rate.finish()),
+        Arc::new(esc.finish()),
+        Arc::new(ovr.finish()),
+    ];
+    let batch =
+        RecordBatch::try_new(schema.clone(), columns).expect("columns match the census schema");
+    let fail = |e: parquet::errors::ParquetError| {
+        Error::output(path, format!("cannot write Parquet: {e}"))
+    };
+    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_compression(parquet::basic::Compression::ZSTD(Default::default()))
+        .build();
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, schema, Some(props)).map_err(fail)?;
+    w.write(&batch).map_err(fail)?;
+    w.close().map_err(fail)?;
+    Ok(())
+}

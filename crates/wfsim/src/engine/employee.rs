@@ -1,0 +1,94 @@
+//! The state the engine carries for one employee from year to year.
+
+use crate::date::{years_between, Date};
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnrollmentMethod {
+    Census,
+    Auto,
+    Voluntary,
+}
+
+impl EnrollmentMethod {
+    pub fn label(self) -> &'static str {
+        match self {
+            EnrollmentMethod::Census => "census",
+            EnrollmentMethod::Auto => "auto",
+            EnrollmentMethod::Voluntary => "voluntary",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TerminationKind {
+    Experienced,
+    ReductionInForce,
+    NewHire,
+}
+
+/// A termination decided for the current year, with the draw that decided it (spec §4.9 log).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Termination {
+    pub date: Date,
+    pub kind: TerminationKind,
+    pub probability: Option<f64>,
+    pub draw: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Enrolled {
+    pub date: Date,
+    pub method: EnrollmentMethod,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Employee {
+    pub id: Arc<str>,
+    pub birth_date: Date,
+    pub hire_date: Date,
+    pub level: u8,
+    pub salary: f64,
+    /// Census `eligibility_override = false` or a new hire drawn ineligible.
+    pub plan_ineligible: bool,
+    /// `E` of spec §4.7: when the age and service requirements are met.
+    pub eligibility_rule_date: Date,
+    /// Set once the employee is eligible (shown in the snapshot).
+    pub eligibility_date: Option<Date>,
+    pub enrollment: Option<Enrolled>,
+    pub deferral_rate: f64,
+    pub ever_opted_out: bool,
+    pub auto_escalation_opt_out: bool,
+    pub escalations_received: i32,
+    /// Decided for the year being generated; `None` otherwise.
+    pub termination: Option<Termination>,
+}
+
+/// Attributes at Jan 1 of the year: every decision of the year uses these (spec §4).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StartOfYear {
+    pub age: i32,
+    pub tenure: i32,
+    pub level: u8,
+    pub salary: f64,
+}
+
+impl Employee {
+    pub fn start_of_year(&self, jan1: Date) -> StartOfYear {
+        StartOfYear {
+            age: years_between(self.birth_date, jan1),
+            tenure: years_between(self.hire_date, jan1),
+            level: self.level,
+            salary: self.salary,
+        }
+    }
+
+    pub fn is_eligible(&self) -> bool {
+        self.eligibility_date.is_some()
+    }
+
+    /// Hired on or before `d` and not terminated on or before `d`.
+    pub fn active_on(&self, d: Date) -> bool {
+        self.hire_date <= d && self.termination.is_none_or(|t| t.date > d)
+    }
+}

@@ -1,0 +1,110 @@
+//! §4.8 enrollment: voluntary enrollment of the newly eligible, auto-enrollment with its
+//! opt-out, and year-over-year conversion of eligible non-participants.
+
+use super::context::YearContext;
+use super::employee::{Employee, StartOfYear};
+use crate::bands::{conversion_tenure_group, enrollment_age_group, income_band, opt_out_age_group};
+use crate::config::AutoEnrollmentScope;
+use crate::date::Date;
+use crate::numerics::round_bp;
+use crate::rng::Stream;
+
+/// An enrollment decided by a draw, to be applied on `date` if still eligible and not enrolled.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Decision {
+    pub date: Date,
+    pub rate: f64,
+    pub probability: f64,
+    pub draw: f64,
+}
+
+/// Step 1: voluntary enrollment of an employee whose eligibility date E falls in this year.
+pub fn voluntary(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Option<Decision> {
+    let v = &ctx.model.config.enrollment.voluntary;
+    let (age, income) = (enrollment_age_group(start.age), income_band(start.salary));
+    let p = (v.base_by_age[age]
+        * v.income_multipliers[income]
+        * v.level_multipliers[usize::from(start.level) - 1]
+        * v.voluntary_enrollment_rate)
+        .min(1.0);
+    let u = ctx.draw(&emp.id, Stream::VoluntaryEnrollment);
+    if !u.below(p) {
+        return None;
+    }
+    let window = ctx.model.config.enrollment.auto_enrollment.window_days;
+    let date = emp
+        .eligibility_rule_date
+        .add_days(
+            ctx.draw(&emp.id, Stream::EnrollmentTiming)
+                .day_offset(window),
+        )
+        .min(ctx.dec31);
+    let rate = round_bp(v.deferral_rates[age][income].clamp(v.min_rate, v.max_rate));
+    Some(Decision {
+        date,
+        rate,
+        probability: p,
+        draw: u.u(),
+    })
+}
+
+/// Step 2: the auto-enrollment date of an employee in scope, `max(E, Jan1(start)) + window`.
+pub fn auto_enrollment_date(ctx: &YearContext, emp: &Employee) -> Option<Date> {
+    let ae = &ctx.model.config.enrollment.auto_enrollment;
+    let in_scope = match ae.scope {
+        AutoEnrollmentScope::NewHiresOnly => emp.hire_date >= ctx.model.hire_date_cutoff,
+        AutoEnrollmentScope::AllEligible => true,
+    };
+    (ae.enabled && in_scope && !emp.plan_ineligible).then(|| {
+        emp.eligibility_rule_date
+            .max(Date::jan1(ctx.model.config.simulation.start_year))
+            .add_days(ae.window_days)
+    })
+}
+
+/// Step 3: the opt-out that follows an auto-enrollment on `ae_date`, if it fires.
+pub fn opt_out(
+    ctx: &YearContext,
+    emp: &Employee,
+    start: &StartOfYear,
+    ae_date: Date,
+) -> Option<Decision> {
+    let ae = &ctx.model.config.enrollment.auto_enrollment;
+    let p = ae.opt_out_rates[opt_out_age_group(start.age)][income_band(start.salary)];
+    let u = ctx.draw(&emp.id, Stream::OptOut);
+    if !u.below(p) {
+        return None;
+    }
+    let date = ae_date
+        .add_days(
+            ctx.draw(&emp.id, Stream::OptOutTiming)
+                .day_offset(ae.opt_out_grace_period_days),
+        )
+        .min(ctx.dec31);
+    Some(Decision {
+        date,
+        rate: 0.0,
+        probability: p,
+        draw: u.u(),
+    })
+}
+
+/// Step 4: year-over-year conversion of an eligible non-participant.
+pub fn conversion(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Option<Decision> {
+    let c = &ctx.model.config.enrollment.conversion;
+    let age = enrollment_age_group(start.age);
+    let p = c.base_by_age[age]
+        * c.income_multipliers[income_band(start.salary)]
+        * c.tenure_multipliers[conversion_tenure_group(start.tenure)];
+    let u = ctx.draw(&emp.id, Stream::Conversion);
+    if !u.below(p) {
+        return None;
+    }
+    let date = ctx.day_of_year(ctx.draw(&emp.id, Stream::EnrollmentTiming));
+    Some(Decision {
+        date,
+        rate: round_bp(c.deferral_rate_by_age[age]),
+        probability: p,
+        draw: u.u(),
+    })
+}

@@ -1,0 +1,98 @@
+//! §4.3 new hires: ids, levels by headcount (or fixed) shares, dates, ages and salaries.
+
+use super::context::YearContext;
+use super::eligibility;
+use super::employee::Employee;
+use crate::date::Date;
+use crate::numerics::{round_cents, Cumulative};
+use crate::rng::Stream;
+use std::sync::Arc;
+
+pub fn hire_id(year: i32, k: i64) -> String {
+    format!("NH_{year}_{k:06}")
+}
+
+/// Running level counts `C_l` and total `T` that split the hires across levels.
+pub struct LevelSplit {
+    running: Vec<u64>,
+    total: u64,
+}
+
+impl LevelSplit {
+    /// `start_levels` are the levels of the start-of-year workforce.
+    pub fn new(ctx: &YearContext, start_levels: impl Iterator<Item = u8>) -> LevelSplit {
+        match &ctx.model.config.new_hire.level_shares {
+            Some(shares) => {
+                let c = Cumulative::from_weights(shares.iter().copied());
+                LevelSplit {
+                    total: c.total(),
+                    running: c.running().to_vec(),
+                }
+            }
+            None => {
+                let mut counts = vec![0u64; usize::from(ctx.model.max_level())];
+                for l in start_levels {
+                    counts[usize::from(l) - 1] += 1;
+                }
+                let running: Vec<u64> = counts
+                    .iter()
+                    .scan(0, |acc, c| {
+                        *acc += c;
+                        Some(*acc)
+                    })
+                    .collect();
+                LevelSplit {
+                    total: running.last().copied().unwrap_or(0),
+                    running,
+                }
+            }
+        }
+    }
+
+    /// The smallest level l with `(2k - 1) * T <= 2 * hires * C_l`.
+    pub fn level_of(&self, k: i64, hires: i64) -> u8 {
+        let lhs = (2 * k as u128 - 1) * u128::from(self.total);
+        let l = self
+            .running
+            .iter()
+            .position(|&c| lhs <= 2 * hires as u128 * u128::from(c))
+            .unwrap_or(self.running.len() - 1);
+        l as u8 + 1
+    }
+}
+
+/// Hire `k` of year N (1-based).
+pub fn hire(ctx: &YearContext, k: i64, level: u8) -> Employee {
+    let id = hire_id(ctx.year, k);
+    let cfg = &ctx.model.config;
+    let hire_date = ctx.day_of_year(ctx.draw(&id, Stream::HireDate));
+    let age =
+        cfg.new_hire.age_distribution[ctx.model.hire_ages.pick(ctx.draw(&id, Stream::HireAge))].age;
+    let birth_date = Date::from_ymd(hire_date.year() - age, 7, 1).expect("July 1 exists");
+    let band = ctx.model.level(level);
+    let spread = cfg.new_hire.salary_spread;
+    let u = ctx.draw(&id, Stream::HireSalary).u();
+    let salary = round_cents(
+        (band.min_salary + (band.max_salary - band.min_salary) * band.hire_percentile)
+            * (1.0 - spread + 2.0 * spread * u),
+    );
+    let plan_ineligible = ctx
+        .draw(&id, Stream::HireIneligible)
+        .below(cfg.eligibility.new_hire_ineligible_pct);
+    Employee {
+        id: Arc::from(id),
+        birth_date,
+        hire_date,
+        level,
+        salary,
+        plan_ineligible,
+        eligibility_rule_date: eligibility::rule_date(ctx.model, birth_date, hire_date),
+        eligibility_date: None,
+        enrollment: None,
+        deferral_rate: 0.0,
+        ever_opted_out: false,
+        auto_escalation_opt_out: false,
+        escalations_received: 0,
+        termination: None,
+    }
+}

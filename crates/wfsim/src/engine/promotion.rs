@@ -1,0 +1,55 @@
+//! §4.5 promotions: one level up on the promotion date, with a capped raise.
+
+use super::context::YearContext;
+use super::employee::{Employee, StartOfYear};
+use crate::bands::{age_band, tenure_band};
+use crate::numerics::round_cents;
+use crate::rng::Stream;
+
+/// A promotion decided at the start of the year, applied on the promotion date.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Decision {
+    pub probability: f64,
+    pub draw: f64,
+    pub raise_draw: f64,
+}
+
+pub fn probability(ctx: &YearContext, start: &StartOfYear) -> f64 {
+    let p = &ctx.model.config.promotion;
+    let dampening = 1.0 - p.level_dampening * f64::from(start.level - 1);
+    (p.base_rate
+        * p.tenure_multipliers[tenure_band(start.tenure)]
+        * p.age_multipliers[age_band(start.age)]
+        * dampening)
+        .min(1.0)
+}
+
+/// Whether a start-of-year employee is promoted this year (being active on the promotion date
+/// is checked when the event is applied).
+pub fn decide(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Option<Decision> {
+    let cfg = &ctx.model.config.promotion;
+    if start.level >= ctx.model.max_level()
+        || start.tenure < cfg.min_tenure_years
+        || start.age >= cfg.max_age
+    {
+        return None;
+    }
+    let probability = probability(ctx, start);
+    let u = ctx.draw(&emp.id, Stream::Promotion);
+    u.below(probability).then(|| Decision {
+        probability,
+        draw: u.u(),
+        raise_draw: ctx.draw(&emp.id, Stream::PromotionRaise).u(),
+    })
+}
+
+/// `round_cents(min(S * (1 + cap_pct), S + cap_amount, S * (1 + r)))`.
+pub fn new_salary(ctx: &YearContext, salary: f64, raise_draw: f64) -> f64 {
+    let p = &ctx.model.config.promotion;
+    let r = p.base_increase_pct + (2.0 * raise_draw - 1.0) * p.distribution_range;
+    round_cents(
+        (salary * (1.0 + p.max_cap_pct))
+            .min(salary + p.max_cap_amount)
+            .min(salary * (1.0 + r)),
+    )
+}

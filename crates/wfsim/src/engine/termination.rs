@@ -1,0 +1,58 @@
+//! §4.1 experienced terminations and the reduction-in-force selection of §4.2.
+
+use super::context::YearContext;
+use super::employee::{Employee, StartOfYear, Termination, TerminationKind};
+use crate::bands::{age_band, tenure_band};
+use crate::rng::Stream;
+
+/// `min(1, rate * m_age * m_tenure * m_level)`, evaluated left to right.
+pub fn probability(ctx: &YearContext, start: &StartOfYear) -> f64 {
+    let w = &ctx.model.config.workforce;
+    let p = w.total_termination_rate
+        * w.termination_age_multipliers[age_band(start.age)]
+        * w.termination_tenure_multipliers[tenure_band(start.tenure)]
+        * w.termination_level_multipliers[usize::from(start.level) - 1];
+    p.min(1.0)
+}
+
+/// Experienced termination of one start-of-year employee, if it fires.
+pub fn experienced(ctx: &YearContext, emp: &Employee) -> Option<Termination> {
+    let p = probability(ctx, &emp.start_of_year(ctx.jan1));
+    let u = ctx.draw(&emp.id, Stream::Termination);
+    u.below(p).then(|| Termination {
+        date: ctx.day_of_year(ctx.draw(&emp.id, Stream::TerminationDate)),
+        kind: TerminationKind::Experienced,
+        probability: Some(p),
+        draw: u.u(),
+    })
+}
+
+/// Terminates the `count` survivors with the smallest `(u(id, N, "rif"), employee_id)`.
+pub fn reduction_in_force(ctx: &YearContext, workforce: &mut [Employee], count: usize) {
+    if count == 0 {
+        return;
+    }
+    let mut order: Vec<(u32, usize)> = workforce
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.termination.is_none())
+        .map(|(i, e)| (ctx.draw(&e.id, Stream::Rif).0, i))
+        .collect();
+    let by_draw_then_id = |a: &(u32, usize), b: &(u32, usize)| {
+        a.0.cmp(&b.0)
+            .then_with(|| workforce[a.1].id.cmp(&workforce[b.1].id))
+    };
+    if count < order.len() {
+        order.select_nth_unstable_by(count - 1, by_draw_then_id);
+    }
+    for &(v, i) in &order[..count] {
+        let emp = &mut workforce[i];
+        let date = ctx.day_of_year(ctx.draw(&emp.id, Stream::TerminationDate));
+        emp.termination = Some(Termination {
+            date,
+            kind: TerminationKind::ReductionInForce,
+            probability: None,
+            draw: crate::rng::Draw(v).u(),
+        });
+    }
+}

@@ -1,0 +1,267 @@
+//! One employee's year: every decided action is placed on the calendar and applied in date
+//! order (same-date order of spec §4.10), so each rule sees the state as it stands on its date
+//! and nothing happens on or after a termination except the termination itself.
+
+use super::context::YearContext;
+use super::employee::{Employee, Enrolled, EnrollmentMethod, StartOfYear, TerminationKind};
+use super::{eligibility, enrollment, escalation, merit, promotion, snapshot};
+use crate::date::{years_between, Date};
+use crate::event::{Category, Event, EventType, SnapshotRow};
+
+#[derive(Clone, Copy, Debug)]
+enum Action {
+    Hire,
+    Eligibility,
+    Enroll {
+        decision: enrollment::Decision,
+        category: Category,
+    },
+    AutoEnroll,
+    OptOut(enrollment::Decision),
+    Escalation,
+    Promotion(promotion::Decision),
+    Raise,
+    Termination,
+}
+
+impl Action {
+    fn event_type(&self) -> EventType {
+        match self {
+            Action::Hire => EventType::Hire,
+            Action::Eligibility => EventType::Eligibility,
+            Action::Enroll { .. } | Action::AutoEnroll => EventType::Enrollment,
+            Action::OptOut(_) => EventType::OptOut,
+            Action::Escalation => EventType::DeferralEscalation,
+            Action::Promotion(_) => EventType::Promotion,
+            Action::Raise => EventType::Raise,
+            Action::Termination => EventType::Termination,
+        }
+    }
+}
+
+/// At most one action of each kind per year.
+const MAX_ACTIONS: usize = 10;
+
+/// Runs `emp` through year N, appending its events (with `row` as their snapshot row) and
+/// returning its year-end snapshot row.
+pub fn run(
+    ctx: &YearContext,
+    emp: &mut Employee,
+    hired_this_year: bool,
+    row: u32,
+    events: &mut Vec<Event>,
+) -> SnapshotRow {
+    let start = emp.start_of_year(ctx.jan1);
+    let mut actions: [(Date, Action); MAX_ACTIONS] = [(ctx.jan1, Action::Hire); MAX_ACTIONS];
+    let mut n = 0;
+    let mut push = |date: Date, action: Action| {
+        actions[n] = (date, action);
+        n += 1;
+    };
+
+    if hired_this_year {
+        push(emp.hire_date, Action::Hire);
+    } else {
+        if let Some(d) = promotion::decide(ctx, emp, &start) {
+            push(
+                ctx.model.promotion_date.in_year(ctx.year),
+                Action::Promotion(d),
+            );
+        }
+        if merit::eligible(ctx, &start) {
+            push(ctx.model.merit_date.in_year(ctx.year), Action::Raise);
+        }
+    }
+    schedule_plan_actions(ctx, emp, &start, &mut push);
+    if ctx.model.config.deferral_auto_escalation.enabled {
+        push(
+            ctx.model.escalation_date.in_year(ctx.year),
+            Action::Escalation,
+        );
+    }
+    if let Some(t) = emp.termination {
+        push(t.date, Action::Termination);
+    }
+
+    let actions = &mut actions[..n];
+    actions.sort_by_key(|(date, action)| (*date, action.event_type()));
+
+    let first_event = events.len();
+    let mut pay = snapshot::Proration::new(ctx, emp.hire_date.max(ctx.jan1), emp.salary);
+    let mut auto_enrolled_this_year = false;
+    for &(date, action) in actions.iter() {
+        let is_termination = matches!(action, Action::Termination);
+        if date < emp.hire_date || (!is_termination && !emp.active_on(date)) {
+            continue;
+        }
+        let mut ev = Event {
+            row,
+            event_type: action.event_type(),
+            category: Category::NewHire,
+            date,
+            sequence: 0,
+            level: emp.level,
+            previous_level: Some(emp.level),
+            compensation: emp.salary,
+            previous_compensation: Some(emp.salary),
+            deferral_rate: emp.deferral_rate,
+            previous_deferral_rate: Some(emp.deferral_rate),
+            age: years_between(emp.birth_date, date),
+            tenure: years_between(emp.hire_date, date),
+            probability: None,
+            draw: None,
+        };
+        match action {
+            Action::Hire => {
+                ev.previous_level = None;
+                ev.previous_compensation = None;
+                ev.previous_deferral_rate = None;
+            }
+            Action::Eligibility => {
+                emp.eligibility_date = Some(date);
+                ev.category = Category::PlanEligibility;
+            }
+            Action::Enroll { decision, category } => {
+                if !emp.is_eligible() || emp.enrollment.is_some() {
+                    continue;
+                }
+                enroll(emp, date, EnrollmentMethod::Voluntary, decision.rate);
+                ev.category = category;
+                ev.deferral_rate = emp.deferral_rate;
+                ev.probability = Some(decision.probability);
+                ev.draw = Some(decision.draw);
+            }
+            Action::AutoEnroll => {
+                if !emp.is_eligible() || emp.enrollment.is_some() || emp.ever_opted_out {
+                    continue;
+                }
+                enroll(
+                    emp,
+                    date,
+                    EnrollmentMethod::Auto,
+                    ctx.model
+                        .config
+                        .enrollment
+                        .auto_enrollment
+                        .default_deferral_rate,
+                );
+                auto_enrolled_this_year = true;
+                ev.category = Category::AutoEnrollment;
+                ev.deferral_rate = emp.deferral_rate;
+            }
+            Action::OptOut(decision) => {
+                if !auto_enrolled_this_year || emp.enrollment.is_none() {
+                    continue;
+                }
+                emp.enrollment = None;
+                emp.deferral_rate = 0.0;
+                emp.ever_opted_out = true;
+                ev.category = Category::OptOut;
+                ev.deferral_rate = 0.0;
+                ev.probability = Some(decision.probability);
+                ev.draw = Some(decision.draw);
+            }
+            Action::Escalation => {
+                if !escalation::applies(ctx, emp) {
+                    continue;
+                }
+                emp.deferral_rate = escalation::new_rate(ctx, emp.deferral_rate);
+                emp.escalations_received += 1;
+                ev.category = Category::AutoEscalation;
+                ev.deferral_rate = emp.deferral_rate;
+            }
+            Action::Promotion(decision) => {
+                pay.change(
+                    date,
+                    promotion::new_salary(ctx, emp.salary, decision.raise_draw),
+                );
+                emp.level += 1;
+                emp.salary = pay.salary();
+                ev.category = Category::Promotion;
+                ev.level = emp.level;
+                ev.compensation = emp.salary;
+                ev.probability = Some(decision.probability);
+                ev.draw = Some(decision.draw);
+            }
+            Action::Raise => {
+                pay.change(date, merit::new_salary(ctx, emp.salary, emp.level));
+                emp.salary = pay.salary();
+                ev.category = Category::MeritCola;
+                ev.compensation = emp.salary;
+            }
+            Action::Termination => {
+                let t = emp.termination.expect("scheduled only when decided");
+                ev.category = match t.kind {
+                    TerminationKind::Experienced => Category::ExperiencedTermination,
+                    TerminationKind::ReductionInForce => Category::ReductionInForce,
+                    TerminationKind::NewHire => Category::NewHireTermination,
+                };
+                ev.probability = t.probability;
+                ev.draw = Some(t.draw);
+            }
+        }
+        ev.sequence = (events.len() - first_event) as i32 + 1;
+        events.push(ev);
+    }
+    snapshot::row(ctx, emp, hired_this_year, pay)
+}
+
+fn enroll(emp: &mut Employee, date: Date, method: EnrollmentMethod, rate: f64) {
+    emp.enrollment = Some(Enrolled { date, method });
+    emp.deferral_rate = rate;
+}
+
+/// Eligibility and enrollment actions of the year (spec §4.7, §4.8).
+fn schedule_plan_actions(
+    ctx: &YearContext,
+    emp: &Employee,
+    start: &StartOfYear,
+    push: &mut impl FnMut(Date, Action),
+) {
+    let e = emp.eligibility_rule_date;
+    let eligible_at_start = emp.is_eligible();
+    let newly_eligible = eligibility::event_due(
+        e,
+        eligible_at_start,
+        emp.plan_ineligible,
+        ctx.jan1,
+        ctx.dec31,
+    );
+    if newly_eligible {
+        push(e, Action::Eligibility);
+        if let Some(d) = enrollment::voluntary(ctx, emp, start) {
+            push(
+                d.date,
+                Action::Enroll {
+                    decision: d,
+                    category: Category::VoluntaryEnrollment,
+                },
+            );
+        }
+    }
+    let ae_date = enrollment::auto_enrollment_date(ctx, emp).filter(|&d| ctx.contains(d));
+    if let Some(ae) = ae_date {
+        if emp.enrollment.is_none() && !emp.ever_opted_out {
+            push(ae, Action::AutoEnroll);
+            if let Some(d) = enrollment::opt_out(ctx, emp, start, ae) {
+                push(d.date, Action::OptOut(d));
+            }
+        }
+    }
+    if eligible_at_start
+        && emp.enrollment.is_none()
+        && !emp.ever_opted_out
+        && ae_date.is_none()
+        && e < ctx.jan1
+    {
+        if let Some(d) = enrollment::conversion(ctx, emp, start) {
+            push(
+                d.date,
+                Action::Enroll {
+                    decision: d,
+                    category: Category::VoluntaryEnrollment,
+                },
+            );
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Errors carry the file, row, column or key path and the offending value, so a user can fix
+//! their input without reading code.
+
+use std::path::Path;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+
+    #[error("{file}: key `{key}`: {message}")]
+    Config {
+        file: String,
+        key: String,
+        message: String,
+    },
+
+    #[error("{}", census_message(.file, *.row, .column.as_deref(), .value.as_deref(), .message))]
+    Census {
+        file: String,
+        row: Option<usize>,
+        column: Option<String>,
+        value: Option<String>,
+        message: String,
+    },
+
+    #[error("output {path}: {message}")]
+    Output { path: String, message: String },
+
+    #[error("year {year}: {message}")]
+    Infeasible { year: i32, message: String },
+}
+
+fn census_message(
+    file: &str,
+    row: Option<usize>,
+    column: Option<&str>,
+    value: Option<&str>,
+    message: &str,
+) -> String {
+    let mut s = file.to_string();
+    if let Some(r) = row {
+        s.push_str(&format!(": row {r}"));
+    }
+    if let Some(c) = column {
+        s.push_str(&format!(": column `{c}`"));
+    }
+    if let Some(v) = value {
+        let shown: String = if v.chars().count() > 60 {
+            format!("{}…", v.chars().take(60).collect::<String>())
+        } else {
+            v.to_string()
+        };
+        s.push_str(&format!(": value {shown:?}"));
+    }
+    s.push_str(": ");
+    s.push_str(message);
+    s
+}
+
+impl Error {
+    pub fn io(path: &Path, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+
+    pub fn output(path: &Path, message: impl Into<String>) -> Error {
+        Error::Output {
+            path: path.display().to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// Process exit code: 2 for bad input (census, config, missing files, refused output
+    /// directory), 3 for a config the model cannot satisfy, 1 for anything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Config { .. } | Error::Census { .. } | Error::Output { .. } => 2,
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => 2,
+            Error::Infeasible { .. } => 3,
+            Error::Io { .. } => 1,
+        }
+    }
+}

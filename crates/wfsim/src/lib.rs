@@ -1,0 +1,20 @@
+//! wfsim: projects a workforce and its retirement-plan behaviour year by year from an employee
+//! census and a YAML of assumptions, writing every event and year-end snapshot as Parquet.
+//!
+//! The model is `docs/MODEL.md`; inputs flow one way: [`census`] and [`config`] → the
+//! [`engine`]'s year loop → the [`output`] writers.
+
+pub mod bands;
+pub mod census;
+pub mod config;
+pub mod date;
+pub mod engine;
+pub mod error;
+pub mod event;
+pub mod numerics;
+pub mod output;
+pub mod rng;
+mod run;
+
+pub use error::{Error, Result};
+pub use run::{created_at_from_env, run, Progress, RunInputs, RunReport};

@@ -1,0 +1,53 @@
+//! `generation_summary.json`: what was run, on what inputs, and what it produced.
+
+use crate::error::{Error, Result};
+use crate::event::YearCounts;
+use serde::Serialize;
+use std::path::Path;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GenerationSummary {
+    pub tool_version: String,
+    pub engine: String,
+    pub start_year: i32,
+    pub end_year: i32,
+    pub random_seed: u64,
+    pub scenario_id: String,
+    pub plan_design_id: String,
+    pub threads: usize,
+    pub census_file: String,
+    pub census_sha256: String,
+    pub config_file: Option<String>,
+    pub config_sha256: String,
+    pub years: Vec<YearCounts>,
+    pub total_events: i64,
+    pub output_bytes: u64,
+    /// Wall-clock figures live here only, never in the Parquet files.
+    pub wall_seconds: f64,
+    pub events_per_second: f64,
+    pub peak_memory_bytes: Option<u64>,
+}
+
+pub fn write(dir: &Path, summary: &GenerationSummary) -> Result<()> {
+    let path = dir.join("generation_summary.json");
+    let mut text = serde_json::to_string_pretty(summary).expect("summary serialises");
+    text.push('\n');
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`), if the platform reports it.
+pub fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Lower-case hex SHA-256 of an input file, recorded so a run can be tied to its inputs.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

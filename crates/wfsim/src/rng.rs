@@ -1,0 +1,149 @@
+//! The random function of spec §2: `u = first 32 bits of md5("{id}|{N}|{stream}|{seed}") / 2^32`.
+//!
+//! Every draw is a pure function of its key, so any event can be recomputed by hand with
+//! `printf '%s' 'EMP_000001|2025|termination|42' | md5sum`, in any order, on any thread.
+
+use md5::{Digest, Md5};
+
+/// The named streams of spec §2 (the string is part of the hashed key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    Termination,
+    TerminationDate,
+    Rif,
+    NhTermination,
+    NhTerminationDate,
+    HireAge,
+    HireDate,
+    HireSalary,
+    HireIneligible,
+    Promotion,
+    PromotionRaise,
+    VoluntaryEnrollment,
+    EnrollmentTiming,
+    OptOut,
+    OptOutTiming,
+    Conversion,
+}
+
+impl Stream {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stream::Termination => "termination",
+            Stream::TerminationDate => "termination_date",
+            Stream::Rif => "rif",
+            Stream::NhTermination => "nh_termination",
+            Stream::NhTerminationDate => "nh_termination_date",
+            Stream::HireAge => "hire_age",
+            Stream::HireDate => "hire_date",
+            Stream::HireSalary => "hire_salary",
+            Stream::HireIneligible => "hire_ineligible",
+            Stream::Promotion => "promotion",
+            Stream::PromotionRaise => "promotion_raise",
+            Stream::VoluntaryEnrollment => "voluntary_enrollment",
+            Stream::EnrollmentTiming => "enrollment_timing",
+            Stream::OptOut => "opt_out",
+            Stream::OptOutTiming => "opt_out_timing",
+            Stream::Conversion => "conversion",
+        }
+    }
+}
+
+/// One draw: the 32-bit value `V` behind `u = V / 2^32`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Draw(pub u32);
+
+impl Draw {
+    pub fn u(self) -> f64 {
+        f64::from(self.0) / 4_294_967_296.0
+    }
+
+    /// `u < p`, the only way an event is decided (p = 0 never fires, p = 1 always does).
+    pub fn below(self, p: f64) -> bool {
+        self.u() < p
+    }
+
+    /// `day_offset(u, n) = floor(u * n)`, an integer in `0..n`.
+    pub fn day_offset(self, n: i32) -> i32 {
+        (self.u() * f64::from(n)).floor() as i32
+    }
+}
+
+/// The seeded random function. Cheap to copy into every worker.
+#[derive(Clone, Debug)]
+pub struct Rng {
+    seed: u64,
+    seed_text: Box<str>,
+}
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng {
+            seed,
+            seed_text: seed.to_string().into(),
+        }
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn draw(&self, id: &str, year: i32, stream: Stream) -> Draw {
+        self.draw_named(id, year, stream.name())
+    }
+
+    /// A draw on a stream outside the model's table (the synthetic census generator uses these).
+    pub fn draw_named(&self, id: &str, year: i32, stream: &str) -> Draw {
+        let mut year_buf = itoa::Buffer::new();
+        let digest = Md5::new()
+            .chain_update(id.as_bytes())
+            .chain_update(b"|")
+            .chain_update(year_buf.format(year).as_bytes())
+            .chain_update(b"|")
+            .chain_update(stream.as_bytes())
+            .chain_update(b"|")
+            .chain_update(self.seed_text.as_bytes())
+            .finalize();
+        Draw(u32::from_be_bytes([
+            digest[0], digest[1], digest[2], digest[3],
+        ]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Vectors computed with `printf '%s' KEY | md5sum`, first 8 hex digits.
+    #[test]
+    fn md5_vectors() {
+        let cases: &[(&str, i32, Stream, u64, u32)] = &[
+            // printf '%s' 'EMP_000001|2025|termination|42' | md5sum
+            ("EMP_000001", 2025, Stream::Termination, 42, 0x32bd9c58),
+            // printf '%s' 'EMP_000001|2025|termination_date|42' | md5sum
+            ("EMP_000001", 2025, Stream::TerminationDate, 42, 0xdd2448a0),
+            // printf '%s' 'NH_2026_000017|2026|hire_salary|7' | md5sum
+            ("NH_2026_000017", 2026, Stream::HireSalary, 7, 0x208e5ffa),
+            // printf '%s' 'INV_EMP_0042|2029|opt_out|2024' | md5sum
+            ("INV_EMP_0042", 2029, Stream::OptOut, 2024, 0x9dc7aeeb),
+            // printf '%s' 'E 1|2030|conversion|0' | md5sum
+            ("E 1", 2030, Stream::Conversion, 0, 0x9c40f892),
+        ];
+        for &(id, year, stream, seed, v) in cases {
+            assert_eq!(
+                Rng::new(seed).draw(id, year, stream).0,
+                v,
+                "{id}|{year}|{}|{seed}",
+                stream.name()
+            );
+        }
+    }
+
+    #[test]
+    fn strict_comparison_and_offsets() {
+        assert!(!Draw(0).below(0.0));
+        assert!(Draw(u32::MAX).below(1.0));
+        assert_eq!(Draw(u32::MAX).day_offset(365), 364);
+        assert_eq!(Draw(0).day_offset(365), 0);
+    }
+}

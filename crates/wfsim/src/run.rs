@@ -1,0 +1,118 @@
+//! A whole run: inputs → year loop → writers, into an atomically swapped output directory.
+
+use crate::census::CensusRow;
+use crate::config::Model;
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::event::YearCounts;
+use crate::output::directory::Staging;
+use crate::output::parquet::{write_year, RunLabels};
+use crate::output::summary::{self, GenerationSummary};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Everything a run needs, already loaded and validated.
+pub struct RunInputs<'a> {
+    pub model: Model,
+    pub census: &'a [CensusRow],
+    /// How the census is named in the summary (a path, or the built-in example).
+    pub census_label: String,
+    pub census_sha256: String,
+    pub config_label: Option<String>,
+    pub config_sha256: String,
+    pub out: PathBuf,
+    pub threads: usize,
+    /// `created_at` of every event (see [`created_at_from_env`]).
+    pub created_at_micros: i64,
+}
+
+/// Observes a run's progress (the CLI draws its progress bar with this).
+pub trait Progress: Sync {
+    fn year_started(&self, _year: i32, _headcount: usize) {}
+    fn year_finished(&self, _counts: &YearCounts) {}
+}
+
+impl Progress for () {}
+
+pub struct RunReport {
+    pub summary: GenerationSummary,
+}
+
+/// `SOURCE_DATE_EPOCH` in microseconds when set (reproducible builds convention), else 0.
+pub fn created_at_from_env() -> Result<i64> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Err(_) => Ok(0),
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| s.checked_mul(1_000_000))
+            .ok_or_else(|| Error::Config {
+                file: "environment".into(),
+                key: "SOURCE_DATE_EPOCH".into(),
+                message: format!("value {v:?} is not a whole number of seconds"),
+            }),
+    }
+}
+
+pub fn run(inputs: RunInputs, progress: &(dyn Progress + Sync)) -> Result<RunReport> {
+    let started = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(inputs.threads)
+        .build()
+        .map_err(|e| {
+            Error::output(
+                &inputs.out,
+                format!("cannot start {} worker threads: {e}", inputs.threads),
+            )
+        })?;
+    let sim = inputs.model.config.simulation.clone();
+    let labels = RunLabels {
+        scenario_id: sim.scenario_id.clone(),
+        plan_design_id: sim.plan_design_id.clone(),
+        created_at_micros: inputs.created_at_micros,
+    };
+    let staging = Staging::create(&inputs.out)?;
+    let (years, output_bytes) = pool.install(|| -> Result<(Vec<YearCounts>, u64)> {
+        let mut engine = Engine::new(inputs.model.clone(), inputs.census);
+        let mut years = Vec::new();
+        let mut bytes = 0;
+        for year in sim.start_year..=sim.end_year {
+            progress.year_started(year, engine.headcount());
+            let out = engine.step(year)?;
+            bytes += write_year(staging.path(), &labels, &out)?;
+            progress.year_finished(&out.counts);
+            years.push(out.counts);
+        }
+        Ok((years, bytes))
+    })?;
+    let total_events = years.iter().map(|y| y.events).sum();
+    let wall_seconds = started.elapsed().as_secs_f64();
+    let summary = GenerationSummary {
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        engine: "native".into(),
+        start_year: sim.start_year,
+        end_year: sim.end_year,
+        random_seed: sim.random_seed,
+        scenario_id: sim.scenario_id,
+        plan_design_id: sim.plan_design_id,
+        threads: inputs.threads,
+        census_file: inputs.census_label,
+        census_sha256: inputs.census_sha256,
+        config_file: inputs.config_label,
+        config_sha256: inputs.config_sha256,
+        years,
+        total_events,
+        output_bytes,
+        wall_seconds,
+        events_per_second: if wall_seconds > 0.0 {
+            total_events as f64 / wall_seconds
+        } else {
+            0.0
+        },
+        peak_memory_bytes: summary::peak_memory_bytes(),
+    };
+    summary::write(staging.path(), &summary)?;
+    staging.commit()?;
+    Ok(RunReport { summary })
+}

@@ -922,3 +922,87 @@ pub fn validate(config: Config, file: &str) -> Result<Model> {
         hire_ages,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<Config> {
+        parse(text, Path::new("test.yaml"))
+    }
+
+    #[test]
+    fn example_config_lists_exactly_the_defaults() {
+        let text = include_str!("../../../config/simulation.yaml");
+        assert_eq!(parse_str(text).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn unknown_key_names_its_path() {
+        let e = parse_str("workforce:\n  total_termination_rat: 0.1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("workforce.total_termination_rat") || e.contains("total_termination_rat"),
+            "{e}"
+        );
+        assert!(e.contains("unknown field"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_names_its_path() {
+        let e = parse_str("simulation:\n  start_year: soon\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("simulation.start_year"), "{e}");
+    }
+
+    #[test]
+    fn unknown_enum_value() {
+        let e = parse_str("enrollment:\n  auto_enrollment:\n    scope: everyone\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("enrollment.auto_enrollment.scope") && e.contains("everyone"),
+            "{e}"
+        );
+    }
+
+    fn invalid(yaml: &str) -> String {
+        validate(parse_str(yaml).unwrap(), "test.yaml")
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn ranges_are_checked_with_key_paths() {
+        assert!(invalid("workforce:\n  total_termination_rate: 1.5\n")
+            .contains("workforce.total_termination_rate"));
+        assert!(invalid("workforce:\n  new_hire_termination_rate: 1.0\n")
+            .contains("workforce.new_hire_termination_rate"));
+        assert!(invalid("simulation:\n  target_growth_rate: -1.0\n")
+            .contains("simulation.target_growth_rate"));
+        assert!(
+            invalid("simulation:\n  start_year: 2030\n  end_year: 2029\n")
+                .contains("simulation.end_year")
+        );
+        assert!(invalid("simulation:\n  start_year: 2000\n  end_year: 2099\n").contains("horizon"));
+        assert!(
+            invalid("new_hire:\n  level_shares: [0.5, 0.5, 0.1, 0, 0]\n")
+                .contains("new_hire.level_shares")
+        );
+        assert!(invalid("promotion:\n  age_multipliers: [1, 1]\n")
+            .contains("promotion.age_multipliers"));
+        assert!(
+            invalid("compensation:\n  merit_date: \"02-29\"\n").contains("compensation.merit_date")
+        );
+    }
+
+    #[test]
+    fn defaults_validate_and_derive_dates() {
+        let m = validate(Config::default(), "defaults").unwrap();
+        assert_eq!(m.census_date, Date::dec31(2024));
+        assert_eq!(m.hire_date_cutoff, Date::jan1(2025));
+        assert_eq!(m.max_level(), 5);
+    }
+}

@@ -1,0 +1,227 @@
+//! Invariants of the yearly algorithm over many seeds and config variants (spec §4).
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use wfsim::census::synthetic;
+use wfsim::config::Model;
+use wfsim::date::Date;
+use wfsim::engine::Engine;
+use wfsim::event::{Category, EventType};
+
+fn census(seed: u64) -> Vec<wfsim::census::CensusRow> {
+    synthetic::generate(&synthetic::Spec {
+        employees: 2_000,
+        seed,
+        census_date: Date::dec31(2024),
+    })
+    .into_iter()
+    .filter(|r| r.termination_date.is_none())
+    .collect()
+}
+
+/// Runs every year and checks each invariant; returns the total event count.
+fn check_run(model: Model, census_seed: u64) -> usize {
+    let rows = census(census_seed);
+    let (start, end) = (
+        model.config.simulation.start_year,
+        model.config.simulation.end_year,
+    );
+    let growth = model.config.simulation.target_growth_rate;
+    let nhtr = model.config.workforce.new_hire_termination_rate;
+    let max_rate = model.config.deferral_auto_escalation.maximum_rate;
+    let mut engine = Engine::new(model, &rows);
+    let mut active: BTreeSet<String> = rows.iter().map(|r| r.employee_id.clone()).collect();
+    let mut total = 0;
+    for year in start..=end {
+        let out = engine.step(year).unwrap();
+        let c = &out.counts;
+        total += out.events.len();
+
+        // Growth identity, and hires / new-hire terminations exactly as §4.2 computes them.
+        let n_start = active.len() as i64;
+        assert_eq!(c.n_start, n_start);
+        assert_eq!(c.target, (n_start as f64 * (1.0 + growth)).round() as i64);
+        assert_eq!(
+            n_start - c.experienced_terminations - c.rif_terminations + c.hires
+                - c.new_hire_terminations,
+            c.target,
+            "{year}"
+        );
+        assert_eq!(c.n_end, c.target, "{year}");
+        let net = c.target - (n_start - c.experienced_terminations);
+        if net > 0 {
+            assert_eq!(c.hires, (net as f64 / (1.0 - nhtr)).ceil() as i64);
+            assert_eq!(c.new_hire_terminations, c.hires - net);
+            assert_eq!(c.rif_terminations, 0);
+        } else {
+            assert_eq!(
+                (c.hires, c.new_hire_terminations, c.rif_terminations),
+                (0, 0, -net)
+            );
+        }
+
+        // Snapshot continuity: exactly the start-of-year workforce plus this year's hires, sorted.
+        let ids: Vec<&str> = out.snapshots.iter().map(|s| &*s.employee_id).collect();
+        assert!(
+            ids.windows(2).all(|w| w[0] < w[1]),
+            "snapshot sorted by id, no duplicates"
+        );
+        let hires: BTreeSet<String> = out
+            .events
+            .iter()
+            .filter(|e| e.event_type == EventType::Hire)
+            .map(|e| out.snapshots[e.row as usize].employee_id.to_string())
+            .collect();
+        let expected: BTreeSet<String> = active.union(&hires).cloned().collect();
+        assert_eq!(
+            ids.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>(),
+            expected,
+            "{year}"
+        );
+        assert_eq!(hires.len() as i64, c.hires);
+
+        // Events: sorted by (employee, sequence); sequences 1..k in (date, type) order.
+        let mut per_emp: BTreeMap<u32, Vec<&wfsim::event::Event>> = BTreeMap::new();
+        for w in out.events.windows(2) {
+            assert!((w[0].row, w[0].sequence) < (w[1].row, w[1].sequence));
+        }
+        for e in &out.events {
+            per_emp.entry(e.row).or_default().push(e);
+            assert!(
+                Date::jan1(year) <= e.date && e.date <= Date::dec31(year),
+                "event in its year"
+            );
+        }
+        for (row, evs) in &per_emp {
+            let snap = &out.snapshots[*row as usize];
+            for (i, e) in evs.iter().enumerate() {
+                assert_eq!(e.sequence, i as i32 + 1);
+            }
+            assert!(
+                evs.windows(2)
+                    .all(|w| (w[0].date, w[0].event_type) < (w[1].date, w[1].event_type)),
+                "{}",
+                snap.employee_id
+            );
+            // Nothing on or after the termination date except the termination, which is last.
+            if let Some(t) = snap.termination_date {
+                let last = evs.last().unwrap();
+                assert_eq!(
+                    (last.event_type, last.date),
+                    (EventType::Termination, t),
+                    "{}",
+                    snap.employee_id
+                );
+                assert!(
+                    evs[..evs.len() - 1].iter().all(|e| e.date < t),
+                    "{}",
+                    snap.employee_id
+                );
+            } else {
+                assert!(evs.iter().all(|e| e.event_type != EventType::Termination));
+            }
+            for e in evs {
+                if e.event_type == EventType::DeferralEscalation {
+                    assert!(
+                        e.deferral_rate <= max_rate
+                            && e.deferral_rate > e.previous_deferral_rate.unwrap()
+                    );
+                }
+                if let (Some(p), Some(u)) = (e.probability, e.draw) {
+                    assert!(u < p, "a logged decision fired only with u < p");
+                }
+            }
+        }
+        for s in &out.snapshots {
+            assert!(
+                !s.is_enrolled || s.plan_eligible,
+                "enrolled implies eligible: {}",
+                s.employee_id
+            );
+            assert!(s.deferral_rate <= 1.0);
+            assert_eq!(s.is_enrolled, s.enrollment_date.is_some());
+            assert_eq!(s.plan_eligible, s.eligibility_date.is_some());
+            if s.is_enrolled
+                && s.enrollment_method != Some(wfsim::engine::employee::EnrollmentMethod::Census)
+            {
+                assert!(s.deferral_rate <= max_rate.max(0.15));
+            }
+        }
+        let terminated: BTreeSet<String> = out
+            .snapshots
+            .iter()
+            .filter(|s| s.termination_date.is_some())
+            .map(|s| s.employee_id.to_string())
+            .collect();
+        active = expected.difference(&terminated).cloned().collect();
+        assert_eq!(active.len() as i64, c.n_end);
+    }
+    total
+}
+
+#[test]
+fn invariants_hold_over_twenty_seeds() {
+    for seed in 1..=20u64 {
+        let m = common::model(&format!("simulation: {{random_seed: {seed}}}"));
+        assert!(check_run(m, seed) > 0);
+    }
+}
+
+#[test]
+fn invariants_hold_on_every_branch() {
+    let variants = [
+        "enrollment: {auto_enrollment: {enabled: false}}",
+        "enrollment: {auto_enrollment: {scope: all_eligible}}",
+        "deferral_auto_escalation: {enabled: false}",
+        "deferral_auto_escalation: {applies_to: auto_enrolled}",
+        "simulation: {target_growth_rate: -0.08}",
+        "simulation: {target_growth_rate: 0.25}",
+        "new_hire: {level_shares: [0.6, 0.25, 0.1, 0.05, 0.0]}",
+        "eligibility: {new_hire_ineligible_pct: 0.2, waiting_period_days: 90}",
+        "simulation: {start_year: 2025, end_year: 2034}",
+        "workforce: {new_hire_termination_rate: 0.0}",
+    ];
+    for (i, v) in variants.iter().enumerate() {
+        let m = common::model(v);
+        check_run(m, 100 + i as u64);
+    }
+}
+
+#[test]
+fn negative_growth_cuts_by_reduction_in_force() {
+    let m = common::model("simulation: {target_growth_rate: -0.2}");
+    let rows = census(5);
+    let mut engine = Engine::new(m, &rows);
+    let out = engine.step(2025).unwrap();
+    assert!(out.counts.rif_terminations > 0);
+    assert_eq!(out.counts.hires, 0);
+    let rif: Vec<_> = out
+        .events
+        .iter()
+        .filter(|e| e.category == Category::ReductionInForce)
+        .collect();
+    assert_eq!(rif.len() as i64, out.counts.rif_terminations);
+    assert!(rif
+        .iter()
+        .all(|e| e.probability.is_none() && e.draw.is_some()));
+}
+
+#[test]
+fn results_do_not_depend_on_thread_count() {
+    let rows = census(9);
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let mut engine = Engine::new(common::model("simulation: {random_seed: 9}"), &rows);
+            (2025..=2029)
+                .map(|y| engine.step(y).unwrap())
+                .map(|o| (o.events, o.snapshots))
+                .collect::<Vec<_>>()
+        })
+    };
+    assert_eq!(run(1), run(3));
+}

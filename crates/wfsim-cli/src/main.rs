@@ -177,10 +177,18 @@ fn load_model(args: &RunArgs) -> anyhow::Result<(Model, Option<PathBuf>, String)
             *p = dir.join(&*p);
         }
     }
-    let file = config_path.as_ref().map_or_else(
+    let overridden = args.start.is_some()
+        || args.end.is_some()
+        || args.seed.is_some()
+        || args.scenario.is_some()
+        || args.plan.is_some();
+    let mut file = config_path.as_ref().map_or_else(
         || "built-in defaults".to_string(),
         |p| p.display().to_string(),
     );
+    if overridden {
+        file.push_str(" with command-line overrides (--start/--end/--seed/--scenario/--plan)");
+    }
     Ok((config::validate(cfg, &file)?, config_path, sha))
 }
 

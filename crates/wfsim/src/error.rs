@@ -7,11 +7,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
 
     #[error("{file}: key `{key}`: {message}")]
     Config {
@@ -67,7 +64,7 @@ impl Error {
     pub fn io(path: &Path, source: std::io::Error) -> Error {
         Error::Io {
             path: path.display().to_string(),
-            source,
+            error: source,
         }
     }
 
@@ -83,7 +80,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Config { .. } | Error::Census { .. } | Error::Output { .. } => 2,
-            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => 2,
+            Error::Io { error, .. } if error.kind() == std::io::ErrorKind::NotFound => 2,
             Error::Infeasible { .. } => 3,
             Error::Io { .. } => 1,
         }

@@ -1,0 +1,996 @@
+//! End-to-end tests of the `wfsim` binary: bad input is rejected with a precise message and
+//! nothing written, lenient input is accepted, runs are deterministic, and the output layout
+//! matches the spec (MODEL.md §5, §6).
+//!
+//! Every process runs with its working directory set to a fresh temporary directory, so the
+//! default `config/simulation.yaml` lookup and the `./sim_events` default never touch the repo.
+
+use arrow_array::{Array, StringArray, TimestampMicrosecondArray};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_wfsim");
+const MARKER: &str = ".wfsim-output";
+const HEADER: &str = "employee_id,birth_date,hire_date,annual_salary";
+const GOOD_ROW: &str = "E001,1985-03-10,2015-06-01,65000";
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+/// A fresh temporary directory that is also the working directory of every wfsim it runs.
+struct Sandbox {
+    dir: TempDir,
+}
+
+/// What a finished wfsim process reported.
+struct Outcome {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Outcome {
+    fn assert_success(&self) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(0),
+            "wfsim failed\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Asserts exit code 2, an `error:` line, and that every needle occurs in stderr.
+    fn assert_input_error(&self, needles: &[&str]) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(2),
+            "expected exit code 2 for bad input\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        assert!(
+            self.stderr.starts_with("error: "),
+            "stderr should start with `error: `:\n{}",
+            self.stderr
+        );
+        for needle in needles {
+            assert!(
+                self.stderr.contains(needle),
+                "stderr should mention {needle:?}:\n{}",
+                self.stderr
+            );
+        }
+        assert!(
+            !self.stderr.contains("panicked"),
+            "wfsim panicked:\n{}",
+            self.stderr
+        );
+        self
+    }
+}
+
+impl Sandbox {
+    fn new() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().expect("create temp dir"),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn join(&self, name: &str) -> PathBuf {
+        self.path().join(name)
+    }
+
+    /// Writes `contents` to `name` inside the sandbox and returns its path.
+    fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// Writes a census CSV: the header line followed by the rows, `\n`-terminated.
+    fn census(&self, name: &str, header: &str, rows: &[&str]) -> PathBuf {
+        let mut text = format!("{header}\n");
+        for r in rows {
+            text.push_str(r);
+            text.push('\n');
+        }
+        self.write(name, text)
+    }
+
+    /// A valid three-employee census.
+    fn good_census(&self, name: &str) -> PathBuf {
+        self.census(
+            name,
+            HEADER,
+            &[
+                GOOD_ROW,
+                "E002,1990-07-21,2019-01-15,92000",
+                "E003,1972-11-02,2003-09-30,140000",
+            ],
+        )
+    }
+
+    /// Runs wfsim in the sandbox, with `env` added and the variables that would change its
+    /// behaviour removed, so the caller's environment does not leak in.
+    fn run_env<I, S>(&self, args: I, env: &[(&str, &str)]) -> Outcome
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .current_dir(self.path())
+            .env_remove("SOURCE_DATE_EPOCH")
+            .env_remove("WFSIM_THREADS");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("start wfsim");
+        Outcome {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn run<I, S>(&self, args: I) -> Outcome
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.run_env(args, &[])
+    }
+
+    /// `wfsim -q run --census CENSUS --out OUT --end 2025 EXTRA...`
+    fn run_quick(&self, census: &Path, out: &Path, extra: &[&str]) -> Outcome {
+        let mut args = vec![
+            "-q".to_string(),
+            "run".into(),
+            "--census".into(),
+            s(census),
+            "--out".into(),
+            s(out),
+            "--end".into(),
+            "2025".into(),
+        ];
+        args.extend(extra.iter().map(|a| a.to_string()));
+        self.run(args)
+    }
+
+    /// Asserts that a rejected run left no trace: `out` does not exist, no staging directory
+    /// remains next to it, and no default `sim_events` appeared in the working directory.
+    fn assert_nothing_written(&self, out: &Path) {
+        assert!(
+            !out.exists(),
+            "{} was created by a rejected run",
+            out.display()
+        );
+        self.assert_no_staging_next_to(out);
+        assert!(
+            !self.join("sim_events").exists(),
+            "a rejected run created ./sim_events"
+        );
+    }
+
+    fn assert_no_staging_next_to(&self, out: &Path) {
+        for dir in [out.parent().unwrap_or(self.path()), self.path()] {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let name = entry.unwrap().file_name();
+                let name = name.to_string_lossy();
+                assert!(
+                    !name.contains("wfsim-tmp"),
+                    "staging directory {name} left behind in {}",
+                    dir.display()
+                );
+            }
+        }
+    }
+}
+
+fn s(p: &Path) -> String {
+    p.to_str().expect("UTF-8 temp path").to_string()
+}
+
+/// Every file under `root` (recursively, hidden ones included) with its bytes, keyed by the
+/// path relative to `root`.
+fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, acc: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, acc);
+            } else {
+                let rel = path.strip_prefix(root).unwrap().to_path_buf();
+                acc.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut acc = BTreeMap::new();
+    walk(root, root, &mut acc);
+    acc
+}
+
+/// The files of `tree` under the `events/` and `snapshots/` folders.
+fn parquet_outputs(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    tree(root)
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("events") || p.starts_with("snapshots"))
+        .collect()
+}
+
+fn events_file(out: &Path, year: i32) -> PathBuf {
+    out.join(format!(
+        "events/simulation_year={year}/events_{year}.parquet"
+    ))
+}
+
+fn snapshot_file(out: &Path, year: i32) -> PathBuf {
+    out.join(format!(
+        "snapshots/simulation_year={year}/snapshot_{year}.parquet"
+    ))
+}
+
+fn read_batches(path: &Path) -> Vec<arrow_array::RecordBatch> {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+        .build()
+        .unwrap()
+        .map(|b| b.unwrap())
+        .collect()
+}
+
+fn parquet_row_count(path: &Path) -> usize {
+    read_batches(path).iter().map(|b| b.num_rows()).sum()
+}
+
+/// All values of a string column (panics on nulls).
+fn string_column(path: &Path, column: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    for batch in read_batches(path) {
+        let col = batch
+            .column_by_name(column)
+            .unwrap_or_else(|| panic!("{} has no column {column}", path.display()));
+        let col = col
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .unwrap_or_else(|| panic!("{column} is not a string column"));
+        assert_eq!(col.null_count(), 0, "{column} has nulls");
+        values.extend(col.iter().map(|v| v.unwrap().to_string()));
+    }
+    values
+}
+
+/// All values of the `created_at` column, checking it is a µs timestamp in UTC without nulls.
+fn created_at_values(path: &Path) -> Vec<i64> {
+    let mut values = Vec::new();
+    for batch in read_batches(path) {
+        let col = batch
+            .column_by_name("created_at")
+            .expect("created_at column");
+        let col = col
+            .as_any()
+            .downcast_ref::<TimestampMicrosecondArray>()
+            .expect("created_at is a microsecond timestamp");
+        let tz = col.timezone().unwrap_or("");
+        assert!(
+            tz == "UTC" || tz == "+00:00" || tz == "Z",
+            "created_at time zone is {tz:?}, expected UTC"
+        );
+        assert_eq!(col.null_count(), 0, "created_at has nulls");
+        values.extend(col.values().iter().copied());
+    }
+    values
+}
+
+/// Generates a synthetic census with `wfsim census` inside the sandbox.
+fn generated_census(sb: &Sandbox, name: &str, employees: u32, seed: u32) -> PathBuf {
+    let path = sb.join(name);
+    sb.run([
+        "-q",
+        "census",
+        "--employees",
+        &employees.to_string(),
+        "--seed",
+        &seed.to_string(),
+        "--out",
+        &s(&path),
+    ])
+    .assert_success();
+    assert!(
+        path.is_file(),
+        "wfsim census did not write {}",
+        path.display()
+    );
+    path
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Bad input: exit 2, a precise message, nothing written
+// ---------------------------------------------------------------------------------------------
+
+/// Runs a census that must be rejected and checks the message and that nothing was written.
+fn rejects_census(name: &str, header: &str, rows: &[&str], needles: &[&str]) {
+    let sb = Sandbox::new();
+    let census = sb.census(name, header, rows);
+    let out = sb.join("out");
+    let mut all = vec![name];
+    all.extend_from_slice(needles);
+    sb.run_quick(&census, &out, &[]).assert_input_error(&all);
+    sb.assert_nothing_written(&out);
+}
+
+#[test]
+fn rejects_missing_required_column() {
+    rejects_census(
+        "no_hire_date.csv",
+        "employee_id,birth_date,annual_salary",
+        &["E001,1985-03-10,65000"],
+        &["column `hire_date`", "missing"],
+    );
+}
+
+#[test]
+fn rejects_duplicate_employee_id_naming_the_first_row() {
+    rejects_census(
+        "dup_ids.csv",
+        HEADER,
+        &[
+            GOOD_ROW,
+            "E002,1990-07-21,2019-01-15,92000",
+            "E001,1979-01-01,2010-01-01,70000",
+        ],
+        &["row 3", "column `employee_id`", "\"E001\"", "row 1"],
+    );
+}
+
+#[test]
+fn rejects_malformed_date() {
+    rejects_census(
+        "bad_date.csv",
+        HEADER,
+        &[GOOD_ROW, "E002,1990-07-21,2024-13-45,92000"],
+        &[
+            "row 2",
+            "column `hire_date`",
+            "\"2024-13-45\"",
+            "not a valid date",
+        ],
+    );
+}
+
+#[test]
+fn rejects_impossible_calendar_date() {
+    rejects_census(
+        "feb30.csv",
+        "employee_id,birth_date,hire_date,annual_salary,termination_date",
+        &[
+            "E001,1985-03-10,2015-06-01,65000,",
+            "E002,1990-07-21,2019-01-15,92000,2025-02-30",
+        ],
+        &[
+            "row 2",
+            "column `termination_date`",
+            "\"2025-02-30\"",
+            "not a valid date",
+        ],
+    );
+}
+
+#[test]
+fn rejects_zero_salary() {
+    rejects_census(
+        "salary_zero.csv",
+        HEADER,
+        &[GOOD_ROW, "E002,1990-07-21,2019-01-15,0"],
+        &["row 2", "column `annual_salary`", "value \"0\""],
+    );
+}
+
+#[test]
+fn rejects_negative_salary() {
+    rejects_census(
+        "salary_negative.csv",
+        HEADER,
+        &[GOOD_ROW, "E002,1990-07-21,2019-01-15,-5000"],
+        &["row 2", "column `annual_salary`", "\"-5000\""],
+    );
+}
+
+#[test]
+fn rejects_salary_with_thousands_separator() {
+    rejects_census(
+        "salary_comma.csv",
+        HEADER,
+        &[GOOD_ROW, "E002,1990-07-21,2019-01-15,\"1,000\""],
+        &[
+            "row 2",
+            "column `annual_salary`",
+            "\"1,000\"",
+            "not a number",
+        ],
+    );
+}
+
+#[test]
+fn rejects_deferral_rate_above_100_percent() {
+    rejects_census(
+        "deferral_150.csv",
+        "employee_id,birth_date,hire_date,annual_salary,deferral_rate",
+        &[
+            "E001,1985-03-10,2015-06-01,65000,0.05",
+            "E002,1990-07-21,2019-01-15,92000,150",
+        ],
+        &["row 2", "column `deferral_rate`", "\"150\""],
+    );
+}
+
+#[test]
+fn rejects_non_boolean_flag() {
+    rejects_census(
+        "maybe.csv",
+        "employee_id,birth_date,hire_date,annual_salary,auto_escalation_opt_out",
+        &[
+            "E001,1985-03-10,2015-06-01,65000,false",
+            "E002,1990-07-21,2019-01-15,92000,maybe",
+        ],
+        &[
+            "row 2",
+            "column `auto_escalation_opt_out`",
+            "\"maybe\"",
+            "not a boolean",
+        ],
+    );
+}
+
+#[test]
+fn rejects_header_only_census() {
+    rejects_census("header_only.csv", HEADER, &[], &["no employee rows"]);
+}
+
+#[test]
+fn rejects_missing_census_file() {
+    let sb = Sandbox::new();
+    let census = sb.join("does_not_exist.csv");
+    let out = sb.join("out");
+    let result = sb.run_quick(&census, &out, &[]);
+    result.assert_input_error(&["does_not_exist.csv", "No such file"]);
+    assert_eq!(
+        result.stderr.matches("No such file").count(),
+        1,
+        "the cause is said once:\n{}",
+        result.stderr
+    );
+    sb.assert_nothing_written(&out);
+}
+
+/// Runs a valid census with a config that must be rejected.
+fn rejects_config(name: &str, yaml: &str, needles: &[&str]) {
+    let sb = Sandbox::new();
+    let census = sb.good_census("census.csv");
+    let config = sb.write(name, yaml);
+    let out = sb.join("out");
+    let mut all = vec![name];
+    all.extend_from_slice(needles);
+    sb.run_quick(&census, &out, &["--config", &s(&config)])
+        .assert_input_error(&all);
+    sb.assert_nothing_written(&out);
+}
+
+#[test]
+fn rejects_unknown_config_key() {
+    rejects_config(
+        "typo.yaml",
+        "workforce:\n  total_termination_rat: 0.1\n",
+        &[
+            "key `workforce.total_termination_rat`",
+            "unknown field `total_termination_rat`",
+        ],
+    );
+}
+
+#[test]
+fn rejects_rate_out_of_range() {
+    rejects_config(
+        "rate.yaml",
+        "workforce:\n  total_termination_rate: 1.5\n",
+        &["workforce.total_termination_rate", "1.5", "out of range"],
+    );
+}
+
+#[test]
+fn rejects_end_year_before_start_year() {
+    let sb = Sandbox::new();
+    let census = sb.good_census("census.csv");
+    let out = sb.join("out");
+    sb.run([
+        "-q",
+        "run",
+        "--census",
+        &s(&census),
+        "--out",
+        &s(&out),
+        "--start",
+        "2030",
+        "--end",
+        "2029",
+    ])
+    .assert_input_error(&[
+        "simulation.end_year",
+        "2029",
+        "2030",
+        "command-line overrides",
+    ]);
+    sb.assert_nothing_written(&out);
+}
+
+#[test]
+fn refuses_non_empty_directory_without_marker() {
+    let sb = Sandbox::new();
+    let census = sb.good_census("census.csv");
+    let out = sb.join("precious");
+    let keep = sb.write("precious/thesis.txt", "do not delete me\n");
+    let before = tree(&out);
+    sb.run_quick(&census, &out, &[]).assert_input_error(&[
+        "precious",
+        "non-empty directory",
+        MARKER,
+    ]);
+    assert_eq!(tree(&out), before, "the foreign directory was modified");
+    assert_eq!(std::fs::read(&keep).unwrap(), b"do not delete me\n");
+    assert!(!out.join(MARKER).exists());
+    sb.assert_no_staging_next_to(&out);
+}
+
+#[test]
+fn refuses_filesystem_root() {
+    let sb = Sandbox::new();
+    let census = sb.good_census("census.csv");
+    sb.run_quick(&census, Path::new("/"), &[])
+        .assert_input_error(&["output /", "root"]);
+    assert!(
+        !Path::new("/").join(MARKER).exists(),
+        "marker written into /"
+    );
+    sb.assert_no_staging_next_to(&sb.join("out"));
+    let root_staging = std::fs::read_dir("/")
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().contains("wfsim-tmp"));
+    assert!(!root_staging, "a staging directory was created in /");
+}
+
+#[test]
+fn rejected_run_leaves_previous_output_byte_for_byte() {
+    let sb = Sandbox::new();
+    let out = sb.join("out");
+    let good = sb.good_census("census.csv");
+    sb.run_quick(&good, &out, &[]).assert_success();
+    assert!(out.join(MARKER).is_file());
+    let before = tree(&out);
+    assert!(
+        before.len() >= 4,
+        "unexpectedly few output files: {before:?}"
+    );
+
+    let bad = sb.census(
+        "deferral_bad.csv",
+        "employee_id,birth_date,hire_date,annual_salary,deferral_rate",
+        &[
+            "E001,1985-03-10,2015-06-01,65000,0.05",
+            "E002,1990-07-21,2019-01-15,92000,150",
+        ],
+    );
+    sb.run_quick(&bad, &out, &[]).assert_input_error(&[
+        "deferral_bad.csv",
+        "row 2",
+        "column `deferral_rate`",
+        "\"150\"",
+    ]);
+    assert_eq!(
+        tree(&out),
+        before,
+        "a rejected run modified the previous output"
+    );
+    sb.assert_no_staging_next_to(&out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Lenient input
+// ---------------------------------------------------------------------------------------------
+
+/// Runs a census file that must load, and checks the simulated employees are those in it.
+fn accepts_census(name: &str, bytes: &[u8], ids: &[&str]) {
+    let sb = Sandbox::new();
+    let census = sb.write(name, bytes);
+    let out = sb.join("out");
+    sb.run_quick(&census, &out, &[]).assert_success();
+    let snapshot_ids = string_column(&snapshot_file(&out, 2025), "employee_id");
+    for id in ids {
+        assert!(
+            snapshot_ids.iter().any(|s| s == id),
+            "{id} missing from the 2025 snapshot: {snapshot_ids:?}"
+        );
+    }
+}
+
+#[test]
+fn accepts_crlf_line_endings() {
+    accepts_census(
+        "crlf.csv",
+        b"employee_id,birth_date,hire_date,annual_salary\r\n\
+          E001,1985-03-10,2015-06-01,65000\r\n\
+          E002,1990-07-21,2019-01-15,92000\r\n",
+        &["E001", "E002"],
+    );
+}
+
+#[test]
+fn accepts_utf8_bom() {
+    accepts_census(
+        "bom.csv",
+        b"\xEF\xBB\xBFemployee_id,birth_date,hire_date,annual_salary\n\
+          E001,1985-03-10,2015-06-01,65000\n\
+          E002,1990-07-21,2019-01-15,92000\n",
+        &["E001", "E002"],
+    );
+}
+
+#[test]
+fn accepts_quoted_comma_in_ignored_column() {
+    accepts_census(
+        "quoted.csv",
+        b"employee_id,full_name,birth_date,hire_date,annual_salary\n\
+          E001,\"Doe, Jane\",1985-03-10,2015-06-01,65000\n\
+          E002,\"Roe, Richard \"\"Rick\"\"\",1990-07-21,2019-01-15,92000\n",
+        &["E001", "E002"],
+    );
+}
+
+#[test]
+fn accepts_bom_crlf_and_quoted_comma_together() {
+    accepts_census(
+        "all_at_once.csv",
+        b"\xEF\xBB\xBFemployee_id,notes,birth_date,hire_date,annual_salary\r\n\
+          E001,\"remote, part-time\",1985-03-10,2015-06-01,65000\r\n\
+          E002,,1990-07-21,2019-01-15,92000\r\n",
+        &["E001", "E002"],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Determinism
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn runs_are_byte_identical_across_repeats_and_thread_counts() {
+    let sb = Sandbox::new();
+    let census = generated_census(&sb, "c.csv", 2000, 3);
+    let run = |dir: &str, threads: &str| {
+        let out = sb.join(dir);
+        sb.run([
+            "-q",
+            "run",
+            "--census",
+            &s(&census),
+            "--out",
+            &s(&out),
+            "--threads",
+            threads,
+        ])
+        .assert_success();
+        parquet_outputs(&out)
+    };
+    let a = run("a", "1");
+    let b = run("b", "1");
+    let c = run("c", "2");
+
+    let expected: std::collections::BTreeSet<PathBuf> = (2025..=2029)
+        .flat_map(|y| {
+            [
+                PathBuf::from(format!("events/simulation_year={y}/events_{y}.parquet")),
+                PathBuf::from(format!(
+                    "snapshots/simulation_year={y}/snapshot_{y}.parquet"
+                )),
+            ]
+        })
+        .collect();
+    assert_eq!(
+        a.keys().cloned().collect::<std::collections::BTreeSet<_>>(),
+        expected
+    );
+    for (name, other) in [("repeat", &b), ("--threads 2", &c)] {
+        assert_eq!(
+            a.keys().collect::<Vec<_>>(),
+            other.keys().collect::<Vec<_>>(),
+            "{name}: different file lists"
+        );
+        for (path, bytes) in &a {
+            assert!(
+                *bytes == other[path],
+                "{name}: {} differs ({} vs {} bytes)",
+                path.display(),
+                bytes.len(),
+                other[path].len()
+            );
+        }
+    }
+}
+
+#[test]
+fn created_at_follows_source_date_epoch() {
+    let sb = Sandbox::new();
+    let census = generated_census(&sb, "c.csv", 300, 5);
+    let with = sb.join("with_epoch");
+    let without = sb.join("without_epoch");
+    let args = |out: &Path| {
+        vec![
+            "-q".to_string(),
+            "run".into(),
+            "--census".into(),
+            s(&census),
+            "--out".into(),
+            s(out),
+            "--end".into(),
+            "2026".into(),
+        ]
+    };
+    sb.run_env(args(&with), &[("SOURCE_DATE_EPOCH", "1700000000")])
+        .assert_success();
+    sb.run(args(&without)).assert_success();
+
+    for (out, expected) in [(&with, 1_700_000_000i64 * 1_000_000), (&without, 0)] {
+        let mut rows = 0;
+        for year in [2025, 2026] {
+            let values = created_at_values(&events_file(out, year));
+            rows += values.len();
+            assert!(
+                values.iter().all(|&v| v == expected),
+                "{}: created_at in {year} is not all {expected}: first {:?}",
+                out.display(),
+                values.iter().find(|&&v| v != expected)
+            );
+        }
+        assert!(rows > 0, "{}: no events to check", out.display());
+    }
+}
+
+#[test]
+fn invalid_source_date_epoch_is_rejected() {
+    let sb = Sandbox::new();
+    let census = sb.good_census("census.csv");
+    let out = sb.join("out");
+    sb.run_env(
+        [
+            "-q",
+            "run",
+            "--census",
+            &s(&census),
+            "--out",
+            &s(&out),
+            "--end",
+            "2025",
+        ],
+        &[("SOURCE_DATE_EPOCH", "yesterday")],
+    )
+    .assert_input_error(&["SOURCE_DATE_EPOCH", "\"yesterday\""]);
+    sb.assert_nothing_written(&out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Output layout
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn output_layout_summary_table_and_rerun() {
+    let sb = Sandbox::new();
+    let census = generated_census(&sb, "c.csv", 200, 11);
+    let out = sb.join("out");
+    let args = [
+        "run".to_string(),
+        "--census".into(),
+        s(&census),
+        "--out".into(),
+        s(&out),
+        "--start".into(),
+        "2025".into(),
+        "--end".into(),
+        "2027".into(),
+    ];
+    let first = sb.run(&args);
+    first.assert_success();
+
+    // Layout.
+    for year in 2025..=2027 {
+        for file in [events_file(&out, year), snapshot_file(&out, year)] {
+            assert!(file.is_file(), "missing {}", file.display());
+            assert!(parquet_row_count(&file) > 0, "{} is empty", file.display());
+        }
+    }
+    assert!(
+        !events_file(&out, 2028).exists(),
+        "a year past --end was written"
+    );
+    assert!(
+        !events_file(&out, 2024).exists(),
+        "a year before --start was written"
+    );
+    assert!(out.join(MARKER).is_file(), "marker file missing");
+    let summary = std::fs::read_to_string(out.join("generation_summary.json")).unwrap();
+    let trimmed = summary.trim();
+    assert!(
+        trimmed.starts_with('{') && trimmed.ends_with('}'),
+        "generation_summary.json is not a JSON object:\n{summary}"
+    );
+    let opens = trimmed.matches(['{', '[']).count();
+    let closes = trimmed.matches(['}', ']']).count();
+    assert_eq!(opens, closes, "unbalanced JSON:\n{summary}");
+    for key in [
+        "\"start_year\": 2025",
+        "\"end_year\": 2027",
+        "\"random_seed\"",
+        "\"census_sha256\"",
+        "\"config_sha256\"",
+        "\"total_events\"",
+        "\"wall_seconds\"",
+        "\"years\"",
+    ] {
+        assert!(summary.contains(key), "summary lacks {key}:\n{summary}");
+    }
+
+    // Summary table on stdout: a header with "year", then one line per year.
+    let lines: Vec<&str> = first.stdout.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.split_whitespace().any(|w| w == "year"))
+        .unwrap_or_else(|| panic!("no header line with \"year\":\n{}", first.stdout));
+    let columns = lines[header].split_whitespace().count();
+    let rows: Vec<&str> = lines[header + 1..]
+        .iter()
+        .copied()
+        .take_while(|l| l.split_whitespace().count() == columns)
+        .collect();
+    let years: Vec<&str> = rows
+        .iter()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(years, ["2025", "2026", "2027"], "stdout:\n{}", first.stdout);
+
+    // Re-running into the same directory replaces it as a whole.
+    let stray = out.join("stray.txt");
+    std::fs::write(&stray, "left by the user").unwrap();
+    sb.run(std::iter::once("-q".to_string()).chain(args.iter().cloned()))
+        .assert_success();
+    assert!(!stray.exists(), "the re-run did not replace the directory");
+    assert!(out.join(MARKER).is_file());
+    for year in 2025..=2027 {
+        assert!(events_file(&out, year).is_file());
+        assert!(snapshot_file(&out, year).is_file());
+    }
+    sb.assert_no_staging_next_to(&out);
+}
+
+#[test]
+fn quiet_run_prints_nothing() {
+    let sb = Sandbox::new();
+    let census = sb.good_census("census.csv");
+    let out = sb.join("out");
+    let r = sb.run_quick(&census, &out, &[]);
+    r.assert_success();
+    assert_eq!(r.stdout, "", "-q printed to stdout");
+    assert_eq!(r.stderr, "", "-q printed to stderr");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. `wfsim census`
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn census_command_writes_csv_of_requested_size_deterministically() {
+    let sb = Sandbox::new();
+    let a = generated_census(&sb, "a.csv", 123, 9);
+    let b = generated_census(&sb, "b.csv", 123, 9);
+    let text = std::fs::read_to_string(&a).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().expect("a header line");
+    for column in ["employee_id", "birth_date", "hire_date", "annual_salary"] {
+        assert!(
+            header.split(',').any(|c| c == column),
+            "header lacks {column}: {header}"
+        );
+    }
+    assert_eq!(lines.filter(|l| !l.is_empty()).count(), 123);
+    assert!(
+        std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(),
+        "the same seed gave different CSV files"
+    );
+    let other_seed = generated_census(&sb, "c.csv", 123, 10);
+    assert!(
+        std::fs::read(&a).unwrap() != std::fs::read(&other_seed).unwrap(),
+        "a different seed gave the same CSV file"
+    );
+}
+
+#[test]
+fn census_command_writes_parquet_of_requested_size_that_runs() {
+    let sb = Sandbox::new();
+    let census = generated_census(&sb, "c.parquet", 321, 4);
+    assert_eq!(parquet_row_count(&census), 321);
+    let ids = string_column(&census, "employee_id");
+    let unique: std::collections::BTreeSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), 321, "employee ids are not unique");
+    let out = sb.join("out");
+    sb.run_quick(&census, &out, &[]).assert_success();
+    assert!(snapshot_file(&out, 2025).is_file());
+}
+
+#[test]
+fn census_command_refuses_other_extensions() {
+    let sb = Sandbox::new();
+    for name in ["c.txt", "c.json", "c"] {
+        let path = sb.join(name);
+        let r = sb.run(["-q", "census", "--employees", "10", "--out", &s(&path)]);
+        assert!(
+            r.code.is_some_and(|c| c != 0),
+            "{name}: expected a non-zero exit, got {:?}",
+            r.code
+        );
+        assert!(r.stderr.contains(".csv"), "{name}: {}", r.stderr);
+        assert!(!path.exists(), "{name} was written");
+        assert!(!sb.join(&format!("{name}.partial")).exists());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. The shared PlanAlign fixture
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn planalign_fixture_loads_and_runs() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/planalign_invariant_census.csv");
+    assert!(
+        fixture.is_file(),
+        "shared fixture {} not found: it lives in ../shared/fixtures next to the repository \
+         (CI always provides it)",
+        fixture.display()
+    );
+    let sb = Sandbox::new();
+    let out = sb.join("out");
+    let r = sb.run([
+        "-v",
+        "run",
+        "--census",
+        &s(&fixture),
+        "--out",
+        &s(&out),
+        "--end",
+        "2026",
+    ]);
+    r.assert_success();
+    // Upstream columns wfsim does not use are listed as ignored, not rejected.
+    assert!(
+        r.stderr.contains("ignored columns") && r.stderr.contains("employee_ssn"),
+        "-v should list the ignored columns:\n{}",
+        r.stderr
+    );
+    let ids = string_column(&snapshot_file(&out, 2025), "employee_id");
+    assert!(
+        ids.iter().any(|i| i == "INV_EMP_0001"),
+        "fixture employees missing from the snapshot"
+    );
+}

@@ -4,7 +4,7 @@ use crate::census::CensusRow;
 use crate::config::Model;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::event::YearCounts;
+use crate::event::{YearCounts, YearOutput};
 use crate::output::directory::Staging;
 use crate::output::parquet::{write_year, RunLabels};
 use crate::output::summary::{self, GenerationSummary};
@@ -73,18 +73,37 @@ pub fn run(inputs: RunInputs, progress: &(dyn Progress + Sync)) -> Result<RunRep
         created_at_micros: inputs.created_at_micros,
     };
     let staging = Staging::create(&inputs.out)?;
-    let (years, output_bytes) = pool.install(|| -> Result<(Vec<YearCounts>, u64)> {
-        let mut engine = Engine::new(inputs.model.clone(), inputs.census);
-        let mut years = Vec::new();
-        let mut bytes = 0;
-        for year in sim.start_year..=sim.end_year {
-            progress.year_started(year, engine.headcount());
-            let out = engine.step(year)?;
-            bytes += write_year(staging.path(), &labels, &out)?;
-            progress.year_finished(&out.counts);
-            years.push(out.counts);
-        }
-        Ok((years, bytes))
+    // Year N is written while year N + 1 is simulated; the rendezvous channel keeps at most
+    // those two years in memory.
+    let (years, output_bytes) = std::thread::scope(|scope| -> Result<(Vec<YearCounts>, u64)> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<YearOutput>(0);
+        let (pool, staging, labels) = (&pool, &staging, &labels);
+        let writer = scope.spawn(move || -> Result<(Vec<YearCounts>, u64)> {
+            let mut years = Vec::new();
+            let mut bytes = 0;
+            for out in rx {
+                bytes += pool.install(|| write_year(staging.path(), labels, &out))?;
+                progress.year_finished(&out.counts);
+                years.push(out.counts);
+            }
+            Ok((years, bytes))
+        });
+        // Only the step runs on the pool: a worker blocked on the channel could starve the writer.
+        let simulated = (|| -> Result<()> {
+            let mut engine = Engine::new(inputs.model.clone(), inputs.census);
+            for year in sim.start_year..=sim.end_year {
+                progress.year_started(year, engine.headcount());
+                let out = pool.install(|| engine.step(year))?;
+                if tx.send(out).is_err() {
+                    break; // the writer stopped on an error, reported below
+                }
+            }
+            Ok(())
+        })();
+        drop(tx);
+        let written = writer.join().expect("the writer thread does not panic");
+        simulated?;
+        written
     })?;
     let total_events = years.iter().map(|y| y.events).sum();
     let wall_seconds = started.elapsed().as_secs_f64();

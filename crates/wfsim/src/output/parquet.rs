@@ -11,6 +11,7 @@ use arrow_array::builder::{
 use arrow_array::{ArrayRef, Int32Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use md5::{Digest, Md5};
+use parquet::arrow::arrow_writer::compute_leaves;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
@@ -313,6 +314,12 @@ fn properties(sorted_by: Vec<SortingColumn>, unique_columns: &[&str]) -> WriterP
         .build()
 }
 
+/// Rows per row group: big enough for good compression, small enough for readers to split
+/// a large year across threads.
+const ROW_GROUP_ROWS: usize = 1 << 20;
+
+/// Writes `batch` with every column of a row group encoded in parallel; the bytes are the same
+/// as a sequential write because each column chunk is encoded independently.
 fn write_file(path: &Path, batch: &RecordBatch, props: WriterProperties) -> Result<()> {
     let dir = path.parent().expect("partition files live in a directory");
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -320,8 +327,36 @@ fn write_file(path: &Path, batch: &RecordBatch, props: WriterProperties) -> Resu
     let fail = |e: parquet::errors::ParquetError| {
         Error::output(path, format!("cannot write Parquet: {e}"))
     };
-    let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(props)).map_err(fail)?;
-    writer.write(batch).map_err(fail)?;
+    let schema = batch.schema();
+    let (mut writer, factory) = ArrowWriter::try_new(file, schema.clone(), Some(props))
+        .and_then(ArrowWriter::into_serialized_writer)
+        .map_err(fail)?;
+    let mut offset = 0;
+    for index in 0.. {
+        let rows = ROW_GROUP_ROWS.min(batch.num_rows() - offset);
+        if rows == 0 && index > 0 {
+            break;
+        }
+        let slice = batch.slice(offset, rows);
+        let writers = factory.create_column_writers(index).map_err(fail)?;
+        let chunks = writers
+            .into_par_iter()
+            .zip(schema.fields().par_iter().zip(slice.columns().par_iter()))
+            .map(|(mut writer, (field, column))| {
+                for leaf in compute_leaves(field, column)? {
+                    writer.write(&leaf)?;
+                }
+                writer.close()
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(fail)?;
+        let mut row_group = writer.next_row_group().map_err(fail)?;
+        for chunk in chunks {
+            chunk.append_to_row_group(&mut row_group).map_err(fail)?;
+        }
+        row_group.close().map_err(fail)?;
+        offset += rows;
+    }
     let file = writer.into_inner().map_err(fail)?;
     file.sync_all().map_err(|e| Error::io(path, e))
 }

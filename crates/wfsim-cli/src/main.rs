@@ -9,16 +9,13 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use wfsim::census::synthetic;
+use wfsim::census::synthetic::{self, EXAMPLE_EMPLOYEES, EXAMPLE_SEED};
 use wfsim::config::{self, Model};
 use wfsim::event::YearCounts;
 use wfsim::{Error, Progress, RunInputs};
 
 /// The config used when `--config` is not given and this file exists.
 const DEFAULT_CONFIG: &str = "config/simulation.yaml";
-/// The built-in example census: this many synthetic employees with this seed.
-const EXAMPLE_EMPLOYEES: usize = 5_000;
-const EXAMPLE_SEED: u64 = 1;
 
 #[derive(Parser)]
 #[command(
@@ -136,7 +133,7 @@ fn load_model(args: &RunArgs) -> anyhow::Result<(Model, Option<PathBuf>, String)
     });
     let (mut cfg, sha) = match &config_path {
         Some(p) => {
-            let text = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+            let text = std::fs::read(p).map_err(|e| Error::input(p, e))?;
             let text_str = String::from_utf8(text.clone()).map_err(|_| Error::Config {
                 file: p.display().to_string(),
                 key: "(file)".into(),
@@ -214,15 +211,7 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
             (census.employees, path.display().to_string(), census.sha256)
         }
         None => {
-            let spec = synthetic::Spec {
-                employees: EXAMPLE_EMPLOYEES,
-                seed: EXAMPLE_SEED,
-                census_date: model.census_date,
-            };
-            let rows: Vec<_> = synthetic::generate(&spec)
-                .into_iter()
-                .filter(|r| r.termination_date.is_none())
-                .collect();
+            let rows = synthetic::example(&model);
             if !quiet {
                 eprintln!("census: built-in example ({EXAMPLE_EMPLOYEES} synthetic employees, seed {EXAMPLE_SEED}); pass --census FILE for your own");
             }

@@ -390,6 +390,26 @@ impl Default for Config {
     }
 }
 
+fn round_rates_to_bp(config: &mut Config) {
+    use crate::numerics::round_bp;
+    let e = &mut config.enrollment;
+    let ae = &mut e.auto_enrollment;
+    ae.default_deferral_rate = round_bp(ae.default_deferral_rate);
+    let v = &mut e.voluntary;
+    v.min_rate = round_bp(v.min_rate);
+    v.max_rate = round_bp(v.max_rate);
+    v.deferral_rates
+        .iter_mut()
+        .flatten()
+        .for_each(|r| *r = round_bp(*r));
+    e.conversion
+        .deferral_rate_by_age
+        .iter_mut()
+        .for_each(|r| *r = round_bp(*r));
+    let esc = &mut config.deferral_auto_escalation;
+    esc.maximum_rate = round_bp(esc.maximum_rate);
+}
+
 /// A month and day within any year (`MM-DD`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MonthDay {
@@ -437,15 +457,6 @@ impl Model {
     pub fn level(&self, level: u8) -> &JobLevel {
         &self.config.job_levels[usize::from(level) - 1]
     }
-}
-
-/// Reads and parses a config file; `None` gives the defaults.
-pub fn load(path: Option<&Path>) -> Result<Config> {
-    let Some(path) = path else {
-        return Ok(Config::default());
-    };
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    parse(&text, path)
 }
 
 pub fn parse(text: &str, path: &Path) -> Result<Config> {
@@ -554,7 +565,9 @@ impl Checker<'_> {
 }
 
 /// Checks every range of spec §6 and derives the dates; `file` names the config in messages.
-pub fn validate(config: Config, file: &str) -> Result<Model> {
+/// Deferral rates are rounded to basis points here, once (spec §3: every rate that is read).
+pub fn validate(mut config: Config, file: &str) -> Result<Model> {
+    round_rates_to_bp(&mut config);
     let c = Checker { file };
     let s = &config.simulation;
     c.int("simulation.start_year", s.start_year, 1900, 2999)?;

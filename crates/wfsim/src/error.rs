@@ -7,6 +7,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// An input file (census, config) that cannot be read.
+    #[error("{path}: {error}")]
+    Input { path: String, error: std::io::Error },
+
     #[error("{path}: {error}")]
     Io { path: String, error: std::io::Error },
 
@@ -26,8 +30,12 @@ pub enum Error {
         message: String,
     },
 
+    /// An output location wfsim will not write to.
     #[error("output {path}: {message}")]
-    Output { path: String, message: String },
+    Refused { path: String, message: String },
+
+    #[error("{path}: {message}")]
+    Write { path: String, message: String },
 
     #[error("year {year}: {message}")]
     Infeasible { year: i32, message: String },
@@ -61,28 +69,44 @@ fn census_message(
 }
 
 impl Error {
-    pub fn io(path: &Path, source: std::io::Error) -> Error {
-        Error::Io {
+    pub fn input(path: &Path, error: std::io::Error) -> Error {
+        Error::Input {
             path: path.display().to_string(),
-            error: source,
+            error,
         }
     }
 
-    pub fn output(path: &Path, message: impl Into<String>) -> Error {
-        Error::Output {
+    pub fn io(path: &Path, error: std::io::Error) -> Error {
+        Error::Io {
+            path: path.display().to_string(),
+            error,
+        }
+    }
+
+    pub fn refused(path: &Path, message: impl Into<String>) -> Error {
+        Error::Refused {
             path: path.display().to_string(),
             message: message.into(),
         }
     }
 
-    /// Process exit code: 2 for bad input (census, config, missing files, refused output
-    /// directory), 3 for a config the model cannot satisfy, 1 for anything else.
+    pub fn write(path: &Path, message: impl Into<String>) -> Error {
+        Error::Write {
+            path: path.display().to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// Process exit code: 2 for bad input (census, config, unreadable input files, a refused
+    /// output directory), 3 for a config the model cannot satisfy, 1 for anything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Config { .. } | Error::Census { .. } | Error::Output { .. } => 2,
-            Error::Io { error, .. } if error.kind() == std::io::ErrorKind::NotFound => 2,
+            Error::Config { .. }
+            | Error::Census { .. }
+            | Error::Input { .. }
+            | Error::Refused { .. } => 2,
             Error::Infeasible { .. } => 3,
-            Error::Io { .. } => 1,
+            Error::Io { .. } | Error::Write { .. } => 1,
         }
     }
 }

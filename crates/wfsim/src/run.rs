@@ -61,7 +61,7 @@ pub fn run(inputs: RunInputs, progress: &(dyn Progress + Sync)) -> Result<RunRep
         .num_threads(inputs.threads)
         .build()
         .map_err(|e| {
-            Error::output(
+            Error::write(
                 &inputs.out,
                 format!("cannot start {} worker threads: {e}", inputs.threads),
             )
@@ -72,6 +72,7 @@ pub fn run(inputs: RunInputs, progress: &(dyn Progress + Sync)) -> Result<RunRep
         plan_design_id: sim.plan_design_id.clone(),
         created_at_micros: inputs.created_at_micros,
     };
+    check_levels(&inputs)?;
     let staging = Staging::create(&inputs.out)?;
     // Year N is written while year N + 1 is simulated; the rendezvous channel keeps at most
     // those two years in memory.
@@ -134,4 +135,29 @@ pub fn run(inputs: RunInputs, progress: &(dyn Progress + Sync)) -> Result<RunRep
     summary::write(staging.path(), &summary)?;
     staging.commit()?;
     Ok(RunReport { summary })
+}
+
+/// Census rows reach the engine with a level the config knows (the CSV/Parquet loader
+/// guarantees it; rows built by library callers are checked here).
+fn check_levels(inputs: &RunInputs) -> Result<()> {
+    let max = inputs.model.max_level();
+    match inputs
+        .census
+        .iter()
+        .position(|r| !r.level_id.is_some_and(|l| (1..=max).contains(&l)))
+    {
+        None => Ok(()),
+        Some(i) => Err(Error::Census {
+            file: inputs.census_label.clone(),
+            row: Some(i + 1),
+            column: Some("level_id".into()),
+            value: Some(
+                inputs.census[i]
+                    .level_id
+                    .map(|l| l.to_string())
+                    .unwrap_or_default(),
+            ),
+            message: format!("level must be between 1 and {max} (the configured job levels)"),
+        }),
+    }
 }

@@ -3,7 +3,7 @@
 mod read;
 pub mod synthetic;
 
-pub use read::{load, Census};
+pub use read::{level_from_salary, load, Census};
 
 use crate::date::Date;
 

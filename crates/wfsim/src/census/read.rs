@@ -25,7 +25,7 @@ pub struct Census {
 }
 
 pub fn load(path: &Path, model: &Model) -> Result<Census> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::input(path, e))?;
     let sha256 = crate::output::summary::sha256_hex(&bytes);
     let file = path.display().to_string();
     let is_parquet = bytes.starts_with(b"PAR1")
@@ -316,9 +316,18 @@ fn build(table: Table, file: &str, model: &Model) -> Result<Census> {
         let level_id = if level_text.is_empty() {
             None
         } else {
-            let level: i64 = level_text
-                .parse()
-                .map_err(|_| err("level_id", level_text, "not an integer level".into()))?;
+            // Integers, also when a spreadsheet or a float column wrote them as `2.0`.
+            let level = level_text
+                .parse::<i64>()
+                .ok()
+                .or_else(|| {
+                    level_text
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|f| f.fract() == 0.0 && f.abs() < 1e6)
+                        .map(|f| f as i64)
+                })
+                .ok_or_else(|| err("level_id", level_text, "not an integer level".into()))?;
             if level < 1 || level > i64::from(max_level) {
                 return Err(err(
                     "level_id",

@@ -87,6 +87,29 @@ pub fn generate(spec: &Spec) -> Vec<CensusRow> {
         .collect()
 }
 
+/// The built-in example census: `wfsim census --employees 5000 --seed 1` as of the model's
+/// census date, leavers dropped. Levels the config does not have are derived from salary.
+pub const EXAMPLE_EMPLOYEES: usize = 5_000;
+pub const EXAMPLE_SEED: u64 = 1;
+
+pub fn example(model: &crate::config::Model) -> Vec<CensusRow> {
+    let spec = Spec {
+        employees: EXAMPLE_EMPLOYEES,
+        seed: EXAMPLE_SEED,
+        census_date: model.census_date,
+    };
+    generate(&spec)
+        .into_iter()
+        .filter(|r| r.termination_date.is_none())
+        .map(|mut r| {
+            if r.level_id.is_some_and(|l| l > model.max_level()) {
+                r.level_id = Some(super::level_from_salary(model, r.annual_salary));
+            }
+            r
+        })
+        .collect()
+}
+
 /// Writes a census as CSV or Parquet, chosen by the file extension.
 pub fn write(path: &Path, rows: &[CensusRow]) -> Result<()> {
     let is_parquet = path
@@ -96,7 +119,7 @@ pub fn write(path: &Path, rows: &[CensusRow]) -> Result<()> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     if !is_parquet && !is_csv {
-        return Err(Error::output(
+        return Err(Error::refused(
             path,
             "the census file name must end in .csv or .parquet",
         ));
@@ -121,7 +144,7 @@ pub fn write(path: &Path, rows: &[CensusRow]) -> Result<()> {
 }
 
 fn write_csv(path: &Path, rows: &[CensusRow]) -> Result<()> {
-    let fail = |e: csv::Error| Error::output(path, format!("cannot write CSV: {e}"));
+    let fail = |e: csv::Error| Error::write(path, format!("cannot write CSV: {e}"));
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, file));
     w.write_record([
@@ -221,9 +244,8 @@ fn write_parquet(path: &Path, rows: &[CensusRow]) -> Result<()> {
     ];
     let batch =
         RecordBatch::try_new(schema.clone(), columns).expect("columns match the census schema");
-    let fail = |e: parquet::errors::ParquetError| {
-        Error::output(path, format!("cannot write Parquet: {e}"))
-    };
+    let fail =
+        |e: parquet::errors::ParquetError| Error::write(path, format!("cannot write Parquet: {e}"));
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     let props = parquet::file::properties::WriterProperties::builder()
         .set_compression(parquet::basic::Compression::ZSTD(Default::default()))

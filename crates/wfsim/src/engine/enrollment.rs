@@ -6,7 +6,6 @@ use super::employee::{Employee, StartOfYear};
 use crate::bands::{conversion_tenure_group, enrollment_age_group, income_band, opt_out_age_group};
 use crate::config::AutoEnrollmentScope;
 use crate::date::Date;
-use crate::numerics::round_bp;
 use crate::rng::Stream;
 
 /// An enrollment decided by a draw, to be applied on `date` if still eligible and not enrolled.
@@ -39,7 +38,8 @@ pub fn voluntary(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Opti
                 .day_offset(window),
         )
         .min(ctx.dec31);
-    let rate = round_bp(v.deferral_rates[age][income].clamp(v.min_rate, v.max_rate));
+    // The config holds rates in basis points, so the clamped rate is one too.
+    let rate = v.deferral_rates[age][income].clamp(v.min_rate, v.max_rate);
     Some(Decision {
         date,
         rate,
@@ -103,7 +103,7 @@ pub fn conversion(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Opt
     let date = ctx.day_of_year(ctx.draw(&emp.id, Stream::EnrollmentTiming));
     Some(Decision {
         date,
-        rate: round_bp(c.deferral_rate_by_age[age]),
+        rate: c.deferral_rate_by_age[age],
         probability: p,
         draw: u.u(),
     })

@@ -11,6 +11,8 @@ pub const MARKER: &str = ".wfsim-output";
 const MARKER_TEXT: &str =
     "This directory was written by wfsim; wfsim replaces it as a whole on the next run.\n";
 const STAGING_TAG: &str = ".wfsim-tmp-";
+/// Suffix of the previous output while the fallback swap moves it aside.
+const OLD_SUFFIX: &str = "-old";
 
 /// A temporary sibling of OUT being filled by the current run.
 pub struct Staging {
@@ -26,7 +28,7 @@ fn is_wfsim_dir(path: &Path) -> bool {
 /// Refuses output locations that must never be replaced (spec §5, README "Output safety").
 fn check_target(target: &Path) -> Result<()> {
     let refuse = |why: &str| {
-        Err(Error::output(target, format!("refusing to write here: {why}; choose a new or empty directory, or a previous wfsim output")))
+        Err(Error::refused(target, format!("refusing to write here: {why}; choose a new or empty directory, or a previous wfsim output")))
     };
     let resolved = target.canonicalize().ok();
     if let Some(r) = &resolved {
@@ -87,23 +89,44 @@ fn remove_leftovers(target: &Path) -> Result<()> {
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let Some(pid) = name
-            .to_str()
-            .and_then(|n| n.strip_prefix(prefix.to_str()?))
-            .and_then(|p| p.parse::<u32>().ok())
-        else {
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(prefix.to_str()?)) else {
+            continue;
+        };
+        let (pid, old_output) = match rest.strip_suffix(OLD_SUFFIX) {
+            Some(pid) => (pid, true),
+            None => (rest, false),
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
             continue;
         };
         let path = entry.path();
-        if pid != std::process::id() && !process_alive(pid) && is_wfsim_dir(&path) {
+        if pid == std::process::id() || process_alive(pid) || !is_wfsim_dir(&path) {
+            continue;
+        }
+        if old_output && !target.exists() {
+            // A crash fell between the two renames of the fallback swap: put the previous
+            // output back.
+            std::fs::rename(&path, target).map_err(|e| Error::io(target, e))?;
+        } else {
             std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
         }
     }
     Ok(())
 }
 
+#[cfg(unix)]
 fn process_alive(pid: u32) -> bool {
-    Path::new("/proc").join(pid.to_string()).exists()
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only checks whether the process exists; nothing is sent.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
 }
 
 impl Staging {
@@ -168,7 +191,7 @@ fn exchange(a: &Path, b: &Path) -> Result<()> {
     use std::os::unix::ffi::OsStrExt;
     let c = |p: &Path| {
         std::ffi::CString::new(p.as_os_str().as_bytes())
-            .map_err(|_| Error::output(p, "path contains a NUL byte"))
+            .map_err(|_| Error::refused(p, "path contains a NUL byte"))
     };
     let (ca, cb) = (c(a)?, c(b)?);
     // SAFETY: both arguments are valid NUL-terminated paths; AT_FDCWD resolves them as given.
@@ -198,11 +221,11 @@ fn exchange(a: &Path, b: &Path) -> Result<()> {
     exchange_by_renames(a, b)
 }
 
-/// Fallback where the filesystem cannot exchange: two renames through a third name, which the
-/// next run's leftover sweep cleans up if a crash falls between them.
+/// Fallback where the filesystem cannot exchange: two renames through a third name. If a crash
+/// falls between them, the next run's leftover sweep puts the previous output back.
 fn exchange_by_renames(a: &Path, b: &Path) -> Result<()> {
     let mut side = a.as_os_str().to_owned();
-    side.push("-old");
+    side.push(OLD_SUFFIX);
     let side = PathBuf::from(side);
     std::fs::rename(b, &side).map_err(|e| Error::io(b, e))?;
     std::fs::rename(a, b).map_err(|e| Error::io(a, e))?;

@@ -324,9 +324,8 @@ fn write_file(path: &Path, batch: &RecordBatch, props: WriterProperties) -> Resu
     let dir = path.parent().expect("partition files live in a directory");
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    let fail = |e: parquet::errors::ParquetError| {
-        Error::output(path, format!("cannot write Parquet: {e}"))
-    };
+    let fail =
+        |e: parquet::errors::ParquetError| Error::write(path, format!("cannot write Parquet: {e}"));
     let schema = batch.schema();
     let (mut writer, factory) = ArrowWriter::try_new(file, schema.clone(), Some(props))
         .and_then(ArrowWriter::into_serialized_writer)

@@ -1,0 +1,68 @@
+//! Census loading rules of spec §6 that the CLI tests do not reach.
+
+mod common;
+
+use std::io::Write;
+use wfsim::census;
+
+fn load(csv: &str) -> wfsim::Result<census::Census> {
+    let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    f.write_all(csv.as_bytes()).unwrap();
+    census::load(f.path(), &common::model(""))
+}
+
+const HEAD: &str = "employee_id,birth_date,hire_date,annual_salary,level_id,deferral_rate\n";
+
+#[test]
+fn integral_float_levels_are_accepted_and_fractions_rejected() {
+    let c = load(&format!("{HEAD}A,1980-01-01,2010-01-01,90000,2.0,\n")).unwrap();
+    assert_eq!(c.employees[0].level_id, Some(2));
+    let e = load(&format!("{HEAD}A,1980-01-01,2010-01-01,90000,2.5,\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("row 1") && e.contains("level_id") && e.contains("2.5"),
+        "{e}"
+    );
+}
+
+#[test]
+fn missing_levels_come_from_salary_thresholds() {
+    let c = load(&format!("{HEAD}A,1980-01-01,2010-01-01,80999.99,,\nB,1980-01-01,2010-01-01,81000,,\nC,1980-01-01,2010-01-01,299999,,\nD,1980-01-01,2010-01-01,300000,,\n")).unwrap();
+    let levels: Vec<_> = c.employees.iter().map(|e| e.level_id.unwrap()).collect();
+    assert_eq!(levels, vec![1, 2, 4, 5]);
+    assert_eq!(c.derived_levels, 4);
+}
+
+#[test]
+fn percent_deferral_rates_are_divided_and_kept_in_basis_points() {
+    let c = load(&format!(
+        "{HEAD}A,1980-01-01,2010-01-01,90000,1,6\nB,1980-01-01,2010-01-01,90000,1,0.0612345\n"
+    ))
+    .unwrap();
+    assert_eq!(c.employees[0].deferral_rate, 0.06);
+    assert_eq!(c.employees[1].deferral_rate, 0.0612);
+}
+
+#[test]
+fn leavers_are_set_aside_and_rows_are_sorted_by_id() {
+    let c = load("employee_id,birth_date,hire_date,annual_salary,termination_date\nZ,1980-01-01,2010-01-01,90000,\nA,1980-01-01,2010-01-01,90000,2024-06-30\nM,1980-01-01,2010-01-01,90000,\n").unwrap();
+    assert_eq!(c.leavers, 1);
+    assert_eq!(
+        c.employees
+            .iter()
+            .map(|e| e.employee_id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["M", "Z"]
+    );
+}
+
+#[test]
+fn example_census_fits_configs_with_fewer_levels() {
+    let m = common::model(
+        "job_levels:\n  - {level: 1, min_salary: 50000, max_salary: 90000, hire_percentile: 0.3, census_salary_threshold: 0}\n  - {level: 2, min_salary: 90000, max_salary: 200000, hire_percentile: 0.3, census_salary_threshold: 90000}\nworkforce: {termination_level_multipliers: [1, 1]}\ncompensation: {merit_rate_by_level: [0.03, 0.03]}\nenrollment: {voluntary: {level_multipliers: [1, 1]}}\n",
+    );
+    let rows = census::synthetic::example(&m);
+    assert!(rows.iter().all(|r| matches!(r.level_id, Some(1..=2))));
+    assert!(rows.iter().any(|r| r.level_id == Some(2)));
+}

@@ -318,29 +318,28 @@ fn properties(sorted_by: Vec<SortingColumn>, unique_columns: &[&str]) -> WriterP
 /// a large year across threads.
 const ROW_GROUP_ROWS: usize = 1 << 20;
 
-/// Writes `batch` with every column of a row group encoded in parallel; the bytes are the same
-/// as a sequential write because each column chunk is encoded independently.
-fn write_file(path: &Path, batch: &RecordBatch, props: WriterProperties) -> Result<()> {
+/// Writes one row group per batch, each built only when it is written so a year's Arrow data
+/// is never all in memory. The columns of a row group are encoded in parallel; the bytes are
+/// the same as a sequential write because each column chunk is encoded independently.
+fn write_file(
+    path: &Path,
+    schema: SchemaRef,
+    props: WriterProperties,
+    row_groups: impl Iterator<Item = RecordBatch>,
+) -> Result<()> {
     let dir = path.parent().expect("partition files live in a directory");
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     let fail =
         |e: parquet::errors::ParquetError| Error::write(path, format!("cannot write Parquet: {e}"));
-    let schema = batch.schema();
     let (mut writer, factory) = ArrowWriter::try_new(file, schema.clone(), Some(props))
         .and_then(ArrowWriter::into_serialized_writer)
         .map_err(fail)?;
-    let mut offset = 0;
-    for index in 0.. {
-        let rows = ROW_GROUP_ROWS.min(batch.num_rows() - offset);
-        if rows == 0 && index > 0 {
-            break;
-        }
-        let slice = batch.slice(offset, rows);
+    for (index, batch) in row_groups.enumerate() {
         let writers = factory.create_column_writers(index).map_err(fail)?;
         let chunks = writers
             .into_par_iter()
-            .zip(schema.fields().par_iter().zip(slice.columns().par_iter()))
+            .zip(schema.fields().par_iter().zip(batch.columns().par_iter()))
             .map(|(mut writer, (field, column))| {
                 for leaf in compute_leaves(field, column)? {
                     writer.write(&leaf)?;
@@ -354,10 +353,15 @@ fn write_file(path: &Path, batch: &RecordBatch, props: WriterProperties) -> Resu
             chunk.append_to_row_group(&mut row_group).map_err(fail)?;
         }
         row_group.close().map_err(fail)?;
-        offset += rows;
     }
     let file = writer.into_inner().map_err(fail)?;
     file.sync_all().map_err(|e| Error::io(path, e))
+}
+
+/// `items` in row-group-sized pieces; an empty year still gets one (empty) row group.
+fn row_group_chunks<T>(items: &[T]) -> impl Iterator<Item = &[T]> {
+    let empty = items.is_empty().then_some(items);
+    items.chunks(ROW_GROUP_ROWS).chain(empty)
 }
 
 /// Paths of one year's files under `root`.
@@ -375,16 +379,12 @@ pub fn year_paths(root: &Path, year: i32) -> (PathBuf, PathBuf) {
 /// Writes one year's events and snapshot under `root`; returns the bytes written.
 pub fn write_year(root: &Path, labels: &RunLabels, out: &YearOutput) -> Result<u64> {
     let (events_path, snapshot_path) = year_paths(root, out.year);
-    let (events, snapshots) = rayon::join(
-        || events_batch(labels, out.year, &out.events, &out.snapshots),
-        || snapshots_batch(labels, out.year, &out.snapshots),
-    );
     // employee_id is column 3 of events and 2 of snapshots; event_sequence is column 8.
     let (a, b) = rayon::join(
         || {
             write_file(
                 &events_path,
-                &events,
+                events_schema(),
                 properties(
                     vec![
                         SortingColumn {
@@ -400,12 +400,14 @@ pub fn write_year(root: &Path, labels: &RunLabels, out: &YearOutput) -> Result<u
                     ],
                     &["event_id", "employee_id"],
                 ),
+                row_group_chunks(&out.events)
+                    .map(|chunk| events_batch(labels, out.year, chunk, &out.snapshots)),
             )
         },
         || {
             write_file(
                 &snapshot_path,
-                &snapshots,
+                snapshots_schema(),
                 properties(
                     vec![SortingColumn {
                         column_idx: 2,
@@ -414,6 +416,8 @@ pub fn write_year(root: &Path, labels: &RunLabels, out: &YearOutput) -> Result<u
                     }],
                     &["employee_id"],
                 ),
+                row_group_chunks(&out.snapshots)
+                    .map(|chunk| snapshots_batch(labels, out.year, chunk)),
             )
         },
     );

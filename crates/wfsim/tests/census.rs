@@ -66,3 +66,53 @@ fn example_census_fits_configs_with_fewer_levels() {
     assert!(rows.iter().all(|r| matches!(r.level_id, Some(1..=2))));
     assert!(rows.iter().any(|r| r.level_id == Some(2)));
 }
+
+#[test]
+fn parquet_census_from_other_tools_loads_whatever_its_compression() {
+    use arrow_array::{ArrayRef, Date32Array, Float64Array, RecordBatch, StringArray};
+    use parquet::basic::Compression;
+    use std::sync::Arc;
+    let d = |s: &str| common::d(s).0;
+    let batch = RecordBatch::try_from_iter([
+        (
+            "employee_id",
+            Arc::new(StringArray::from(vec!["A", "B"])) as ArrayRef,
+        ),
+        (
+            "employee_birth_date",
+            Arc::new(Date32Array::from(vec![d("1980-01-01"), d("1990-02-28")])),
+        ),
+        (
+            "employee_hire_date",
+            Arc::new(Date32Array::from(vec![d("2010-01-01"), d("2015-03-01")])),
+        ),
+        (
+            "employee_gross_compensation",
+            Arc::new(Float64Array::from(vec![90_000.0, 130_000.0])),
+        ),
+    ])
+    .unwrap();
+    for compression in [
+        Compression::SNAPPY,
+        Compression::LZ4_RAW,
+        Compression::UNCOMPRESSED,
+    ] {
+        let f = tempfile::Builder::new()
+            .suffix(".parquet")
+            .tempfile()
+            .unwrap();
+        let props = parquet::file::properties::WriterProperties::builder()
+            .set_compression(compression)
+            .build();
+        let mut w =
+            parquet::arrow::ArrowWriter::try_new(f.reopen().unwrap(), batch.schema(), Some(props))
+                .unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let c = census::load(f.path(), &common::model(""))
+            .unwrap_or_else(|e| panic!("{compression:?}: {e}"));
+        assert_eq!(c.employees.len(), 2);
+        assert_eq!(c.employees[1].level_id, Some(3));
+        assert_eq!(c.employees[1].birth_date, common::d("1990-02-28"));
+    }
+}

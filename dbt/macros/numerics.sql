@@ -1,0 +1,29 @@
+{#- Numerics of the wfsim specification (section 3), written once. -#}
+
+{#- A config value as a DOUBLE. DuckDB types a literal such as 0.1 as DECIMAL, and decimal
+    arithmetic gives different results from the engine's f64, so values go through a string. -#}
+{% macro wfsim_double(value) -%}
+    cast('{{ value }}' as double)
+{%- endmacro %}
+
+{#- round_half_away(x * 100) / 100: DuckDB's round() on a DOUBLE rounds .5 away from zero,
+    like Rust's f64::round. Never round(x, 2). -#}
+{% macro round_cents(x) -%}
+    (round(({{ x }}) * 100) / 100)
+{%- endmacro %}
+
+{% macro round_bp(x) -%}
+    (round(({{ x }}) * 10000) / 10000)
+{%- endmacro %}
+
+{#- Money summed across rows without float-order effects: values already in whole cents are
+    added as integers, so the total is the same whatever order DuckDB adds them in. -#}
+{% macro sum_cents(x) -%}
+    (sum(cast(round(({{ x }}) * 100) as hugeint)) / 100)::double
+{%- endmacro %}
+
+{#- Left fold of DOUBLE terms in a given order: acc = acc + term, starting from 0.0.
+    sum() adds in no fixed order; this adds in exactly the order given. -#}
+{% macro ordered_fsum(term, order_by) -%}
+    list_reduce(list(({{ term }})::double order by {{ order_by }}), lambda acc, t: acc + t, 0.0::double)
+{%- endmacro %}

@@ -121,6 +121,47 @@ fn csv_table(bytes: &[u8], file: &str) -> Result<Table> {
 }
 
 fn parquet_table(bytes: Vec<u8>, file: &str) -> Result<Table> {
+    catch_decoder_panic(|| parquet_table_unguarded(bytes, file)).unwrap_or_else(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown failure".into());
+        Err(census_error(
+            file,
+            None,
+            None,
+            None,
+            format!("cannot read as Parquet: the file is corrupt (the decoder failed: {why})"),
+        ))
+    })
+}
+
+/// Runs `f`, turning a panic into `Err` without printing it. The parquet crate still panics on
+/// some corrupt files (fuzzing found an out-of-bounds dictionary index in its RLE decoder), and
+/// a census file must never crash wfsim. The panic hook is wrapped once so that it stays silent
+/// only on this thread and only while `f` runs; other panics are reported as before.
+fn catch_decoder_panic<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    use std::cell::Cell;
+    thread_local! {
+        static QUIET: Cell<bool> = const { Cell::new(false) };
+    }
+    static WRAP_HOOK: std::sync::Once = std::sync::Once::new();
+    WRAP_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    result
+}
+
+fn parquet_table_unguarded(bytes: Vec<u8>, file: &str) -> Result<Table> {
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let bad = |e: &dyn std::fmt::Display| {
         census_error(
@@ -221,7 +262,7 @@ fn build(table: Table, file: &str, model: &Model) -> Result<Census> {
                 None,
                 format!(
                     "required column `{canonical}`{also} is missing; found columns: {}",
-                    table.header.join(", ")
+                    list_columns(&table.header)
                 ),
             ));
         }
@@ -396,6 +437,13 @@ fn build(table: Table, file: &str, model: &Model) -> Result<Census> {
                 format!("age {age} at the census date {census_date} is outside 14–100"),
             ));
         }
+        if hire_date < birth_date {
+            return Err(err(
+                "hire_date",
+                field("hire_date"),
+                format!("hire date before the birth date {birth_date}"),
+            ));
+        }
         if years_between(birth_date, hire_date) < 14 {
             return Err(err(
                 "hire_date",
@@ -440,6 +488,28 @@ fn build(table: Table, file: &str, model: &Model) -> Result<Census> {
         derived_levels,
         sha256: String::new(),
     })
+}
+
+/// The header for an error message, kept short whatever the file holds: at most 40 names of at
+/// most 60 characters each.
+fn list_columns(header: &[String]) -> String {
+    const MAX_COLUMNS: usize = 40;
+    const MAX_CHARS: usize = 60;
+    let mut names: Vec<String> = header
+        .iter()
+        .take(MAX_COLUMNS)
+        .map(|h| {
+            if h.chars().count() > MAX_CHARS {
+                format!("{}…", h.chars().take(MAX_CHARS).collect::<String>())
+            } else {
+                h.clone()
+            }
+        })
+        .collect();
+    if header.len() > MAX_COLUMNS {
+        names.push(format!("… ({} more)", header.len() - MAX_COLUMNS));
+    }
+    names.join(", ")
 }
 
 /// Highest level whose census threshold the salary reaches (spec §7).

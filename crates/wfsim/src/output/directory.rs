@@ -51,6 +51,9 @@ fn check_target(target: &Path) -> Result<()> {
     }
     match std::fs::symlink_metadata(target) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            refuse("a parent of it is a file, not a directory")
+        }
         Err(e) => Err(Error::io(target, e)),
         Ok(m) if m.file_type().is_symlink() => refuse("it is a symbolic link"),
         Ok(m) if !m.is_dir() => refuse("it exists and is not a directory"),

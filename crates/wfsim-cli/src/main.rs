@@ -212,7 +212,8 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         }
         None => {
             let rows = synthetic::example(&model);
-            if !quiet {
+            // Piped output carries nothing but the table; the note is for people at a terminal.
+            if verbose || (!quiet && std::io::stderr().is_terminal()) {
                 eprintln!("census: built-in example ({EXAMPLE_EMPLOYEES} synthetic employees, seed {EXAMPLE_SEED}); pass --census FILE for your own");
             }
             (rows, format!("built-in example: wfsim census --employees {EXAMPLE_EMPLOYEES} --seed {EXAMPLE_SEED}"), String::new())

@@ -40,6 +40,27 @@ enum Command {
     Run(RunArgs),
     /// Write a deterministic synthetic census (CSV or Parquet, by file extension).
     Census(CensusArgs),
+    /// Compare two output directories (events and snapshots, every year, every column, floats
+    /// bitwise); exit 0 when identical, 1 when they differ.
+    Diff(DiffArgs),
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// First output directory.
+    dir_a: PathBuf,
+    /// Second output directory.
+    dir_b: PathBuf,
+}
+
+/// Which engine generates the years.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+enum EngineArg {
+    /// The native Rust engine.
+    #[default]
+    Native,
+    /// The SQL reference engine (embedded DuckDB; needs a build with `--features sql`).
+    Sql,
 }
 
 #[derive(Args, Default)]
@@ -71,6 +92,9 @@ struct RunArgs {
     /// Worker threads; results are identical for any count [default: all cores].
     #[arg(long, value_name = "N", env = "WFSIM_THREADS", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
+    /// Engine: native, or sql (the SQL reference engine; results are identical).
+    #[arg(long, value_enum, default_value_t = EngineArg::Native)]
+    engine: EngineArg,
 }
 
 #[derive(Args)]
@@ -94,6 +118,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Census(args)) => census(args, cli.quiet),
         Some(Command::Run(args)) => run(args, cli.verbose, cli.quiet),
+        Some(Command::Diff(args)) => return diff(args, cli.quiet),
         None => run(RunArgs::default(), cli.verbose, cli.quiet),
     };
     match result {
@@ -123,6 +148,46 @@ fn census(args: CensusArgs, quiet: bool) -> anyhow::Result<()> {
         println!("wrote {} employees to {}", rows.len(), args.out.display());
     }
     Ok(())
+}
+
+fn diff(args: DiffArgs, quiet: bool) -> ExitCode {
+    match wfsim::output::diff::diff_dirs(&args.dir_a, &args.dir_b) {
+        Ok(report) => {
+            if !quiet || !report.identical {
+                print!("{}", report.report);
+            }
+            if report.identical {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(feature = "sql")]
+fn engine_choice<'a>(engine: EngineArg) -> anyhow::Result<wfsim::EngineChoice<'a>> {
+    Ok(match engine {
+        EngineArg::Native => wfsim::EngineChoice::native(),
+        EngineArg::Sql => wfsim_sql::engine_choice(),
+    })
+}
+
+#[cfg(not(feature = "sql"))]
+fn engine_choice<'a>(engine: EngineArg) -> anyhow::Result<wfsim::EngineChoice<'a>> {
+    match engine {
+        EngineArg::Native => Ok(wfsim::EngineChoice::native()),
+        EngineArg::Sql => Err(Error::Config {
+            file: "command line".into(),
+            key: "--engine".into(),
+            message: "this wfsim was built without the SQL engine; rebuild with `cargo build --release -p wfsim-cli --features sql`".into(),
+        }
+        .into()),
+    }
 }
 
 fn load_model(args: &RunArgs) -> anyhow::Result<(Model, Option<PathBuf>, String)> {
@@ -190,6 +255,7 @@ fn load_model(args: &RunArgs) -> anyhow::Result<(Model, Option<PathBuf>, String)
 }
 
 fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
+    let engine = engine_choice(args.engine)?;
     let (model, config_path, config_sha256) = load_model(&args)?;
     let census_path = args
         .census
@@ -241,7 +307,7 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         threads,
         created_at_micros: wfsim::created_at_from_env()?,
     };
-    let report = wfsim::run(inputs, &bar).with_context(|| {
+    let report = wfsim::run_with_engine(inputs, engine, &bar).with_context(|| {
         format!(
             "run into {} failed; the previous output, if any, is unchanged",
             out.display()

@@ -17,4 +17,6 @@ pub mod rng;
 mod run;
 
 pub use error::{Error, Result};
-pub use run::{created_at_from_env, run, Progress, RunInputs, RunReport};
+pub use run::{
+    created_at_from_env, run, run_with_engine, EngineChoice, Progress, RunInputs, RunReport,
+};

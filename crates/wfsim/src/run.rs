@@ -2,7 +2,7 @@
 
 use crate::census::CensusRow;
 use crate::config::Model;
-use crate::engine::Engine;
+use crate::engine::{Engine, YearEngine};
 use crate::error::{Error, Result};
 use crate::event::{YearCounts, YearOutput};
 use crate::output::directory::Staging;
@@ -55,7 +55,32 @@ pub fn created_at_from_env() -> Result<i64> {
     }
 }
 
+/// Which engine generates the years, and its name for `generation_summary.json`.
+pub struct EngineChoice<'a> {
+    pub name: String,
+    #[allow(clippy::type_complexity)]
+    pub make: Box<dyn FnOnce(&Model, &[CensusRow]) -> Result<Box<dyn YearEngine + Send + 'a>> + 'a>,
+}
+
+impl EngineChoice<'_> {
+    pub fn native() -> Self {
+        EngineChoice {
+            name: "native".into(),
+            make: Box::new(|model, census| Ok(Box::new(Engine::new(model.clone(), census)))),
+        }
+    }
+}
+
+/// Runs the native engine.
 pub fn run(inputs: RunInputs, progress: &(dyn Progress + Sync)) -> Result<RunReport> {
+    run_with_engine(inputs, EngineChoice::native(), progress)
+}
+
+pub fn run_with_engine(
+    inputs: RunInputs,
+    engine: EngineChoice,
+    progress: &(dyn Progress + Sync),
+) -> Result<RunReport> {
     let started = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(inputs.threads)
@@ -73,6 +98,7 @@ pub fn run(inputs: RunInputs, progress: &(dyn Progress + Sync)) -> Result<RunRep
         created_at_micros: inputs.created_at_micros,
     };
     check_levels(&inputs)?;
+    let engine_name = engine.name.clone();
     let staging = Staging::create(&inputs.out)?;
     // Year N is written while year N + 1 is simulated; the rendezvous channel keeps at most
     // those two years in memory.
@@ -91,7 +117,7 @@ pub fn run(inputs: RunInputs, progress: &(dyn Progress + Sync)) -> Result<RunRep
         });
         // Only the step runs on the pool: a worker blocked on the channel could starve the writer.
         let simulated = (|| -> Result<()> {
-            let mut engine = Engine::new(inputs.model.clone(), inputs.census);
+            let mut engine = (engine.make)(&inputs.model, inputs.census)?;
             for year in sim.start_year..=sim.end_year {
                 progress.year_started(year, engine.headcount());
                 let out = pool.install(|| engine.step(year))?;
@@ -110,7 +136,7 @@ pub fn run(inputs: RunInputs, progress: &(dyn Progress + Sync)) -> Result<RunRep
     let wall_seconds = started.elapsed().as_secs_f64();
     let summary = GenerationSummary {
         tool_version: env!("CARGO_PKG_VERSION").into(),
-        engine: "native".into(),
+        engine: engine_name,
         start_year: sim.start_year,
         end_year: sim.end_year,
         random_seed: sim.random_seed,

@@ -33,6 +33,25 @@ use std::sync::Arc;
 /// balance two to dozens of cores.
 const CHUNK: usize = 2048;
 
+/// Generates the years of a run in order: the native [`Engine`] or a plug-in such as the SQL
+/// reference engine (crate `wfsim-sql`). Both must produce identical [`YearOutput`]s.
+pub trait YearEngine {
+    /// Active employees at the start of the next year to generate.
+    fn headcount(&self) -> usize;
+    /// Generates year `year` (years must be stepped in order).
+    fn step(&mut self, year: i32) -> Result<YearOutput>;
+}
+
+impl YearEngine for Engine {
+    fn headcount(&self) -> usize {
+        Engine::headcount(self)
+    }
+
+    fn step(&mut self, year: i32) -> Result<YearOutput> {
+        Engine::step(self, year)
+    }
+}
+
 pub struct Engine {
     model: Model,
     rng: Rng,
@@ -177,7 +196,8 @@ impl Engine {
     }
 }
 
-fn count(
+/// The year's counts, tallied from its events (shared with plug-in engines).
+pub fn count(
     year: i32,
     n_start: i64,
     target: i64,

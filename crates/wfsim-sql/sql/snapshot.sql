@@ -1,0 +1,74 @@
+-- §4.10 the year-end snapshot: the fold of the start-of-year state and the year's events.
+CREATE OR REPLACE TABLE snap AS
+WITH last_event AS (
+    SELECT employee_id, level_id, compensation_amount, employee_deferral_rate
+    FROM ev
+    QUALIFY row_number() OVER (PARTITION BY employee_id ORDER BY event_sequence DESC) = 1
+), periods AS (
+    -- salary periods: from max(hire, Jan 1) at the start salary, then from each promotion
+    -- and raise date at the new salary; the termination day is employed
+    SELECT employee_id, greatest(hire_date, y.jan1) AS d, -1 AS ord, salary FROM tl, yr y
+    UNION ALL
+    SELECT employee_id, event_date, ord, compensation_amount FROM ev
+    WHERE event_type IN ('promotion', 'raise')
+), spans AS (
+    SELECT pe.employee_id, pe.d, pe.ord,
+        (pe.salary
+            * (coalesce(lead(pe.d) OVER (PARTITION BY pe.employee_id ORDER BY pe.d, pe.ord),
+                        coalesce(t.term_date, y.dec31) + 1) - pe.d)::DOUBLE)
+            / y.days::DOUBLE AS earned
+    FROM periods pe
+    JOIN tl t USING (employee_id)
+    CROSS JOIN yr y
+), prorated AS (
+    -- acc = acc + (salary * days) / D(N) in date order, from 0.0
+    SELECT employee_id,
+        round_cents(list_reduce(list_prepend(0::DOUBLE, list(earned ORDER BY d, ord)),
+                                lambda acc, x: acc + x)) AS prorated_compensation
+    FROM spans
+    GROUP BY employee_id
+)
+SELECT
+    row_number() OVER (ORDER BY t.employee_id)::INTEGER - 1 AS row_index,
+    t.employee_id,
+    t.birth_date,
+    t.hire_date,
+    t.term_date AS termination_date,
+    CASE WHEN t.term_category IS NULL AND NOT t.hired THEN 'continuous_active'
+         WHEN t.term_category IS NULL THEN 'new_hire_active'
+         WHEN t.term_category = 'new_hire_termination' THEN 'new_hire_termination'
+         ELSE 'experienced_termination' END AS detailed_status_code,
+    coalesce(le.level_id, t.level) AS level,
+    coalesce(le.compensation_amount, t.salary) AS salary,
+    pr.prorated_compensation,
+    years_between(t.birth_date, coalesce(t.term_date, y.dec31))::INTEGER AS age,
+    years_between(t.hire_date, coalesce(t.term_date, y.dec31))::INTEGER AS tenure_years,
+    t.plan_ineligible,
+    t.rule_date,
+    coalesce(t.eligibility_date, CASE WHEN t.elig_applies THEN t.rule_date END) AS eligibility_date,
+    CASE WHEN t.oo_applies THEN NULL
+         WHEN t.enr_applies THEN t.enr_date
+         WHEN t.ae_applies THEN t.ae_date
+         ELSE t.enrollment_date END AS enrollment_date,
+    CASE WHEN t.oo_applies THEN NULL
+         WHEN t.enr_applies THEN 'voluntary'
+         WHEN t.ae_applies THEN 'auto'
+         ELSE t.enrollment_method END AS enrollment_method,
+    t.ever_opted_out OR t.oo_applies AS ever_opted_out,
+    coalesce(le.employee_deferral_rate, t.deferral_rate) AS deferral_rate,
+    t.auto_escalation_opt_out,
+    (t.escalations_received + CASE WHEN es.employee_id IS NULL THEN 0 ELSE 1 END)::INTEGER
+        AS escalations_received
+FROM tl t
+CROSS JOIN yr y
+LEFT JOIN last_event le USING (employee_id)
+LEFT JOIN prorated pr USING (employee_id)
+LEFT JOIN esc es USING (employee_id);
+
+-- The active workforce carried into N + 1.
+CREATE OR REPLACE TABLE emp AS
+SELECT employee_id, birth_date, hire_date, level, salary, plan_ineligible, rule_date,
+    eligibility_date, enrollment_date, enrollment_method, deferral_rate, ever_opted_out,
+    auto_escalation_opt_out, escalations_received
+FROM snap
+WHERE termination_date IS NULL;

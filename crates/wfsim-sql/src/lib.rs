@@ -1,0 +1,463 @@
+//! The SQL reference engine of wfsim: the yearly algorithm of the spec (§4) as plain SQL run by
+//! an embedded DuckDB, one `.sql` file per rule under `sql/`, named like its Rust twin in
+//! `wfsim::engine`. The year loop stays in Rust: per year it runs the rule files in order and
+//! reads the events and snapshot rows back into a [`wfsim::event::YearOutput`], so the same
+//! writer writes both engines' files and `wfsim diff` can compare them value for value.
+//!
+//! The workforce is kept in DuckDB across years (table `emp`). Configuration values reach SQL
+//! only as bound `DOUBLE` parameters (table `param`, pivoted into the one-row table `p` by
+//! `params.sql`); the random seed is written into the `rng_v` macro as a decimal integer.
+//!
+//! Where matching the native engine needed a reading of the spec:
+//! - The per-employee timeline (§4.10) is not a generic fold: `timeline.sql` turns each state
+//!   check of the sequential application into a closed-form "applies" flag (the rules interact
+//!   in only a few ways, listed there), `events.sql` carries level, salary and deferral rate
+//!   forward with `last_value(... IGNORE NULLS)` windows in (date, same-date order), and
+//!   `snapshot.sql` folds the prorated pay with `list_reduce` over the salary periods in date
+//!   order, starting from 0.0.
+//! - Same date, same type: a voluntary enrollment precedes an auto-enrollment (possible only
+//!   with `window_days = 0`), so the auto-enrollment does not happen.
+//! - The auto-enrollment rate is `default_deferral_rate` as configured (not passed through
+//!   `round_bp`), census participants' eligibility date is `min(E, census_date)`, and the
+//!   escalation test uses the enrollment as it stands on the escalation date (enrollments and
+//!   opt-outs dated on or before it count), all as the native engine does.
+//! - The hiring plan (§4.2) is computed in SQL (`hiring.sql`); its two failure checks (too many
+//!   hires, too few new-hire termination candidates) are made in Rust with the native messages.
+//!   The year's counts are tallied from the events with `wfsim::engine::count`.
+
+pub use duckdb;
+use duckdb::{params, Connection};
+use std::sync::Arc;
+use wfsim::census::CensusRow;
+use wfsim::config::{AutoEnrollmentScope, EscalationScope, Model};
+use wfsim::date::Date;
+use wfsim::engine::employee::EnrollmentMethod;
+use wfsim::engine::YearEngine;
+use wfsim::event::{Category, DetailedStatus, Event, EventType, SnapshotRow, YearOutput};
+use wfsim::{Error, Result};
+
+/// The rule files, in the order a year runs them.
+const YEAR_FILES: [(&str, &str); 14] = [
+    ("termination.sql", include_str!("../sql/termination.sql")),
+    ("hiring.sql", include_str!("../sql/hiring.sql")),
+    // the hiring plan is checked here (see `step`)
+    (
+        "reduction_in_force.sql",
+        include_str!("../sql/reduction_in_force.sql"),
+    ),
+    ("new_hire.sql", include_str!("../sql/new_hire.sql")),
+    (
+        "new_hire_termination.sql",
+        include_str!("../sql/new_hire_termination.sql"),
+    ),
+    ("roster.sql", include_str!("../sql/roster.sql")),
+    ("promotion.sql", include_str!("../sql/promotion.sql")),
+    ("merit.sql", include_str!("../sql/merit.sql")),
+    ("eligibility.sql", include_str!("../sql/eligibility.sql")),
+    ("enrollment.sql", include_str!("../sql/enrollment.sql")),
+    ("timeline.sql", include_str!("../sql/timeline.sql")),
+    ("escalation.sql", include_str!("../sql/escalation.sql")),
+    ("events.sql", include_str!("../sql/events.sql")),
+    ("snapshot.sql", include_str!("../sql/snapshot.sql")),
+];
+const MACROS: &str = include_str!("../sql/macros.sql");
+const PARAMS: &str = include_str!("../sql/params.sql");
+const CENSUS: &str = include_str!("../sql/census.sql");
+const YEAR: &str = include_str!("../sql/year.sql");
+
+/// One configuration value: `(name, index, value)`; scalars have index 0, lists 1..n.
+pub type Param = (String, i32, f64);
+
+pub struct SqlEngine {
+    conn: Connection,
+    headcount: usize,
+}
+
+fn sql_error(what: &str, e: duckdb::Error) -> Error {
+    Error::Write {
+        path: format!("SQL engine ({what})"),
+        message: e.to_string(),
+    }
+}
+
+/// The configuration as `param` rows (everything the rule files read from `p`).
+pub fn params(model: &Model) -> Vec<Param> {
+    let c = &model.config;
+    let mut out: Vec<Param> = Vec::new();
+    let mut scalar = |name: &str, v: f64| out.push((name.to_string(), 0, v));
+    let flag = |b: bool| if b { 1.0 } else { 0.0 };
+    let day = |d: Date| f64::from(d.0);
+    scalar("start_year", f64::from(c.simulation.start_year));
+    scalar("census_date", day(model.census_date));
+    scalar("hire_date_cutoff", day(model.hire_date_cutoff));
+    scalar("target_growth_rate", c.simulation.target_growth_rate);
+    scalar("total_termination_rate", c.workforce.total_termination_rate);
+    scalar(
+        "new_hire_termination_rate",
+        c.workforce.new_hire_termination_rate,
+    );
+    scalar("max_level", f64::from(model.max_level()));
+    scalar(
+        "fixed_level_shares",
+        flag(c.new_hire.level_shares.is_some()),
+    );
+    scalar("salary_spread", c.new_hire.salary_spread);
+    scalar("cola_rate", c.compensation.cola_rate);
+    scalar(
+        "merit_min_tenure",
+        f64::from(c.compensation.merit_min_tenure_years),
+    );
+    scalar("merit_month", f64::from(model.merit_date.month));
+    scalar("merit_day", f64::from(model.merit_date.day));
+    let pr = &c.promotion;
+    scalar("promotion_base_rate", pr.base_rate);
+    scalar("promotion_level_dampening", pr.level_dampening);
+    scalar("promotion_min_tenure", f64::from(pr.min_tenure_years));
+    scalar("promotion_max_age", f64::from(pr.max_age));
+    scalar("promotion_base_increase_pct", pr.base_increase_pct);
+    scalar("promotion_distribution_range", pr.distribution_range);
+    scalar("promotion_max_cap_pct", pr.max_cap_pct);
+    scalar("promotion_max_cap_amount", pr.max_cap_amount);
+    scalar("promotion_month", f64::from(model.promotion_date.month));
+    scalar("promotion_day", f64::from(model.promotion_date.day));
+    let el = &c.eligibility;
+    scalar("minimum_age", f64::from(el.minimum_age));
+    scalar("waiting_period_days", f64::from(el.waiting_period_days));
+    scalar("new_hire_ineligible_pct", el.new_hire_ineligible_pct);
+    let ae = &c.enrollment.auto_enrollment;
+    scalar("ae_enabled", flag(ae.enabled));
+    scalar(
+        "ae_all_eligible",
+        flag(ae.scope == AutoEnrollmentScope::AllEligible),
+    );
+    scalar("ae_window_days", f64::from(ae.window_days));
+    scalar("ae_default_deferral_rate", ae.default_deferral_rate);
+    scalar(
+        "opt_out_grace_period_days",
+        f64::from(ae.opt_out_grace_period_days),
+    );
+    let v = &c.enrollment.voluntary;
+    scalar("voluntary_enrollment_rate", v.voluntary_enrollment_rate);
+    scalar("vol_min_rate", v.min_rate);
+    scalar("vol_max_rate", v.max_rate);
+    let e = &c.deferral_auto_escalation;
+    scalar("esc_enabled", flag(e.enabled));
+    scalar("esc_increment", e.increment_amount);
+    scalar("esc_maximum_rate", e.maximum_rate);
+    scalar("esc_delay_years", f64::from(e.first_escalation_delay_years));
+    scalar(
+        "esc_auto_enrolled_only",
+        flag(e.applies_to == EscalationScope::AutoEnrolled),
+    );
+    scalar("esc_month", f64::from(model.escalation_date.month));
+    scalar("esc_day", f64::from(model.escalation_date.day));
+
+    let mut list = |name: &str, values: &[f64]| {
+        for (i, &x) in values.iter().enumerate() {
+            out.push((name.to_string(), i as i32 + 1, x));
+        }
+    };
+    let w = &c.workforce;
+    list("m_age", &w.termination_age_multipliers);
+    list("m_tenure", &w.termination_tenure_multipliers);
+    list("m_level", &w.termination_level_multipliers);
+    list("merit_rate", &c.compensation.merit_rate_by_level);
+    list("pm_tenure", &pr.tenure_multipliers);
+    list("pm_age", &pr.age_multipliers);
+    list("opt_out_rate", &ae.opt_out_rates.concat());
+    list("vol_base", &v.base_by_age);
+    list("vol_income", &v.income_multipliers);
+    list("vol_level", &v.level_multipliers);
+    list("vol_rate", &v.deferral_rates.concat());
+    let cv = &c.enrollment.conversion;
+    list("conv_base", &cv.base_by_age);
+    list("conv_income", &cv.income_multipliers);
+    list("conv_tenure", &cv.tenure_multipliers);
+    list("conv_rate", &cv.deferral_rate_by_age);
+    out
+}
+
+impl SqlEngine {
+    pub fn new(model: &Model, census: &[CensusRow]) -> Result<SqlEngine> {
+        SqlEngine::with_params(model, census, params(model))
+    }
+
+    /// Like [`SqlEngine::new`] with the `param` rows given (tests perturb one to prove that
+    /// parity can fail).
+    pub fn with_params(
+        model: &Model,
+        census: &[CensusRow],
+        param_rows: Vec<Param>,
+    ) -> Result<SqlEngine> {
+        let conn = Connection::open_in_memory().map_err(|e| sql_error("open", e))?;
+        let seed = model.config.simulation.random_seed.to_string();
+        conn.execute_batch(&MACROS.replace("{seed}", &seed))
+            .map_err(|e| sql_error("macros.sql", e))?;
+        conn.execute_batch(
+            "CREATE TABLE param (name VARCHAR, i INTEGER, v DOUBLE);
+             CREATE TABLE levels (level INTEGER, min_salary DOUBLE, max_salary DOUBLE,
+                                  hire_percentile DOUBLE, share DOUBLE);
+             CREATE TABLE hire_ages (j INTEGER, age INTEGER, weight DOUBLE);
+             CREATE TABLE census_raw (employee_id VARCHAR, birth_day INTEGER, hire_day INTEGER,
+                                      level_id INTEGER, annual_salary DOUBLE,
+                                      plan_ineligible BOOLEAN, deferral_rate DOUBLE,
+                                      auto_escalation_opt_out BOOLEAN);",
+        )
+        .map_err(|e| sql_error("setup", e))?;
+        {
+            let mut a = conn.appender("param").map_err(|e| sql_error("param", e))?;
+            for (name, i, v) in &param_rows {
+                a.append_row(params![name, i, v])
+                    .map_err(|e| sql_error("param", e))?;
+            }
+            a.flush().map_err(|e| sql_error("param", e))?;
+            let mut a = conn
+                .appender("levels")
+                .map_err(|e| sql_error("levels", e))?;
+            let shares = model.config.new_hire.level_shares.as_deref();
+            for (i, l) in model.config.job_levels.iter().enumerate() {
+                let share = shares.map_or(0.0, |s| s[i]);
+                a.append_row(params![
+                    i32::from(l.level),
+                    l.min_salary,
+                    l.max_salary,
+                    l.hire_percentile,
+                    share
+                ])
+                .map_err(|e| sql_error("levels", e))?;
+            }
+            a.flush().map_err(|e| sql_error("levels", e))?;
+            let mut a = conn
+                .appender("hire_ages")
+                .map_err(|e| sql_error("hire_ages", e))?;
+            for (j, w) in model.config.new_hire.age_distribution.iter().enumerate() {
+                a.append_row(params![j as i32 + 1, w.age, w.weight])
+                    .map_err(|e| sql_error("hire_ages", e))?;
+            }
+            a.flush().map_err(|e| sql_error("hire_ages", e))?;
+            let mut a = conn
+                .appender("census_raw")
+                .map_err(|e| sql_error("census", e))?;
+            for c in census {
+                a.append_row(params![
+                    c.employee_id,
+                    c.birth_date.0,
+                    c.hire_date.0,
+                    i32::from(c.level_id.expect("the loader assigns every census level")),
+                    c.annual_salary,
+                    c.eligibility_override == Some(false),
+                    c.deferral_rate,
+                    c.auto_escalation_opt_out
+                ])
+                .map_err(|e| sql_error("census", e))?;
+            }
+            a.flush().map_err(|e| sql_error("census", e))?;
+        }
+        conn.execute_batch(PARAMS)
+            .map_err(|e| sql_error("params.sql", e))?;
+        conn.execute_batch(CENSUS)
+            .map_err(|e| sql_error("census.sql", e))?;
+        Ok(SqlEngine {
+            conn,
+            headcount: census.len(),
+        })
+    }
+
+    /// The DuckDB connection (tests query the macros and tables directly).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs one SQL statement that returns a single integer.
+    fn count(&self, sql: &str) -> Result<i64> {
+        self.conn
+            .query_row(sql, [], |r| r.get::<_, i64>(0))
+            .map_err(|e| sql_error(sql, e))
+    }
+
+    fn read_snapshots(&self) -> Result<Vec<SnapshotRow>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT employee_id,
+                        (birth_date - DATE '1970-01-01')::INTEGER,
+                        (hire_date - DATE '1970-01-01')::INTEGER,
+                        (termination_date - DATE '1970-01-01')::INTEGER,
+                        detailed_status_code, level, salary, prorated_compensation, age,
+                        tenure_years, eligibility_date IS NOT NULL,
+                        (eligibility_date - DATE '1970-01-01')::INTEGER,
+                        enrollment_date IS NOT NULL,
+                        (enrollment_date - DATE '1970-01-01')::INTEGER,
+                        enrollment_method, ever_opted_out, deferral_rate,
+                        auto_escalation_opt_out, escalations_received
+                 FROM snap ORDER BY row_index",
+            )
+            .map_err(|e| sql_error("read snapshot", e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let status: String = r.get(4)?;
+                let method: Option<String> = r.get(14)?;
+                Ok(SnapshotRow {
+                    employee_id: Arc::from(r.get::<_, String>(0)?.as_str()),
+                    birth_date: Date(r.get(1)?),
+                    hire_date: Date(r.get(2)?),
+                    termination_date: r.get::<_, Option<i32>>(3)?.map(Date),
+                    status: match status.as_str() {
+                        "continuous_active" => DetailedStatus::ContinuousActive,
+                        "new_hire_active" => DetailedStatus::NewHireActive,
+                        "new_hire_termination" => DetailedStatus::NewHireTermination,
+                        _ => DetailedStatus::ExperiencedTermination,
+                    },
+                    level: r.get::<_, i32>(5)? as u8,
+                    annual_salary: r.get(6)?,
+                    prorated_compensation: r.get(7)?,
+                    age: r.get(8)?,
+                    tenure: r.get(9)?,
+                    plan_eligible: r.get(10)?,
+                    eligibility_date: r.get::<_, Option<i32>>(11)?.map(Date),
+                    is_enrolled: r.get(12)?,
+                    enrollment_date: r.get::<_, Option<i32>>(13)?.map(Date),
+                    enrollment_method: method.map(|m| match m.as_str() {
+                        "census" => EnrollmentMethod::Census,
+                        "auto" => EnrollmentMethod::Auto,
+                        _ => EnrollmentMethod::Voluntary,
+                    }),
+                    ever_opted_out: r.get(15)?,
+                    deferral_rate: r.get(16)?,
+                    auto_escalation_opt_out: r.get(17)?,
+                    escalations_received: r.get(18)?,
+                })
+            })
+            .map_err(|e| sql_error("read snapshot", e))?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| sql_error("read snapshot", e))
+    }
+
+    fn read_events(&self) -> Result<Vec<Event>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT s.row_index, e.event_type, e.category,
+                        (e.event_date - DATE '1970-01-01')::INTEGER, e.event_sequence,
+                        e.level_id, e.previous_level_id, e.compensation_amount,
+                        e.previous_compensation, e.employee_deferral_rate,
+                        e.prev_employee_deferral_rate, e.employee_age, e.employee_tenure,
+                        e.event_probability, e.random_draw
+                 FROM ev e JOIN snap s USING (employee_id)
+                 ORDER BY s.row_index, e.event_sequence",
+            )
+            .map_err(|e| sql_error("read events", e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let t: String = r.get(1)?;
+                let c: String = r.get(2)?;
+                Ok(Event {
+                    row: r.get::<_, i32>(0)? as u32,
+                    event_type: event_type(&t),
+                    category: category(&c),
+                    date: Date(r.get(3)?),
+                    sequence: r.get(4)?,
+                    level: r.get::<_, i32>(5)? as u8,
+                    previous_level: r.get::<_, Option<i32>>(6)?.map(|l| l as u8),
+                    compensation: r.get(7)?,
+                    previous_compensation: r.get(8)?,
+                    deferral_rate: r.get(9)?,
+                    previous_deferral_rate: r.get(10)?,
+                    age: r.get(11)?,
+                    tenure: r.get(12)?,
+                    probability: r.get(13)?,
+                    draw: r.get(14)?,
+                })
+            })
+            .map_err(|e| sql_error("read events", e))?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| sql_error("read events", e))
+    }
+}
+
+fn event_type(s: &str) -> EventType {
+    EventType::ALL
+        .into_iter()
+        .find(|t| t.label() == s)
+        .unwrap_or_else(|| panic!("unknown event type {s:?} from SQL"))
+}
+
+fn category(s: &str) -> Category {
+    use Category::*;
+    [
+        NewHire,
+        ExperiencedTermination,
+        ReductionInForce,
+        NewHireTermination,
+        Promotion,
+        MeritCola,
+        PlanEligibility,
+        VoluntaryEnrollment,
+        AutoEnrollment,
+        OptOut,
+        AutoEscalation,
+    ]
+    .into_iter()
+    .find(|c| c.label() == s)
+    .unwrap_or_else(|| panic!("unknown event category {s:?} from SQL"))
+}
+
+impl YearEngine for SqlEngine {
+    fn headcount(&self) -> usize {
+        self.headcount
+    }
+
+    fn step(&mut self, year: i32) -> Result<YearOutput> {
+        self.conn
+            .execute(YEAR, params![year])
+            .map_err(|e| sql_error("year.sql", e))?;
+        for (name, sql) in YEAR_FILES {
+            self.conn
+                .execute_batch(sql)
+                .map_err(|e| sql_error(name, e))?;
+            if name == "hiring.sql" {
+                let hires = self.count("SELECT hires FROM plan")?;
+                if hires > 99_999_999 {
+                    return Err(Error::Infeasible {
+                        year,
+                        message: format!(
+                            "{hires} hires needed; check target_growth_rate and new_hire_termination_rate"
+                        ),
+                    });
+                }
+            }
+            if name == "new_hire.sql" {
+                let needed = self.count("SELECT nh_terms FROM plan")?;
+                let candidates =
+                    self.count("SELECT count(*) FROM hires, yr WHERE hire_date < dec31")?;
+                if candidates < needed {
+                    return Err(Error::Infeasible {
+                        year,
+                        message: format!("{needed} new-hire terminations are needed but only {candidates} hires start before Dec 31; lower workforce.new_hire_termination_rate"),
+                    });
+                }
+            }
+        }
+        let n_start = self.count("SELECT n_start FROM plan")?;
+        let target = self.count("SELECT target FROM plan")?;
+        let snapshots = self.read_snapshots()?;
+        let events = self.read_events()?;
+        let n_end = self.count("SELECT count(*) FROM emp")?;
+        self.headcount = n_end as usize;
+        let counts = wfsim::engine::count(year, n_start, target, &events, n_end);
+        Ok(YearOutput {
+            year,
+            events,
+            snapshots,
+            counts,
+        })
+    }
+}
+
+/// The SQL engine as a run's engine choice.
+pub fn engine_choice<'a>() -> wfsim::EngineChoice<'a> {
+    wfsim::EngineChoice {
+        name: "sql".into(),
+        make: Box::new(|model, census| Ok(Box::new(SqlEngine::new(model, census)?))),
+    }
+}

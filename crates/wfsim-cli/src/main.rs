@@ -40,8 +40,9 @@ enum Command {
     Run(RunArgs),
     /// Write a deterministic synthetic census (CSV or Parquet, by file extension).
     Census(CensusArgs),
-    /// Compare two output directories (events and snapshots, every year, every column, floats
-    /// bitwise); exit 0 when identical, 1 when they differ.
+    /// Compare two output directories: events and snapshots, every year, every column (floats
+    /// bitwise), rows matched by employee and event sequence. Exit 0 when identical, 1 when they
+    /// differ, 2 when a directory or file cannot be read.
     Diff(DiffArgs),
 }
 
@@ -51,6 +52,9 @@ struct DiffArgs {
     dir_a: PathBuf,
     /// Second output directory.
     dir_b: PathBuf,
+    /// Differing rows printed per table and year.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    show: usize,
 }
 
 /// Which engine generates the years.
@@ -151,9 +155,13 @@ fn census(args: CensusArgs, quiet: bool) -> anyhow::Result<()> {
 }
 
 fn diff(args: DiffArgs, quiet: bool) -> ExitCode {
-    match wfsim::output::diff::diff_dirs(&args.dir_a, &args.dir_b) {
+    let opts = wfsim::output::diff::DiffOptions {
+        show: args.show,
+        color: std::io::stdout().is_terminal(),
+    };
+    match wfsim::output::diff::diff_dirs_with(&args.dir_a, &args.dir_b, opts) {
         Ok(report) => {
-            if !quiet || !report.identical {
+            if !quiet {
                 print!("{}", report.report);
             }
             if report.identical {

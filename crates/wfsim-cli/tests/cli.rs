@@ -1026,6 +1026,37 @@ fn diff_reports_identical_and_different_runs() {
     let differ = sb.run(["diff", &s(&a), &s(&c)]);
     assert_eq!(differ.code, Some(1), "{}{}", differ.stdout, differ.stderr);
     assert!(differ.stdout.contains("DIFFERENT"), "{}", differ.stdout);
+    // Rows are matched by key, and the differing columns are marked.
+    assert!(differ.stdout.contains("seed 99"), "{}", differ.stdout);
+    assert!(differ.stdout.contains(": changed"), "{}", differ.stdout);
+    assert!(
+        differ.stdout.contains("  * random_draw"),
+        "{}",
+        differ.stdout
+    );
+    let quiet = sb.run(["-q", "diff", &s(&a), &s(&c)]);
+    assert_eq!(quiet.code, Some(1));
+    assert_eq!(quiet.stdout, "");
+}
+
+#[test]
+fn diff_refuses_what_is_not_an_output() {
+    let sb = Sandbox::new();
+    let census = sb.good_census("census.csv");
+    let a = sb.join("a");
+    sb.run_quick(&census, &a, &[]).assert_success();
+    let not_output = sb.join("plain");
+    std::fs::create_dir(&not_output).unwrap();
+    let o = sb.run(["diff", &s(&a), &s(&not_output)]);
+    assert_eq!(o.code, Some(2), "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("not a wfsim output directory"),
+        "{}",
+        o.stderr
+    );
+    let o = sb.run(["diff", &s(&a), &s(&sb.join("missing"))]);
+    assert_eq!(o.code, Some(2), "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("not a directory"), "{}", o.stderr);
 }
 
 /// `--engine sql` end to end: the same files as the native engine, byte for byte, and a summary

@@ -5,6 +5,17 @@
 
 use md5::{Digest, Md5};
 
+/// Draws made by this process, counted only in builds with the `draw-count` feature (the floor
+/// benchmark needs the number; a shared counter would slow every draw of a normal build).
+#[cfg(feature = "draw-count")]
+static DRAWS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Draws made so far by this process (feature `draw-count`).
+#[cfg(feature = "draw-count")]
+pub fn draws_made() -> u64 {
+    DRAWS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// The named streams of spec §2 (the string is part of the hashed key).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stream {
@@ -94,6 +105,8 @@ impl Rng {
 
     /// A draw on a stream outside the model's table (the synthetic census generator uses these).
     pub fn draw_named(&self, id: &str, year: i32, stream: &str) -> Draw {
+        #[cfg(feature = "draw-count")]
+        DRAWS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut year_buf = itoa::Buffer::new();
         let digest = Md5::new()
             .chain_update(id.as_bytes())

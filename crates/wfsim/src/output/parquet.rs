@@ -122,7 +122,8 @@ pub fn event_id(
     out
 }
 
-fn events_batch(
+/// One row group of the events file (also used by the floor benchmark).
+pub fn events_batch(
     labels: &RunLabels,
     year: i32,
     events: &[Event],
@@ -210,7 +211,8 @@ fn events_batch(
     RecordBatch::try_new(events_schema(), columns).expect("columns match the events schema")
 }
 
-fn snapshots_batch(labels: &RunLabels, year: i32, rows: &[SnapshotRow]) -> RecordBatch {
+/// One row group of the snapshot file (also used by the floor benchmark).
+pub fn snapshots_batch(labels: &RunLabels, year: i32, rows: &[SnapshotRow]) -> RecordBatch {
     let n = rows.len();
     let constant = |v: &str| {
         let mut b = StringBuilder::with_capacity(n, n * v.len());
@@ -314,6 +316,37 @@ fn properties(sorted_by: Vec<SortingColumn>, unique_columns: &[&str]) -> WriterP
         .build()
 }
 
+/// Writer settings of the events file: sorted by employee_id (column 3), event_sequence (8).
+pub fn events_properties() -> WriterProperties {
+    properties(
+        vec![
+            SortingColumn {
+                column_idx: 3,
+                descending: false,
+                nulls_first: false,
+            },
+            SortingColumn {
+                column_idx: 8,
+                descending: false,
+                nulls_first: false,
+            },
+        ],
+        &["event_id", "employee_id"],
+    )
+}
+
+/// Writer settings of the snapshot file: sorted by employee_id (column 2).
+pub fn snapshots_properties() -> WriterProperties {
+    properties(
+        vec![SortingColumn {
+            column_idx: 2,
+            descending: false,
+            nulls_first: false,
+        }],
+        &["employee_id"],
+    )
+}
+
 /// Rows per row group: big enough for good compression, small enough for readers to split
 /// a large year across threads.
 const ROW_GROUP_ROWS: usize = 1 << 20;
@@ -379,27 +412,12 @@ pub fn year_paths(root: &Path, year: i32) -> (PathBuf, PathBuf) {
 /// Writes one year's events and snapshot under `root`; returns the bytes written.
 pub fn write_year(root: &Path, labels: &RunLabels, out: &YearOutput) -> Result<u64> {
     let (events_path, snapshot_path) = year_paths(root, out.year);
-    // employee_id is column 3 of events and 2 of snapshots; event_sequence is column 8.
     let (a, b) = rayon::join(
         || {
             write_file(
                 &events_path,
                 events_schema(),
-                properties(
-                    vec![
-                        SortingColumn {
-                            column_idx: 3,
-                            descending: false,
-                            nulls_first: false,
-                        },
-                        SortingColumn {
-                            column_idx: 8,
-                            descending: false,
-                            nulls_first: false,
-                        },
-                    ],
-                    &["event_id", "employee_id"],
-                ),
+                events_properties(),
                 row_group_chunks(&out.events)
                     .map(|chunk| events_batch(labels, out.year, chunk, &out.snapshots)),
             )
@@ -408,14 +426,7 @@ pub fn write_year(root: &Path, labels: &RunLabels, out: &YearOutput) -> Result<u
             write_file(
                 &snapshot_path,
                 snapshots_schema(),
-                properties(
-                    vec![SortingColumn {
-                        column_idx: 2,
-                        descending: false,
-                        nulls_first: false,
-                    }],
-                    &["employee_id"],
-                ),
+                snapshots_properties(),
                 row_group_chunks(&out.snapshots)
                     .map(|chunk| snapshots_batch(labels, out.year, chunk)),
             )

@@ -10,7 +10,6 @@ use arrow_array::builder::{
 };
 use arrow_array::{ArrayRef, Int32Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
-use md5::{Digest, Md5};
 use parquet::arrow::arrow_writer::compute_leaves;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
@@ -102,17 +101,13 @@ pub fn event_id(
 ) -> [u8; 28] {
     let mut y = itoa::Buffer::new();
     let mut s = itoa::Buffer::new();
-    let digest = Md5::new()
-        .chain_update(scenario)
-        .chain_update("|")
-        .chain_update(plan)
-        .chain_update("|")
-        .chain_update(employee_id)
-        .chain_update("|")
-        .chain_update(y.format(year))
-        .chain_update("|")
-        .chain_update(s.format(sequence))
-        .finalize();
+    let digest = crate::rng::md5_joined(&[
+        scenario.as_bytes(),
+        plan.as_bytes(),
+        employee_id.as_bytes(),
+        y.format(year).as_bytes(),
+        s.format(sequence).as_bytes(),
+    ]);
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = *b"EVT_000000000000000000000000";
     for (i, byte) in digest[..12].iter().enumerate() {

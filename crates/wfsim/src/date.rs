@@ -36,16 +36,20 @@ impl Date {
     /// proleptic Gregorian calendar): `years_between` runs for every employee and event, and
     /// this is several times faster than going through chrono.
     pub fn ymd(self) -> (i32, u32, u32) {
+        // Days since 0000-03-01; unsigned arithmetic (cheaper divisions) for every date after it.
         let z = i64::from(self.0) + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097); // day of the 400-year era, [0, 146096]
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+        let (era, doe) = match u32::try_from(z) {
+            Ok(z) => (i64::from(z / 146_097), z % 146_097),
+            Err(_) => (z.div_euclid(146_097), z.rem_euclid(146_097) as u32),
+        };
+        // doe: day of the 400-year era [0, 146096]; yoe: year of the era [0, 399].
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
         let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of the March-based year
         let mp = (5 * doy + 2) / 153; // March = 0
         let day = doy - (153 * mp + 2) / 5 + 1;
         let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        (year as i32, month as u32, day as u32)
+        let year = i64::from(yoe) + era * 400 + i64::from(month <= 2);
+        (year as i32, month, day)
     }
 
     pub fn year(self) -> i32 {

@@ -407,28 +407,21 @@ pub fn year_paths(root: &Path, year: i32) -> (PathBuf, PathBuf) {
 /// Writes one year's events and snapshot under `root`; returns the bytes written.
 pub fn write_year(root: &Path, labels: &RunLabels, out: &YearOutput) -> Result<u64> {
     let (events_path, snapshot_path) = year_paths(root, out.year);
-    let (a, b) = rayon::join(
-        || {
-            write_file(
-                &events_path,
-                events_schema(),
-                events_properties(),
-                row_group_chunks(&out.events)
-                    .map(|chunk| events_batch(labels, out.year, chunk, &out.snapshots)),
-            )
-        },
-        || {
-            write_file(
-                &snapshot_path,
-                snapshots_schema(),
-                snapshots_properties(),
-                row_group_chunks(&out.snapshots)
-                    .map(|chunk| snapshots_batch(labels, out.year, chunk)),
-            )
-        },
-    );
-    a?;
-    b?;
+    // One file at a time: the columns of a row group already keep every core busy, and two
+    // row groups' Arrow data at once is what set the peak memory of large runs.
+    write_file(
+        &events_path,
+        events_schema(),
+        events_properties(),
+        row_group_chunks(&out.events)
+            .map(|chunk| events_batch(labels, out.year, chunk, &out.snapshots)),
+    )?;
+    write_file(
+        &snapshot_path,
+        snapshots_schema(),
+        snapshots_properties(),
+        row_group_chunks(&out.snapshots).map(|chunk| snapshots_batch(labels, out.year, chunk)),
+    )?;
     let size = |p: &Path| {
         std::fs::metadata(p)
             .map(|m| m.len())

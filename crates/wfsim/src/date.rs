@@ -109,8 +109,12 @@ pub fn days_in_year(n: i32) -> i32 {
 /// Completed years from `a` to `b` (spec §1): month/day compared as written, so a Feb 29
 /// birthday is reached on Mar 1 in common years.
 pub fn years_between(a: Date, b: Date) -> i32 {
-    let (ay, am, ad) = a.ymd();
-    let (by, bm, bd) = b.ymd();
+    years_between_ymd(a.ymd(), b.ymd())
+}
+
+/// [`years_between`] on (year, month, day) triples, for callers that reuse one side's triple.
+pub fn years_between_ymd(a: (i32, u32, u32), b: (i32, u32, u32)) -> i32 {
+    let ((ay, am, ad), (by, bm, bd)) = (a, b);
     by - ay - i32::from((bm, bd) < (am, ad))
 }
 

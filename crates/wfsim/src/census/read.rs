@@ -218,8 +218,7 @@ fn parquet_table_unguarded(bytes: Vec<u8>, file: &str) -> Result<Table> {
     let schema = builder.schema().clone();
     let header: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let reader = builder.build().map_err(|e| bad(&e))?;
-    let mut table = Table::new(header);
-    let header = &table.header.clone();
+    let mut table = Table::new(header.clone());
     for batch in reader {
         let batch = batch.map_err(|e| bad(&e))?;
         let mut columns = Vec::with_capacity(batch.num_columns());

@@ -5,7 +5,7 @@
 use super::context::YearContext;
 use super::employee::{Employee, Enrolled, EnrollmentMethod, StartOfYear, TerminationKind};
 use super::{eligibility, enrollment, escalation, merit, promotion, snapshot};
-use crate::date::{years_between, Date};
+use crate::date::{years_between_ymd, Date};
 use crate::event::{Category, Event, EventType, SnapshotRow};
 
 #[derive(Clone, Copy, Debug)]
@@ -87,6 +87,8 @@ pub fn run(
     actions.sort_by_key(|(date, action)| (*date, action.event_type()));
 
     let first_event = events.len();
+    // Age and tenure at each event date; birth and hire dates are split into y/m/d once.
+    let (birth, hire) = (emp.birth_date.ymd(), emp.hire_date.ymd());
     let mut pay = snapshot::Proration::new(ctx, emp.hire_date.max(ctx.jan1), emp.salary);
     let mut auto_enrolled_this_year = false;
     for &(date, action) in actions.iter() {
@@ -94,6 +96,7 @@ pub fn run(
         if date < emp.hire_date || (!is_termination && !emp.active_on(date)) {
             continue;
         }
+        let on = date.ymd();
         let mut ev = Event {
             row,
             event_type: action.event_type(),
@@ -106,8 +109,8 @@ pub fn run(
             previous_compensation: Some(emp.salary),
             deferral_rate: emp.deferral_rate,
             previous_deferral_rate: Some(emp.deferral_rate),
-            age: years_between(emp.birth_date, date),
-            tenure: years_between(emp.hire_date, date),
+            age: years_between_ymd(birth, on),
+            tenure: years_between_ymd(hire, on),
             probability: None,
             draw: None,
         };

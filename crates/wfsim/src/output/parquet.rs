@@ -10,7 +10,6 @@ use arrow_array::builder::{
 };
 use arrow_array::{ArrayRef, Int32Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
-use md5::{Digest, Md5};
 use parquet::arrow::arrow_writer::compute_leaves;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
@@ -102,17 +101,13 @@ pub fn event_id(
 ) -> [u8; 28] {
     let mut y = itoa::Buffer::new();
     let mut s = itoa::Buffer::new();
-    let digest = Md5::new()
-        .chain_update(scenario)
-        .chain_update("|")
-        .chain_update(plan)
-        .chain_update("|")
-        .chain_update(employee_id)
-        .chain_update("|")
-        .chain_update(y.format(year))
-        .chain_update("|")
-        .chain_update(s.format(sequence))
-        .finalize();
+    let digest = crate::rng::md5_joined(&[
+        scenario.as_bytes(),
+        plan.as_bytes(),
+        employee_id.as_bytes(),
+        y.format(year).as_bytes(),
+        s.format(sequence).as_bytes(),
+    ]);
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = *b"EVT_000000000000000000000000";
     for (i, byte) in digest[..12].iter().enumerate() {
@@ -122,7 +117,8 @@ pub fn event_id(
     out
 }
 
-fn events_batch(
+/// One row group of the events file (also used by the floor benchmark).
+pub fn events_batch(
     labels: &RunLabels,
     year: i32,
     events: &[Event],
@@ -210,7 +206,8 @@ fn events_batch(
     RecordBatch::try_new(events_schema(), columns).expect("columns match the events schema")
 }
 
-fn snapshots_batch(labels: &RunLabels, year: i32, rows: &[SnapshotRow]) -> RecordBatch {
+/// One row group of the snapshot file (also used by the floor benchmark).
+pub fn snapshots_batch(labels: &RunLabels, year: i32, rows: &[SnapshotRow]) -> RecordBatch {
     let n = rows.len();
     let constant = |v: &str| {
         let mut b = StringBuilder::with_capacity(n, n * v.len());
@@ -314,6 +311,37 @@ fn properties(sorted_by: Vec<SortingColumn>, unique_columns: &[&str]) -> WriterP
         .build()
 }
 
+/// Writer settings of the events file: sorted by employee_id (column 3), event_sequence (8).
+pub fn events_properties() -> WriterProperties {
+    properties(
+        vec![
+            SortingColumn {
+                column_idx: 3,
+                descending: false,
+                nulls_first: false,
+            },
+            SortingColumn {
+                column_idx: 8,
+                descending: false,
+                nulls_first: false,
+            },
+        ],
+        &["event_id", "employee_id"],
+    )
+}
+
+/// Writer settings of the snapshot file: sorted by employee_id (column 2).
+pub fn snapshots_properties() -> WriterProperties {
+    properties(
+        vec![SortingColumn {
+            column_idx: 2,
+            descending: false,
+            nulls_first: false,
+        }],
+        &["employee_id"],
+    )
+}
+
 /// Rows per row group: big enough for good compression, small enough for readers to split
 /// a large year across threads.
 const ROW_GROUP_ROWS: usize = 1 << 20;
@@ -379,50 +407,21 @@ pub fn year_paths(root: &Path, year: i32) -> (PathBuf, PathBuf) {
 /// Writes one year's events and snapshot under `root`; returns the bytes written.
 pub fn write_year(root: &Path, labels: &RunLabels, out: &YearOutput) -> Result<u64> {
     let (events_path, snapshot_path) = year_paths(root, out.year);
-    // employee_id is column 3 of events and 2 of snapshots; event_sequence is column 8.
-    let (a, b) = rayon::join(
-        || {
-            write_file(
-                &events_path,
-                events_schema(),
-                properties(
-                    vec![
-                        SortingColumn {
-                            column_idx: 3,
-                            descending: false,
-                            nulls_first: false,
-                        },
-                        SortingColumn {
-                            column_idx: 8,
-                            descending: false,
-                            nulls_first: false,
-                        },
-                    ],
-                    &["event_id", "employee_id"],
-                ),
-                row_group_chunks(&out.events)
-                    .map(|chunk| events_batch(labels, out.year, chunk, &out.snapshots)),
-            )
-        },
-        || {
-            write_file(
-                &snapshot_path,
-                snapshots_schema(),
-                properties(
-                    vec![SortingColumn {
-                        column_idx: 2,
-                        descending: false,
-                        nulls_first: false,
-                    }],
-                    &["employee_id"],
-                ),
-                row_group_chunks(&out.snapshots)
-                    .map(|chunk| snapshots_batch(labels, out.year, chunk)),
-            )
-        },
-    );
-    a?;
-    b?;
+    // One file at a time: the columns of a row group already keep every core busy, and two
+    // row groups' Arrow data at once is what set the peak memory of large runs.
+    write_file(
+        &events_path,
+        events_schema(),
+        events_properties(),
+        row_group_chunks(&out.events)
+            .map(|chunk| events_batch(labels, out.year, chunk, &out.snapshots)),
+    )?;
+    write_file(
+        &snapshot_path,
+        snapshots_schema(),
+        snapshots_properties(),
+        row_group_chunks(&out.snapshots).map(|chunk| snapshots_batch(labels, out.year, chunk)),
+    )?;
     let size = |p: &Path| {
         std::fs::metadata(p)
             .map(|m| m.len())

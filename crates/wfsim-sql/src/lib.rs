@@ -383,23 +383,10 @@ fn event_type(s: &str) -> EventType {
 }
 
 fn category(s: &str) -> Category {
-    use Category::*;
-    [
-        NewHire,
-        ExperiencedTermination,
-        ReductionInForce,
-        NewHireTermination,
-        Promotion,
-        MeritCola,
-        PlanEligibility,
-        VoluntaryEnrollment,
-        AutoEnrollment,
-        OptOut,
-        AutoEscalation,
-    ]
-    .into_iter()
-    .find(|c| c.label() == s)
-    .unwrap_or_else(|| panic!("unknown event category {s:?} from SQL"))
+    Category::ALL
+        .into_iter()
+        .find(|c| c.label() == s)
+        .unwrap_or_else(|| panic!("unknown event category {s:?} from SQL"))
 }
 
 impl YearEngine for SqlEngine {

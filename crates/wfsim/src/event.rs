@@ -59,6 +59,20 @@ pub enum Category {
 }
 
 impl Category {
+    pub const ALL: [Category; 11] = [
+        Category::NewHire,
+        Category::ExperiencedTermination,
+        Category::ReductionInForce,
+        Category::NewHireTermination,
+        Category::Promotion,
+        Category::MeritCola,
+        Category::PlanEligibility,
+        Category::VoluntaryEnrollment,
+        Category::AutoEnrollment,
+        Category::OptOut,
+        Category::AutoEscalation,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             Category::NewHire => "new_hire",

@@ -5,7 +5,9 @@
 //! Every process runs with its working directory set to a fresh temporary directory, so the
 //! default `config/simulation.yaml` lookup and the `./sim_events` default never touch the repo.
 
+mod common;
 use arrow_array::{Array, StringArray, TimestampMicrosecondArray};
+use common::tree;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -203,25 +205,6 @@ impl Sandbox {
 
 fn s(p: &Path) -> String {
     p.to_str().expect("UTF-8 temp path").to_string()
-}
-
-/// Every file under `root` (recursively, hidden ones included) with its bytes, keyed by the
-/// path relative to `root`.
-fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, acc: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, acc);
-            } else {
-                let rel = path.strip_prefix(root).unwrap().to_path_buf();
-                acc.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut acc = BTreeMap::new();
-    walk(root, root, &mut acc);
-    acc
 }
 
 /// The files of `tree` under the `events/` and `snapshots/` folders.

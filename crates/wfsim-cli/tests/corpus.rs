@@ -8,7 +8,9 @@
 //! employees. Cases that cannot be committed as small text files (a 1 MB field, Parquet with
 //! wrong column types) are generated here and go through the same checks.
 
+mod common;
 use arrow_array::{Array, ArrayRef, Date32Array, Float64Array, RecordBatch, StringArray};
+use common::tree;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 use std::collections::{BTreeMap, BTreeSet};
@@ -89,26 +91,6 @@ fn manifest() -> Vec<Case> {
         });
     }
     cases
-}
-
-/// Every file under `root` with its bytes, keyed by relative path.
-fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, acc: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, acc);
-            } else {
-                acc.insert(
-                    path.strip_prefix(root).unwrap().to_path_buf(),
-                    std::fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    let mut acc = BTreeMap::new();
-    walk(root, root, &mut acc);
-    acc
 }
 
 fn entries(dir: &Path) -> BTreeSet<String> {

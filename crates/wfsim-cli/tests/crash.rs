@@ -3,8 +3,9 @@
 //! directory is swept by the next run; the home directory and the current directory are
 //! refused; an unwritable output location fails cleanly.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod common;
+use common::tree;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
@@ -51,26 +52,6 @@ fn assert_refused(r: &Outcome, needles: &[&str]) {
             r.stderr
         );
     }
-}
-
-/// Every file under `root` with its bytes, keyed by relative path.
-fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, acc: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, acc);
-            } else {
-                acc.insert(
-                    path.strip_prefix(root).unwrap().to_path_buf(),
-                    std::fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    let mut acc = BTreeMap::new();
-    walk(root, root, &mut acc);
-    acc
 }
 
 /// Parquet files anywhere under `dir` (none if it does not exist yet).

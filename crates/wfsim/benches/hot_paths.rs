@@ -6,7 +6,9 @@ use std::hint::black_box;
 use wfsim::census::synthetic::{generate, Spec};
 use wfsim::config::{self, Model};
 use wfsim::engine::Engine;
-use wfsim::output::parquet::{events_batch, events_properties, events_schema, RunLabels};
+use wfsim::output::parquet::{
+    events_batch, events_properties, events_schema, EventRows, RunLabels,
+};
 use wfsim::rng::{Rng, Stream};
 
 fn model() -> Model {
@@ -80,7 +82,12 @@ fn parquet_events(c: &mut Criterion) {
     g.bench_function("events_file_one_year_100k", |b| {
         b.iter(|| {
             pool.install(|| {
-                let batch = events_batch(&labels, out.year, &out.events, &out.snapshots);
+                let batch = events_batch(&EventRows {
+                    labels: &labels,
+                    year: out.year,
+                    events: &out.events,
+                    rows: &out.snapshots,
+                });
                 let mut w = parquet::arrow::ArrowWriter::try_new(
                     Vec::new(),
                     events_schema(),

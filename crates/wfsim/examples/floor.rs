@@ -19,7 +19,7 @@ use wfsim::engine::Engine;
 use wfsim::event::YearOutput;
 use wfsim::output::parquet::{
     events_batch, events_properties, events_schema, snapshots_batch, snapshots_properties,
-    snapshots_schema, RunLabels,
+    snapshots_schema, EventRows, RunLabels, SnapshotRows,
 };
 use wfsim::rng::{self, Rng, Stream};
 
@@ -126,12 +126,25 @@ fn rates(model: &Model, ids: &[String], first: &YearOutput) -> serde_json::Value
     let events: Vec<_> = first
         .events
         .chunks(ROW_GROUP)
-        .map(|c| events_batch(&labels, first.year, c, &first.snapshots))
+        .map(|events| {
+            events_batch(&EventRows {
+                labels: &labels,
+                year: first.year,
+                events,
+                rows: &first.snapshots,
+            })
+        })
         .collect();
     let snapshots: Vec<_> = first
         .snapshots
         .chunks(ROW_GROUP)
-        .map(|c| snapshots_batch(&labels, first.year, c))
+        .map(|rows| {
+            snapshots_batch(&SnapshotRows {
+                labels: &labels,
+                year: first.year,
+                rows,
+            })
+        })
         .collect();
     serde_json::json!({
         "md5_draws_per_s": md5_rate(ids, sim.random_seed),

@@ -1,14 +1,19 @@
 //! The Parquet files of spec §5: one events file and one snapshot file per year, zstd,
 //! statistics on, sorted by employee (and event sequence).
+//!
+//! Each file is described by a table of columns (name, type, nullability, encoding, and how a
+//! row group builds it), so the schema, the writer settings and the data come from one place.
+//! A row group's columns are built and encoded one per task: they run in parallel and only the
+//! columns being encoded are in memory, never a whole row group of Arrow data.
 
 use crate::bands::{age_band, tenure_band, AGE_BAND_LABELS, TENURE_BAND_LABELS};
+use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::event::{Event, SnapshotRow, YearOutput};
-use arrow_array::builder::{
-    BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, StringBuilder,
-    TimestampMicrosecondBuilder,
+use arrow_array::{
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int32Array, RecordBatch, StringArray,
+    TimestampMicrosecondArray,
 };
-use arrow_array::{ArrayRef, Int32Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::arrow_writer::compute_leaves;
 use parquet::arrow::ArrowWriter;
@@ -28,67 +33,323 @@ pub struct RunLabels {
     pub created_at_micros: i64,
 }
 
+/// The rows of one events row group; events find their employee id through `rows`, the
+/// year's snapshot rows.
+pub struct EventRows<'a> {
+    pub labels: &'a RunLabels,
+    pub year: i32,
+    pub events: &'a [Event],
+    pub rows: &'a [SnapshotRow],
+}
+
+/// The rows of one snapshot row group.
+pub struct SnapshotRows<'a> {
+    pub labels: &'a RunLabels,
+    pub year: i32,
+    pub rows: &'a [SnapshotRow],
+}
+
+/// Whether the writer tries dictionary encoding. Values that rarely repeat (ids, pay, draws,
+/// birth and hire dates) go plain: hashing every value costs time, and under zstd plain
+/// values come out smaller than a dictionary that holds nearly every value.
+#[derive(Clone, Copy, PartialEq)]
+enum Values {
+    Repeating,
+    MostlyUnique,
+}
+use Values::{MostlyUnique, Repeating};
+
+/// One column of an output file.
+struct Column<R> {
+    name: &'static str,
+    data_type: DataType,
+    nullable: bool,
+    values: Values,
+    build: fn(&R) -> ArrayRef,
+}
+
+fn col<R>(
+    name: &'static str,
+    data_type: DataType,
+    nullable: bool,
+    values: Values,
+    build: fn(&R) -> ArrayRef,
+) -> Column<R> {
+    Column {
+        name,
+        data_type,
+        nullable,
+        values,
+        build,
+    }
+}
+
 fn timestamp_type() -> DataType {
     DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
 }
 
-pub fn events_schema() -> SchemaRef {
+fn constant(value: &str, n: usize) -> ArrayRef {
+    Arc::new(StringArray::from_iter_values(std::iter::repeat_n(value, n)))
+}
+
+fn strings<'s>(values: impl Iterator<Item = &'s str>) -> ArrayRef {
+    Arc::new(StringArray::from_iter_values(values))
+}
+
+fn int32s(values: impl Iterator<Item = i32>) -> ArrayRef {
+    Arc::new(Int32Array::from_iter_values(values))
+}
+
+fn float64s(values: impl Iterator<Item = f64>) -> ArrayRef {
+    Arc::new(Float64Array::from_iter_values(values))
+}
+
+fn dates(values: impl Iterator<Item = Date>) -> ArrayRef {
+    Arc::new(Date32Array::from_iter_values(values.map(|d| d.0)))
+}
+
+fn bools(values: impl Iterator<Item = bool>) -> ArrayRef {
+    Arc::new(values.map(Some).collect::<BooleanArray>())
+}
+
+fn opt_int32s(values: impl Iterator<Item = Option<i32>>) -> ArrayRef {
+    Arc::new(values.collect::<Int32Array>())
+}
+
+fn opt_float64s(values: impl Iterator<Item = Option<f64>>) -> ArrayRef {
+    Arc::new(values.collect::<Float64Array>())
+}
+
+fn opt_dates(values: impl Iterator<Item = Option<Date>>) -> ArrayRef {
+    Arc::new(values.map(|d| d.map(|d| d.0)).collect::<Date32Array>())
+}
+
+/// Event ids, hashed in parallel: they are the costliest column.
+fn event_ids(g: &EventRows) -> ArrayRef {
+    let ids: Vec<[u8; 28]> = g
+        .events
+        .par_iter()
+        .with_min_len(4096)
+        .map(|e| {
+            event_id(
+                &g.labels.scenario_id,
+                &g.labels.plan_design_id,
+                &g.rows[e.row as usize].employee_id,
+                g.year,
+                e.sequence,
+            )
+        })
+        .collect();
+    strings(
+        ids.iter()
+            .map(|id| std::str::from_utf8(id).expect("event ids are ASCII")),
+    )
+}
+
+fn event_columns<'a>() -> Vec<Column<EventRows<'a>>> {
     use DataType::*;
-    let f = |name: &str, t: DataType, nullable: bool| Field::new(name, t, nullable);
-    Arc::new(Schema::new(vec![
-        f("event_id", Utf8, false),
-        f("scenario_id", Utf8, false),
-        f("plan_design_id", Utf8, false),
-        f("employee_id", Utf8, false),
-        f("event_type", Utf8, false),
-        f("event_category", Utf8, false),
-        f("event_date", Date32, false),
-        f("simulation_year", Int32, false),
-        f("event_sequence", Int32, false),
-        f("level_id", Int32, false),
-        f("previous_level_id", Int32, true),
-        f("compensation_amount", Float64, false),
-        f("previous_compensation", Float64, true),
-        f("employee_deferral_rate", Float64, false),
-        f("prev_employee_deferral_rate", Float64, true),
-        f("employee_age", Int32, false),
-        f("employee_tenure", Int32, false),
-        f("event_probability", Float64, true),
-        f("random_draw", Float64, true),
-        f("created_at", timestamp_type(), false),
-    ]))
+    vec![
+        col("event_id", Utf8, false, MostlyUnique, event_ids),
+        col("scenario_id", Utf8, false, Repeating, |g| {
+            constant(&g.labels.scenario_id, g.events.len())
+        }),
+        col("plan_design_id", Utf8, false, Repeating, |g| {
+            constant(&g.labels.plan_design_id, g.events.len())
+        }),
+        col("employee_id", Utf8, false, MostlyUnique, |g| {
+            strings(
+                g.events
+                    .iter()
+                    .map(|e| &*g.rows[e.row as usize].employee_id),
+            )
+        }),
+        col("event_type", Utf8, false, Repeating, |g| {
+            strings(g.events.iter().map(|e| e.event_type.label()))
+        }),
+        col("event_category", Utf8, false, Repeating, |g| {
+            strings(g.events.iter().map(|e| e.category.label()))
+        }),
+        col("event_date", Date32, false, Repeating, |g| {
+            dates(g.events.iter().map(|e| e.date))
+        }),
+        col("simulation_year", Int32, false, Repeating, |g| {
+            Arc::new(Int32Array::from_value(g.year, g.events.len()))
+        }),
+        col("event_sequence", Int32, false, Repeating, |g| {
+            int32s(g.events.iter().map(|e| e.sequence))
+        }),
+        col("level_id", Int32, false, Repeating, |g| {
+            int32s(g.events.iter().map(|e| i32::from(e.level)))
+        }),
+        col("previous_level_id", Int32, true, Repeating, |g| {
+            opt_int32s(g.events.iter().map(|e| e.previous_level.map(i32::from)))
+        }),
+        col("compensation_amount", Float64, false, MostlyUnique, |g| {
+            float64s(g.events.iter().map(|e| e.compensation))
+        }),
+        col("previous_compensation", Float64, true, MostlyUnique, |g| {
+            opt_float64s(g.events.iter().map(|e| e.previous_compensation))
+        }),
+        col("employee_deferral_rate", Float64, false, Repeating, |g| {
+            float64s(g.events.iter().map(|e| e.deferral_rate))
+        }),
+        col(
+            "prev_employee_deferral_rate",
+            Float64,
+            true,
+            Repeating,
+            |g| opt_float64s(g.events.iter().map(|e| e.previous_deferral_rate)),
+        ),
+        col("employee_age", Int32, false, Repeating, |g| {
+            int32s(g.events.iter().map(|e| e.age))
+        }),
+        col("employee_tenure", Int32, false, Repeating, |g| {
+            int32s(g.events.iter().map(|e| e.tenure))
+        }),
+        col("event_probability", Float64, true, Repeating, |g| {
+            opt_float64s(g.events.iter().map(|e| e.probability))
+        }),
+        col("random_draw", Float64, true, MostlyUnique, |g| {
+            opt_float64s(g.events.iter().map(|e| e.draw))
+        }),
+        col("created_at", timestamp_type(), false, Repeating, |g| {
+            Arc::new(
+                TimestampMicrosecondArray::from_value(g.labels.created_at_micros, g.events.len())
+                    .with_timezone("UTC"),
+            )
+        }),
+    ]
+}
+
+fn snapshot_columns<'a>() -> Vec<Column<SnapshotRows<'a>>> {
+    use DataType::*;
+    vec![
+        col("scenario_id", Utf8, false, Repeating, |g| {
+            constant(&g.labels.scenario_id, g.rows.len())
+        }),
+        col("plan_design_id", Utf8, false, Repeating, |g| {
+            constant(&g.labels.plan_design_id, g.rows.len())
+        }),
+        col("employee_id", Utf8, false, MostlyUnique, |g| {
+            strings(g.rows.iter().map(|r| &*r.employee_id))
+        }),
+        col("simulation_year", Int32, false, Repeating, |g| {
+            Arc::new(Int32Array::from_value(g.year, g.rows.len()))
+        }),
+        col("birth_date", Date32, false, MostlyUnique, |g| {
+            dates(g.rows.iter().map(|r| r.birth_date))
+        }),
+        col("hire_date", Date32, false, MostlyUnique, |g| {
+            dates(g.rows.iter().map(|r| r.hire_date))
+        }),
+        col("termination_date", Date32, true, Repeating, |g| {
+            opt_dates(g.rows.iter().map(|r| r.termination_date))
+        }),
+        col("employment_status", Utf8, false, Repeating, |g| {
+            strings(g.rows.iter().map(|r| {
+                if r.termination_date.is_some() {
+                    "terminated"
+                } else {
+                    "active"
+                }
+            }))
+        }),
+        col("detailed_status_code", Utf8, false, Repeating, |g| {
+            strings(g.rows.iter().map(|r| r.status.label()))
+        }),
+        col("level_id", Int32, false, Repeating, |g| {
+            int32s(g.rows.iter().map(|r| i32::from(r.level)))
+        }),
+        col("annual_salary", Float64, false, MostlyUnique, |g| {
+            float64s(g.rows.iter().map(|r| r.annual_salary))
+        }),
+        col("prorated_compensation", Float64, false, MostlyUnique, |g| {
+            float64s(g.rows.iter().map(|r| r.prorated_compensation))
+        }),
+        col("age", Int32, false, Repeating, |g| {
+            int32s(g.rows.iter().map(|r| r.age))
+        }),
+        col("tenure_years", Int32, false, Repeating, |g| {
+            int32s(g.rows.iter().map(|r| r.tenure))
+        }),
+        col("age_band", Utf8, false, Repeating, |g| {
+            strings(g.rows.iter().map(|r| AGE_BAND_LABELS[age_band(r.age)]))
+        }),
+        col("tenure_band", Utf8, false, Repeating, |g| {
+            strings(
+                g.rows
+                    .iter()
+                    .map(|r| TENURE_BAND_LABELS[tenure_band(r.tenure)]),
+            )
+        }),
+        col("plan_eligible", Boolean, false, Repeating, |g| {
+            bools(g.rows.iter().map(|r| r.plan_eligible))
+        }),
+        col("eligibility_date", Date32, true, MostlyUnique, |g| {
+            opt_dates(g.rows.iter().map(|r| r.eligibility_date))
+        }),
+        col("is_enrolled", Boolean, false, Repeating, |g| {
+            bools(g.rows.iter().map(|r| r.is_enrolled))
+        }),
+        col("enrollment_date", Date32, true, Repeating, |g| {
+            opt_dates(g.rows.iter().map(|r| r.enrollment_date))
+        }),
+        col("enrollment_method", Utf8, true, Repeating, |g| {
+            Arc::new(
+                g.rows
+                    .iter()
+                    .map(|r| r.enrollment_method.map(|m| m.label()))
+                    .collect::<StringArray>(),
+            )
+        }),
+        col("ever_opted_out", Boolean, false, Repeating, |g| {
+            bools(g.rows.iter().map(|r| r.ever_opted_out))
+        }),
+        col("deferral_rate", Float64, false, Repeating, |g| {
+            float64s(g.rows.iter().map(|r| r.deferral_rate))
+        }),
+        col("auto_escalation_opt_out", Boolean, false, Repeating, |g| {
+            bools(g.rows.iter().map(|r| r.auto_escalation_opt_out))
+        }),
+        col("escalations_received", Int32, false, Repeating, |g| {
+            int32s(g.rows.iter().map(|r| r.escalations_received))
+        }),
+    ]
+}
+
+fn schema_of<R>(columns: &[Column<R>]) -> SchemaRef {
+    Arc::new(Schema::new(
+        columns
+            .iter()
+            .map(|c| Field::new(c.name, c.data_type.clone(), c.nullable))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+fn batch_of<R>(columns: &[Column<R>], rows: &R) -> RecordBatch {
+    RecordBatch::try_new(
+        schema_of(columns),
+        columns.iter().map(|c| (c.build)(rows)).collect(),
+    )
+    .expect("each column builds the type of its schema field")
+}
+
+pub fn events_schema() -> SchemaRef {
+    schema_of(&event_columns())
 }
 
 pub fn snapshots_schema() -> SchemaRef {
-    use DataType::*;
-    let f = |name: &str, t: DataType, nullable: bool| Field::new(name, t, nullable);
-    Arc::new(Schema::new(vec![
-        f("scenario_id", Utf8, false),
-        f("plan_design_id", Utf8, false),
-        f("employee_id", Utf8, false),
-        f("simulation_year", Int32, false),
-        f("birth_date", Date32, false),
-        f("hire_date", Date32, false),
-        f("termination_date", Date32, true),
-        f("employment_status", Utf8, false),
-        f("detailed_status_code", Utf8, false),
-        f("level_id", Int32, false),
-        f("annual_salary", Float64, false),
-        f("prorated_compensation", Float64, false),
-        f("age", Int32, false),
-        f("tenure_years", Int32, false),
-        f("age_band", Utf8, false),
-        f("tenure_band", Utf8, false),
-        f("plan_eligible", Boolean, false),
-        f("eligibility_date", Date32, true),
-        f("is_enrolled", Boolean, false),
-        f("enrollment_date", Date32, true),
-        f("enrollment_method", Utf8, true),
-        f("ever_opted_out", Boolean, false),
-        f("deferral_rate", Float64, false),
-        f("auto_escalation_opt_out", Boolean, false),
-        f("escalations_received", Int32, false),
-    ]))
+    schema_of(&snapshot_columns())
+}
+
+/// One row group of the events file as a whole batch (for benchmarks and tests).
+pub fn events_batch(rows: &EventRows) -> RecordBatch {
+    batch_of(&event_columns(), rows)
+}
+
+/// One row group of the snapshot file as a whole batch (for benchmarks and tests).
+pub fn snapshots_batch(rows: &SnapshotRows) -> RecordBatch {
+    batch_of(&snapshot_columns(), rows)
 }
 
 /// `EVT_` + the first 24 hex digits of `md5("{scenario}|{plan}|{employee}|{N}|{sequence}")`.
@@ -117,259 +378,76 @@ pub fn event_id(
     out
 }
 
-/// One row group of the events file (also used by the floor benchmark).
-pub fn events_batch(
-    labels: &RunLabels,
-    year: i32,
-    events: &[Event],
-    rows: &[SnapshotRow],
-) -> RecordBatch {
-    let n = events.len();
-    let ids: Vec<[u8; 28]> = events
-        .par_iter()
-        .with_min_len(4096)
-        .map(|e| {
-            event_id(
-                &labels.scenario_id,
-                &labels.plan_design_id,
-                &rows[e.row as usize].employee_id,
-                year,
-                e.sequence,
-            )
-        })
-        .collect();
-    let mut event_id = StringBuilder::with_capacity(n, n * 28);
-    for id in &ids {
-        event_id.append_value(std::str::from_utf8(id).expect("ascii"));
-    }
-    let constant = |v: &str| {
-        let mut b = StringBuilder::with_capacity(n, n * v.len());
-        (0..n).for_each(|_| b.append_value(v));
-        Arc::new(b.finish()) as ArrayRef
+/// zstd level 1 keeps most of the size win of higher levels at a fraction of the time.
+fn properties<R>(columns: &[Column<R>], sorted_by: &[&str]) -> WriterProperties {
+    let index = |name: &str| {
+        columns
+            .iter()
+            .position(|c| c.name == name)
+            .expect("sorting columns are in the table") as i32
     };
-    let mut employee_id = StringBuilder::with_capacity(n, n * 12);
-    let mut event_type = StringBuilder::with_capacity(n, n * 10);
-    let mut category = StringBuilder::with_capacity(n, n * 16);
-    let mut date = Date32Builder::with_capacity(n);
-    let mut seq = Int32Builder::with_capacity(n);
-    let mut level = Int32Builder::with_capacity(n);
-    let mut prev_level = Int32Builder::with_capacity(n);
-    let mut comp = Float64Builder::with_capacity(n);
-    let mut prev_comp = Float64Builder::with_capacity(n);
-    let mut rate = Float64Builder::with_capacity(n);
-    let mut prev_rate = Float64Builder::with_capacity(n);
-    let mut age = Int32Builder::with_capacity(n);
-    let mut tenure = Int32Builder::with_capacity(n);
-    let mut prob = Float64Builder::with_capacity(n);
-    let mut draw = Float64Builder::with_capacity(n);
-    let mut created = TimestampMicrosecondBuilder::with_capacity(n).with_timezone("UTC");
-    for e in events {
-        employee_id.append_value(&rows[e.row as usize].employee_id);
-        event_type.append_value(e.event_type.label());
-        category.append_value(e.category.label());
-        date.append_value(e.date.0);
-        seq.append_value(e.sequence);
-        level.append_value(i32::from(e.level));
-        prev_level.append_option(e.previous_level.map(i32::from));
-        comp.append_value(e.compensation);
-        prev_comp.append_option(e.previous_compensation);
-        rate.append_value(e.deferral_rate);
-        prev_rate.append_option(e.previous_deferral_rate);
-        age.append_value(e.age);
-        tenure.append_value(e.tenure);
-        prob.append_option(e.probability);
-        draw.append_option(e.draw);
-        created.append_value(labels.created_at_micros);
-    }
-    let columns: Vec<ArrayRef> = vec![
-        Arc::new(event_id.finish()),
-        constant(&labels.scenario_id),
-        constant(&labels.plan_design_id),
-        Arc::new(employee_id.finish()),
-        Arc::new(event_type.finish()),
-        Arc::new(category.finish()),
-        Arc::new(date.finish()),
-        Arc::new(Int32Array::from_value(year, n)),
-        Arc::new(seq.finish()),
-        Arc::new(level.finish()),
-        Arc::new(prev_level.finish()),
-        Arc::new(comp.finish()),
-        Arc::new(prev_comp.finish()),
-        Arc::new(rate.finish()),
-        Arc::new(prev_rate.finish()),
-        Arc::new(age.finish()),
-        Arc::new(tenure.finish()),
-        Arc::new(prob.finish()),
-        Arc::new(draw.finish()),
-        Arc::new(created.finish()),
-    ];
-    RecordBatch::try_new(events_schema(), columns).expect("columns match the events schema")
-}
-
-/// One row group of the snapshot file (also used by the floor benchmark).
-pub fn snapshots_batch(labels: &RunLabels, year: i32, rows: &[SnapshotRow]) -> RecordBatch {
-    let n = rows.len();
-    let constant = |v: &str| {
-        let mut b = StringBuilder::with_capacity(n, n * v.len());
-        (0..n).for_each(|_| b.append_value(v));
-        Arc::new(b.finish()) as ArrayRef
-    };
-    let mut employee_id = StringBuilder::with_capacity(n, n * 12);
-    let mut birth = Date32Builder::with_capacity(n);
-    let mut hire = Date32Builder::with_capacity(n);
-    let mut term = Date32Builder::with_capacity(n);
-    let mut status = StringBuilder::with_capacity(n, n * 10);
-    let mut detailed = StringBuilder::with_capacity(n, n * 20);
-    let mut level = Int32Builder::with_capacity(n);
-    let mut salary = Float64Builder::with_capacity(n);
-    let mut prorated = Float64Builder::with_capacity(n);
-    let mut age = Int32Builder::with_capacity(n);
-    let mut tenure = Int32Builder::with_capacity(n);
-    let mut age_b = StringBuilder::with_capacity(n, n * 5);
-    let mut tenure_b = StringBuilder::with_capacity(n, n * 5);
-    let mut eligible = BooleanBuilder::with_capacity(n);
-    let mut elig_date = Date32Builder::with_capacity(n);
-    let mut enrolled = BooleanBuilder::with_capacity(n);
-    let mut enroll_date = Date32Builder::with_capacity(n);
-    let mut method = StringBuilder::with_capacity(n, n * 6);
-    let mut opted_out = BooleanBuilder::with_capacity(n);
-    let mut rate = Float64Builder::with_capacity(n);
-    let mut esc_opt_out = BooleanBuilder::with_capacity(n);
-    let mut escalations = Int32Builder::with_capacity(n);
-    for r in rows {
-        employee_id.append_value(&r.employee_id);
-        birth.append_value(r.birth_date.0);
-        hire.append_value(r.hire_date.0);
-        term.append_option(r.termination_date.map(|d| d.0));
-        status.append_value(if r.termination_date.is_some() {
-            "terminated"
-        } else {
-            "active"
-        });
-        detailed.append_value(r.status.label());
-        level.append_value(i32::from(r.level));
-        salary.append_value(r.annual_salary);
-        prorated.append_value(r.prorated_compensation);
-        age.append_value(r.age);
-        tenure.append_value(r.tenure);
-        age_b.append_value(AGE_BAND_LABELS[age_band(r.age)]);
-        tenure_b.append_value(TENURE_BAND_LABELS[tenure_band(r.tenure)]);
-        eligible.append_value(r.plan_eligible);
-        elig_date.append_option(r.eligibility_date.map(|d| d.0));
-        enrolled.append_value(r.is_enrolled);
-        enroll_date.append_option(r.enrollment_date.map(|d| d.0));
-        method.append_option(r.enrollment_method.map(|m| m.label()));
-        opted_out.append_value(r.ever_opted_out);
-        rate.append_value(r.deferral_rate);
-        esc_opt_out.append_value(r.auto_escalation_opt_out);
-        escalations.append_value(r.escalations_received);
-    }
-    let columns: Vec<ArrayRef> = vec![
-        constant(&labels.scenario_id),
-        constant(&labels.plan_design_id),
-        Arc::new(employee_id.finish()),
-        Arc::new(Int32Array::from_value(year, n)),
-        Arc::new(birth.finish()),
-        Arc::new(hire.finish()),
-        Arc::new(term.finish()),
-        Arc::new(status.finish()),
-        Arc::new(detailed.finish()),
-        Arc::new(level.finish()),
-        Arc::new(salary.finish()),
-        Arc::new(prorated.finish()),
-        Arc::new(age.finish()),
-        Arc::new(tenure.finish()),
-        Arc::new(age_b.finish()),
-        Arc::new(tenure_b.finish()),
-        Arc::new(eligible.finish()),
-        Arc::new(elig_date.finish()),
-        Arc::new(enrolled.finish()),
-        Arc::new(enroll_date.finish()),
-        Arc::new(method.finish()),
-        Arc::new(opted_out.finish()),
-        Arc::new(rate.finish()),
-        Arc::new(esc_opt_out.finish()),
-        Arc::new(escalations.finish()),
-    ];
-    RecordBatch::try_new(snapshots_schema(), columns).expect("columns match the snapshots schema")
-}
-
-/// zstd level 1 keeps most of the size win of higher levels at a fraction of the time. Unique
-/// strings (ids) skip dictionary encoding, which only costs time when nothing repeats.
-fn properties(sorted_by: Vec<SortingColumn>, unique_columns: &[&str]) -> WriterProperties {
-    let mut builder = WriterProperties::builder();
-    for column in unique_columns {
-        builder = builder.set_column_dictionary_enabled((*column).into(), false);
-    }
-    builder
+    let mut builder = WriterProperties::builder()
         .set_compression(Compression::ZSTD(
             ZstdLevel::try_new(1).expect("valid level"),
         ))
         .set_statistics_enabled(EnabledStatistics::Page)
-        .set_sorting_columns(Some(sorted_by))
-        .set_created_by(format!("wfsim {}", env!("CARGO_PKG_VERSION")))
-        .build()
+        .set_sorting_columns(Some(
+            sorted_by
+                .iter()
+                .map(|name| SortingColumn {
+                    column_idx: index(name),
+                    descending: false,
+                    nulls_first: false,
+                })
+                .collect(),
+        ))
+        .set_created_by(format!("wfsim {}", env!("CARGO_PKG_VERSION")));
+    for c in columns.iter().filter(|c| c.values == MostlyUnique) {
+        builder = builder.set_column_dictionary_enabled(c.name.into(), false);
+    }
+    builder.build()
 }
 
-/// Writer settings of the events file: sorted by employee_id (column 3), event_sequence (8).
+/// Writer settings of the events file, sorted by employee and event sequence.
 pub fn events_properties() -> WriterProperties {
-    properties(
-        vec![
-            SortingColumn {
-                column_idx: 3,
-                descending: false,
-                nulls_first: false,
-            },
-            SortingColumn {
-                column_idx: 8,
-                descending: false,
-                nulls_first: false,
-            },
-        ],
-        &["event_id", "employee_id"],
-    )
+    properties(&event_columns(), &["employee_id", "event_sequence"])
 }
 
-/// Writer settings of the snapshot file: sorted by employee_id (column 2).
+/// Writer settings of the snapshot file, sorted by employee.
 pub fn snapshots_properties() -> WriterProperties {
-    properties(
-        vec![SortingColumn {
-            column_idx: 2,
-            descending: false,
-            nulls_first: false,
-        }],
-        &["employee_id"],
-    )
+    properties(&snapshot_columns(), &["employee_id"])
 }
 
 /// Rows per row group: big enough for good compression, small enough for readers to split
 /// a large year across threads.
 const ROW_GROUP_ROWS: usize = 1 << 20;
 
-/// Writes one row group per batch, each built only when it is written so a year's Arrow data
-/// is never all in memory. The columns of a row group are encoded in parallel; the bytes are
-/// the same as a sequential write because each column chunk is encoded independently.
-fn write_file(
+/// Writes one row group per item of `row_groups`. Each column of a row group is built and
+/// encoded by its own task; the bytes are those of a sequential write because every column
+/// chunk is encoded independently and appended in schema order.
+fn write_file<R: Sync>(
     path: &Path,
-    schema: SchemaRef,
+    columns: &[Column<R>],
     props: WriterProperties,
-    row_groups: impl Iterator<Item = RecordBatch>,
+    row_groups: impl Iterator<Item = R>,
 ) -> Result<()> {
     let dir = path.parent().expect("partition files live in a directory");
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     let fail =
         |e: parquet::errors::ParquetError| Error::write(path, format!("cannot write Parquet: {e}"));
+    let schema = schema_of(columns);
     let (mut writer, factory) = ArrowWriter::try_new(file, schema.clone(), Some(props))
         .and_then(ArrowWriter::into_serialized_writer)
         .map_err(fail)?;
-    for (index, batch) in row_groups.enumerate() {
+    for (index, rows) in row_groups.enumerate() {
         let writers = factory.create_column_writers(index).map_err(fail)?;
         let chunks = writers
             .into_par_iter()
-            .zip(schema.fields().par_iter().zip(batch.columns().par_iter()))
+            .zip(schema.fields().par_iter().zip(columns.par_iter()))
             .map(|(mut writer, (field, column))| {
-                for leaf in compute_leaves(field, column)? {
+                let array = (column.build)(&rows);
+                for leaf in compute_leaves(field, &array)? {
                     writer.write(&leaf)?;
                 }
                 writer.close()
@@ -407,20 +485,27 @@ pub fn year_paths(root: &Path, year: i32) -> (PathBuf, PathBuf) {
 /// Writes one year's events and snapshot under `root`; returns the bytes written.
 pub fn write_year(root: &Path, labels: &RunLabels, out: &YearOutput) -> Result<u64> {
     let (events_path, snapshot_path) = year_paths(root, out.year);
-    // One file at a time: the columns of a row group already keep every core busy, and two
-    // row groups' Arrow data at once is what set the peak memory of large runs.
+    // One file at a time: the columns of a row group already keep every core busy.
     write_file(
         &events_path,
-        events_schema(),
+        &event_columns(),
         events_properties(),
-        row_group_chunks(&out.events)
-            .map(|chunk| events_batch(labels, out.year, chunk, &out.snapshots)),
+        row_group_chunks(&out.events).map(|events| EventRows {
+            labels,
+            year: out.year,
+            events,
+            rows: &out.snapshots,
+        }),
     )?;
     write_file(
         &snapshot_path,
-        snapshots_schema(),
+        &snapshot_columns(),
         snapshots_properties(),
-        row_group_chunks(&out.snapshots).map(|chunk| snapshots_batch(labels, out.year, chunk)),
+        row_group_chunks(&out.snapshots).map(|rows| SnapshotRows {
+            labels,
+            year: out.year,
+            rows,
+        }),
     )?;
     let size = |p: &Path| {
         std::fs::metadata(p)

@@ -272,6 +272,25 @@ fn parse_bool(text: &str) -> Option<Option<bool>> {
     }
 }
 
+/// A census column as the row loop reads it: its name in the file and its position.
+#[derive(Clone, Copy)]
+struct Col<'a> {
+    name: &'a str,
+    position: Option<usize>,
+}
+
+struct Cols<'a> {
+    employee_id: Col<'a>,
+    birth_date: Col<'a>,
+    hire_date: Col<'a>,
+    termination_date: Col<'a>,
+    annual_salary: Col<'a>,
+    level_id: Col<'a>,
+    deferral_rate: Col<'a>,
+    auto_escalation_opt_out: Col<'a>,
+    eligibility_override: Col<'a>,
+}
+
 fn build(table: Table, file: &str, model: &Model) -> Result<Census> {
     // Resolve each canonical column to its position, accepting one spelling per column.
     let mut position: HashMap<&str, usize> = HashMap::new();
@@ -328,21 +347,37 @@ fn build(table: Table, file: &str, model: &Model) -> Result<Census> {
     let mut employees = Vec::with_capacity(table.len());
     let mut leavers = 0;
     let mut derived_levels = 0;
-    let mut first_row_of: HashMap<&str, usize> = HashMap::with_capacity(table.len());
+    // Every id is hashed once for the duplicate check: a fixed fast hash, not SipHash (the map
+    // is never iterated, so its order cannot reach the output).
+    let mut first_row_of: HashMap<&str, usize, foldhash::fast::FixedState> =
+        HashMap::with_capacity_and_hasher(table.len(), foldhash::fast::FixedState::default());
+    // Column positions resolved once, not per field.
+    let col = |c: &'static str| Col {
+        name: seen.get(c).copied().unwrap_or(c),
+        position: position.get(c).copied(),
+    };
+    let c = Cols {
+        employee_id: col("employee_id"),
+        birth_date: col("birth_date"),
+        hire_date: col("hire_date"),
+        termination_date: col("termination_date"),
+        annual_salary: col("annual_salary"),
+        level_id: col("level_id"),
+        deferral_rate: col("deferral_rate"),
+        auto_escalation_opt_out: col("auto_escalation_opt_out"),
+        eligibility_override: col("eligibility_override"),
+    };
     for i in 0..table.len() {
         let row = i + 1;
-        let field = |c: &str| {
-            position
-                .get(c)
-                .and_then(|&p| table.field(i, p))
+        let field = |c: Col| {
+            c.position
+                .and_then(|p| table.field(i, p))
                 .map(|s| s.trim())
                 .unwrap_or("")
         };
-        let name = |c: &'static str| seen.get(c).copied().unwrap_or(c);
-        let err = |c: &'static str, v: &str, m: String| {
-            census_error(file, Some(row), Some(name(c)), Some(v), m)
-        };
-        let date = |c: &'static str| -> Result<Option<Date>> {
+        let err =
+            |c: Col, v: &str, m: String| census_error(file, Some(row), Some(c.name), Some(v), m);
+        let date = |c: Col| -> Result<Option<Date>> {
             let v = field(c);
             if v.is_empty() {
                 return Ok(None);
@@ -355,43 +390,43 @@ fn build(table: Table, file: &str, model: &Model) -> Result<Census> {
                 )
             })
         };
-        let required_date = |c: &'static str| -> Result<Date> {
+        let required_date = |c: Col| -> Result<Date> {
             date(c)?.ok_or_else(|| err(c, "", "a date is required".into()))
         };
 
-        let id = field("employee_id");
+        let id = field(c.employee_id);
         if id.is_empty() {
-            return Err(err("employee_id", id, "employee_id is empty".into()));
+            return Err(err(c.employee_id, id, "employee_id is empty".into()));
         }
         if id.starts_with("NH_") {
             return Err(err(
-                "employee_id",
+                c.employee_id,
                 id,
                 "ids starting with `NH_` are reserved for simulated hires".into(),
             ));
         }
         if let Some(first) = first_row_of.insert(id, row) {
             return Err(err(
-                "employee_id",
+                c.employee_id,
                 id,
                 format!("duplicate employee_id (first seen on row {first})"),
             ));
         }
-        let birth_date = required_date("birth_date")?;
-        let hire_date = required_date("hire_date")?;
-        let termination_date = date("termination_date")?;
+        let birth_date = required_date(c.birth_date)?;
+        let hire_date = required_date(c.hire_date)?;
+        let termination_date = date(c.termination_date)?;
 
-        let salary_text = field("annual_salary");
-        let annual_salary: f64 = salary_text.parse().map_err(|_| err("annual_salary", salary_text, "not a number (write plain digits, e.g. 50000.00, without currency signs or thousands separators)".into()))?;
+        let salary_text = field(c.annual_salary);
+        let annual_salary: f64 = salary_text.parse().map_err(|_| err(c.annual_salary, salary_text, "not a number (write plain digits, e.g. 50000.00, without currency signs or thousands separators)".into()))?;
         if !(annual_salary.is_finite() && annual_salary > 0.0) {
             return Err(err(
-                "annual_salary",
+                c.annual_salary,
                 salary_text,
                 "salary must be a finite number greater than 0".into(),
             ));
         }
 
-        let level_text = field("level_id");
+        let level_text = field(c.level_id);
         let level_id = if level_text.is_empty() {
             None
         } else {
@@ -406,10 +441,10 @@ fn build(table: Table, file: &str, model: &Model) -> Result<Census> {
                         .filter(|f| f.fract() == 0.0 && f.abs() < 1e6)
                         .map(|f| f as i64)
                 })
-                .ok_or_else(|| err("level_id", level_text, "not an integer level".into()))?;
+                .ok_or_else(|| err(c.level_id, level_text, "not an integer level".into()))?;
             if level < 1 || level > i64::from(max_level) {
                 return Err(err(
-                    "level_id",
+                    c.level_id,
                     level_text,
                     format!("level must be between 1 and {max_level} (the configured job levels)"),
                 ));
@@ -417,17 +452,17 @@ fn build(table: Table, file: &str, model: &Model) -> Result<Census> {
             Some(level as u8)
         };
 
-        let rate_text = field("deferral_rate");
+        let rate_text = field(c.deferral_rate);
         let deferral_rate = if rate_text.is_empty() {
             0.0
         } else {
             let raw: f64 = rate_text
                 .parse()
-                .map_err(|_| err("deferral_rate", rate_text, "not a number".into()))?;
+                .map_err(|_| err(c.deferral_rate, rate_text, "not a number".into()))?;
             let rate = if raw > 1.0 { raw / 100.0 } else { raw };
             if !(rate.is_finite() && (0.0..=1.0).contains(&rate)) {
                 return Err(err(
-                    "deferral_rate",
+                    c.deferral_rate,
                     rate_text,
                     "deferral rate must be a fraction in [0, 1] or a percent in (1, 100]".into(),
                 ));
@@ -435,7 +470,7 @@ fn build(table: Table, file: &str, model: &Model) -> Result<Census> {
             round_bp(rate)
         };
 
-        let flag = |c: &'static str| -> Result<Option<bool>> {
+        let flag = |c: Col| -> Result<Option<bool>> {
             let v = field(c);
             parse_bool(v).ok_or_else(|| {
                 err(
@@ -445,47 +480,47 @@ fn build(table: Table, file: &str, model: &Model) -> Result<Census> {
                 )
             })
         };
-        let auto_escalation_opt_out = flag("auto_escalation_opt_out")?.unwrap_or(false);
-        let eligibility_override = flag("eligibility_override")?;
+        let auto_escalation_opt_out = flag(c.auto_escalation_opt_out)?.unwrap_or(false);
+        let eligibility_override = flag(c.eligibility_override)?;
 
         if let Some(t) = termination_date {
             if t > census_date {
-                return Err(err("termination_date", field("termination_date"), format!("termination after the census date {census_date}; the census must describe the workforce as of that date")));
+                return Err(err(c.termination_date, field(c.termination_date), format!("termination after the census date {census_date}; the census must describe the workforce as of that date")));
             }
             if t < hire_date {
                 return Err(err(
-                    "termination_date",
-                    field("termination_date"),
+                    c.termination_date,
+                    field(c.termination_date),
                     format!("termination before the hire date {hire_date}"),
                 ));
             }
         }
         if hire_date > census_date {
             return Err(err(
-                "hire_date",
-                field("hire_date"),
+                c.hire_date,
+                field(c.hire_date),
                 format!("hire date after the census date {census_date}"),
             ));
         }
         let age = years_between(birth_date, census_date);
         if !(14..=100).contains(&age) {
             return Err(err(
-                "birth_date",
-                field("birth_date"),
+                c.birth_date,
+                field(c.birth_date),
                 format!("age {age} at the census date {census_date} is outside 14–100"),
             ));
         }
         if hire_date < birth_date {
             return Err(err(
-                "hire_date",
-                field("hire_date"),
+                c.hire_date,
+                field(c.hire_date),
                 format!("hire date before the birth date {birth_date}"),
             ));
         }
         if years_between(birth_date, hire_date) < 14 {
             return Err(err(
-                "hire_date",
-                field("hire_date"),
+                c.hire_date,
+                field(c.hire_date),
                 format!("hired before age 14 (birth date {birth_date})"),
             ));
         }

@@ -265,6 +265,15 @@ fn load_model(args: &RunArgs) -> anyhow::Result<(Model, Option<PathBuf>, String)
 fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
     let engine = engine_choice(args.engine)?;
     let (model, config_path, config_sha256) = load_model(&args)?;
+    let threads = args
+        .threads
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    // The census loader parses rows on rayon's global pool: give it the same thread count.
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()
+        .with_context(|| format!("cannot start {threads} worker threads"))?;
     let census_path = args
         .census
         .clone()
@@ -298,10 +307,6 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         .clone()
         .or_else(|| model.config.simulation.output_dir.clone())
         .unwrap_or_else(|| PathBuf::from("sim_events"));
-    let threads = args
-        .threads
-        .map(usize::from)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let years = (model.config.simulation.end_year - model.config.simulation.start_year + 1) as u64;
     let bar = Bar::new(years, quiet);
     let inputs = RunInputs {

@@ -116,3 +116,30 @@ fn parquet_census_from_other_tools_loads_whatever_its_compression() {
         assert_eq!(c.employees[1].birth_date, common::d("1990-02-28"));
     }
 }
+
+/// Rows are checked in parallel but the error is the first in the file, whichever check found it.
+#[test]
+fn the_first_bad_row_in_the_file_is_reported() {
+    let good = |id: &str| format!("{id},1980-01-01,2010-01-01,90000,1,\n");
+    let bad_salary = |id: &str| format!("{id},1980-01-01,2010-01-01,lots,1,\n");
+    let mut rows: Vec<String> = (0..5000).map(|i| good(&format!("E{i:05}"))).collect();
+    rows[4000] = bad_salary("E04000");
+    rows[3000] = good("E00007"); // a duplicate before the bad salary wins
+    let e = load(&format!("{HEAD}{}", rows.concat()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("row 3001") && e.contains("duplicate") && e.contains("row 8)"),
+        "{e}"
+    );
+    rows[3000] = good("E03000");
+    rows[2000] = bad_salary("E02000");
+    rows[4500] = good("E00001"); // a bad salary before the duplicate wins
+    let e = load(&format!("{HEAD}{}", rows.concat()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("row 2001") && e.contains("annual_salary") && e.contains("lots"),
+        "{e}"
+    );
+}

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::numerics::round_bp;
 use arrow_array::{Array, StringArray};
 use arrow_schema::DataType;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -342,8 +343,6 @@ fn build(table: Table, file: &str, model: &Model) -> Result<Census> {
         ));
     }
 
-    let census_date = model.census_date;
-    let max_level = model.max_level();
     let mut employees = Vec::with_capacity(table.len());
     let mut leavers = 0;
     let mut derived_levels = 0;
@@ -367,182 +366,45 @@ fn build(table: Table, file: &str, model: &Model) -> Result<Census> {
         auto_escalation_opt_out: col("auto_escalation_opt_out"),
         eligibility_override: col("eligibility_override"),
     };
-    for i in 0..table.len() {
+    // Rows are typed and checked in parallel; ids are checked here in row order, so the error
+    // reported is still the first one in the file.
+    let rows: Vec<Result<Row>> = (0..table.len())
+        .into_par_iter()
+        .with_min_len(1024)
+        .map(|i| parse_row(&table, i, &c, file, model))
+        .collect();
+    for (i, parsed) in rows.into_iter().enumerate() {
         let row = i + 1;
-        let field = |c: Col| {
-            c.position
-                .and_then(|p| table.field(i, p))
-                .map(|s| s.trim())
-                .unwrap_or("")
-        };
-        let err =
-            |c: Col, v: &str, m: String| census_error(file, Some(row), Some(c.name), Some(v), m);
-        let date = |c: Col| -> Result<Option<Date>> {
-            let v = field(c);
-            if v.is_empty() {
-                return Ok(None);
-            }
-            Date::parse_iso(v).map(Some).ok_or_else(|| {
-                err(
-                    c,
-                    v,
-                    "not a valid date (expected YYYY-MM-DD, optionally with a time)".into(),
-                )
-            })
-        };
-        let required_date = |c: Col| -> Result<Date> {
-            date(c)?.ok_or_else(|| err(c, "", "a date is required".into()))
-        };
-
-        let id = field(c.employee_id);
+        let id = table
+            .field(
+                i,
+                c.employee_id
+                    .position
+                    .expect("employee_id is a required column"),
+            )
+            .unwrap_or("")
+            .trim();
+        let err = |m: String| census_error(file, Some(row), Some(c.employee_id.name), Some(id), m);
         if id.is_empty() {
-            return Err(err(c.employee_id, id, "employee_id is empty".into()));
+            return Err(err("employee_id is empty".into()));
         }
         if id.starts_with("NH_") {
             return Err(err(
-                c.employee_id,
-                id,
                 "ids starting with `NH_` are reserved for simulated hires".into(),
             ));
         }
         if let Some(first) = first_row_of.insert(id, row) {
-            return Err(err(
-                c.employee_id,
-                id,
-                format!("duplicate employee_id (first seen on row {first})"),
-            ));
+            return Err(err(format!(
+                "duplicate employee_id (first seen on row {first})"
+            )));
         }
-        let birth_date = required_date(c.birth_date)?;
-        let hire_date = required_date(c.hire_date)?;
-        let termination_date = date(c.termination_date)?;
-
-        let salary_text = field(c.annual_salary);
-        let annual_salary: f64 = salary_text.parse().map_err(|_| err(c.annual_salary, salary_text, "not a number (write plain digits, e.g. 50000.00, without currency signs or thousands separators)".into()))?;
-        if !(annual_salary.is_finite() && annual_salary > 0.0) {
-            return Err(err(
-                c.annual_salary,
-                salary_text,
-                "salary must be a finite number greater than 0".into(),
-            ));
-        }
-
-        let level_text = field(c.level_id);
-        let level_id = if level_text.is_empty() {
-            None
-        } else {
-            // Integers, also when a spreadsheet or a float column wrote them as `2.0`.
-            let level = level_text
-                .parse::<i64>()
-                .ok()
-                .or_else(|| {
-                    level_text
-                        .parse::<f64>()
-                        .ok()
-                        .filter(|f| f.fract() == 0.0 && f.abs() < 1e6)
-                        .map(|f| f as i64)
-                })
-                .ok_or_else(|| err(c.level_id, level_text, "not an integer level".into()))?;
-            if level < 1 || level > i64::from(max_level) {
-                return Err(err(
-                    c.level_id,
-                    level_text,
-                    format!("level must be between 1 and {max_level} (the configured job levels)"),
-                ));
-            }
-            Some(level as u8)
-        };
-
-        let rate_text = field(c.deferral_rate);
-        let deferral_rate = if rate_text.is_empty() {
-            0.0
-        } else {
-            let raw: f64 = rate_text
-                .parse()
-                .map_err(|_| err(c.deferral_rate, rate_text, "not a number".into()))?;
-            let rate = if raw > 1.0 { raw / 100.0 } else { raw };
-            if !(rate.is_finite() && (0.0..=1.0).contains(&rate)) {
-                return Err(err(
-                    c.deferral_rate,
-                    rate_text,
-                    "deferral rate must be a fraction in [0, 1] or a percent in (1, 100]".into(),
-                ));
-            }
-            round_bp(rate)
-        };
-
-        let flag = |c: Col| -> Result<Option<bool>> {
-            let v = field(c);
-            parse_bool(v).ok_or_else(|| {
-                err(
-                    c,
-                    v,
-                    "not a boolean (expected true/false, yes/no, 1/0 or empty)".into(),
-                )
-            })
-        };
-        let auto_escalation_opt_out = flag(c.auto_escalation_opt_out)?.unwrap_or(false);
-        let eligibility_override = flag(c.eligibility_override)?;
-
-        if let Some(t) = termination_date {
-            if t > census_date {
-                return Err(err(c.termination_date, field(c.termination_date), format!("termination after the census date {census_date}; the census must describe the workforce as of that date")));
-            }
-            if t < hire_date {
-                return Err(err(
-                    c.termination_date,
-                    field(c.termination_date),
-                    format!("termination before the hire date {hire_date}"),
-                ));
+        match parsed? {
+            Row::Leaver => leavers += 1,
+            Row::Active { derived_level, row } => {
+                derived_levels += usize::from(derived_level);
+                employees.push(row);
             }
         }
-        if hire_date > census_date {
-            return Err(err(
-                c.hire_date,
-                field(c.hire_date),
-                format!("hire date after the census date {census_date}"),
-            ));
-        }
-        let age = years_between(birth_date, census_date);
-        if !(14..=100).contains(&age) {
-            return Err(err(
-                c.birth_date,
-                field(c.birth_date),
-                format!("age {age} at the census date {census_date} is outside 14–100"),
-            ));
-        }
-        if hire_date < birth_date {
-            return Err(err(
-                c.hire_date,
-                field(c.hire_date),
-                format!("hire date before the birth date {birth_date}"),
-            ));
-        }
-        if years_between(birth_date, hire_date) < 14 {
-            return Err(err(
-                c.hire_date,
-                field(c.hire_date),
-                format!("hired before age 14 (birth date {birth_date})"),
-            ));
-        }
-        if termination_date.is_some() {
-            leavers += 1;
-            continue;
-        }
-        let level_id = level_id.or_else(|| {
-            derived_levels += 1;
-            Some(level_from_salary(model, annual_salary))
-        });
-        employees.push(CensusRow {
-            employee_id: id.to_string(),
-            birth_date,
-            hire_date,
-            termination_date,
-            annual_salary,
-            level_id,
-            deferral_rate,
-            auto_escalation_opt_out,
-            eligibility_override,
-        });
     }
     if employees.is_empty() {
         return Err(census_error(
@@ -560,6 +422,179 @@ fn build(table: Table, file: &str, model: &Model) -> Result<Census> {
         ignored_columns,
         derived_levels,
         sha256: String::new(),
+    })
+}
+
+/// One census row, typed and checked (everything but the id checks, which need the rows
+/// before it).
+enum Row {
+    /// Terminated on or before the census date: set aside.
+    Leaver,
+    Active {
+        derived_level: bool,
+        row: CensusRow,
+    },
+}
+
+fn parse_row(table: &Table, i: usize, c: &Cols, file: &str, model: &Model) -> Result<Row> {
+    let row = i + 1;
+    let census_date = model.census_date;
+    let max_level = model.max_level();
+    let field = |c: Col| {
+        c.position
+            .and_then(|p| table.field(i, p))
+            .map(|s| s.trim())
+            .unwrap_or("")
+    };
+    let err = |c: Col, v: &str, m: String| census_error(file, Some(row), Some(c.name), Some(v), m);
+    let date = |c: Col| -> Result<Option<Date>> {
+        let v = field(c);
+        if v.is_empty() {
+            return Ok(None);
+        }
+        Date::parse_iso(v).map(Some).ok_or_else(|| {
+            err(
+                c,
+                v,
+                "not a valid date (expected YYYY-MM-DD, optionally with a time)".into(),
+            )
+        })
+    };
+    let required_date = |c: Col| -> Result<Date> {
+        date(c)?.ok_or_else(|| err(c, "", "a date is required".into()))
+    };
+
+    let id = field(c.employee_id);
+    let birth_date = required_date(c.birth_date)?;
+    let hire_date = required_date(c.hire_date)?;
+    let termination_date = date(c.termination_date)?;
+
+    let salary_text = field(c.annual_salary);
+    let annual_salary: f64 = salary_text.parse().map_err(|_| err(c.annual_salary, salary_text, "not a number (write plain digits, e.g. 50000.00, without currency signs or thousands separators)".into()))?;
+    if !(annual_salary.is_finite() && annual_salary > 0.0) {
+        return Err(err(
+            c.annual_salary,
+            salary_text,
+            "salary must be a finite number greater than 0".into(),
+        ));
+    }
+
+    let level_text = field(c.level_id);
+    let level_id = if level_text.is_empty() {
+        None
+    } else {
+        // Integers, also when a spreadsheet or a float column wrote them as `2.0`.
+        let level = level_text
+            .parse::<i64>()
+            .ok()
+            .or_else(|| {
+                level_text
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e6)
+                    .map(|f| f as i64)
+            })
+            .ok_or_else(|| err(c.level_id, level_text, "not an integer level".into()))?;
+        if level < 1 || level > i64::from(max_level) {
+            return Err(err(
+                c.level_id,
+                level_text,
+                format!("level must be between 1 and {max_level} (the configured job levels)"),
+            ));
+        }
+        Some(level as u8)
+    };
+
+    let rate_text = field(c.deferral_rate);
+    let deferral_rate = if rate_text.is_empty() {
+        0.0
+    } else {
+        let raw: f64 = rate_text
+            .parse()
+            .map_err(|_| err(c.deferral_rate, rate_text, "not a number".into()))?;
+        let rate = if raw > 1.0 { raw / 100.0 } else { raw };
+        if !(rate.is_finite() && (0.0..=1.0).contains(&rate)) {
+            return Err(err(
+                c.deferral_rate,
+                rate_text,
+                "deferral rate must be a fraction in [0, 1] or a percent in (1, 100]".into(),
+            ));
+        }
+        round_bp(rate)
+    };
+
+    let flag = |c: Col| -> Result<Option<bool>> {
+        let v = field(c);
+        parse_bool(v).ok_or_else(|| {
+            err(
+                c,
+                v,
+                "not a boolean (expected true/false, yes/no, 1/0 or empty)".into(),
+            )
+        })
+    };
+    let auto_escalation_opt_out = flag(c.auto_escalation_opt_out)?.unwrap_or(false);
+    let eligibility_override = flag(c.eligibility_override)?;
+
+    if let Some(t) = termination_date {
+        if t > census_date {
+            return Err(err(c.termination_date, field(c.termination_date), format!("termination after the census date {census_date}; the census must describe the workforce as of that date")));
+        }
+        if t < hire_date {
+            return Err(err(
+                c.termination_date,
+                field(c.termination_date),
+                format!("termination before the hire date {hire_date}"),
+            ));
+        }
+    }
+    if hire_date > census_date {
+        return Err(err(
+            c.hire_date,
+            field(c.hire_date),
+            format!("hire date after the census date {census_date}"),
+        ));
+    }
+    let age = years_between(birth_date, census_date);
+    if !(14..=100).contains(&age) {
+        return Err(err(
+            c.birth_date,
+            field(c.birth_date),
+            format!("age {age} at the census date {census_date} is outside 14–100"),
+        ));
+    }
+    if hire_date < birth_date {
+        return Err(err(
+            c.hire_date,
+            field(c.hire_date),
+            format!("hire date before the birth date {birth_date}"),
+        ));
+    }
+    if years_between(birth_date, hire_date) < 14 {
+        return Err(err(
+            c.hire_date,
+            field(c.hire_date),
+            format!("hired before age 14 (birth date {birth_date})"),
+        ));
+    }
+    if termination_date.is_some() {
+        return Ok(Row::Leaver);
+    }
+    let derived_level = level_id.is_none();
+    let level_id = level_id.or_else(|| Some(level_from_salary(model, annual_salary)));
+    Ok(Row::Active {
+        derived_level,
+        row: CensusRow {
+            employee_id: id.to_string(),
+            birth_date,
+            hire_date,
+            termination_date,
+            annual_salary,
+            level_id,
+            deferral_rate,
+            auto_escalation_opt_out,
+            eligibility_override,
+        },
     })
 }
 

@@ -29,6 +29,16 @@ impl<'a> YearContext<'a> {
         self.rng.draw(id, self.year, stream)
     }
 
+    /// The draw behind an event of probability `p` when the event fires (`u < p`), else `None`.
+    /// When `p <= 0` nothing can fire, so no draw is made: only draws that can matter are paid.
+    pub fn fires(&self, id: &str, stream: Stream, p: f64) -> Option<Draw> {
+        if p > 0.0 {
+            Some(self.draw(id, stream)).filter(|u| u.below(p))
+        } else {
+            None
+        }
+    }
+
     /// `Jan1(N) + day_offset(u, D(N))`: a day of this year.
     pub fn day_of_year(&self, draw: Draw) -> Date {
         self.jan1.add_days(draw.day_offset(self.days))
@@ -36,5 +46,27 @@ impl<'a> YearContext<'a> {
 
     pub fn contains(&self, d: Date) -> bool {
         self.jan1 <= d && d <= self.dec31
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{validate, Config};
+
+    #[test]
+    fn fires_is_the_strict_draw_comparison_and_skips_impossible_events() {
+        let model = validate(Config::default(), "defaults").unwrap();
+        let rng = Rng::new(42);
+        let ctx = YearContext::new(&model, &rng, 2025);
+        for i in 0..2000 {
+            let id = format!("EMP_{i:06}");
+            let u = ctx.draw(&id, Stream::Termination);
+            for p in [0.0, -1.0, 0.1, 0.5, 1.0] {
+                let expected = (p > 0.0 && u.below(p)).then_some(u);
+                assert_eq!(ctx.fires(&id, Stream::Termination, p), expected, "{id} p={p}");
+            }
+            assert_eq!(ctx.fires(&id, Stream::Termination, 1.0), Some(u));
+        }
     }
 }

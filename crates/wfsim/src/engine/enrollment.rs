@@ -26,10 +26,7 @@ pub fn voluntary(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Opti
         * v.level_multipliers[usize::from(start.level) - 1]
         * v.voluntary_enrollment_rate)
         .min(1.0);
-    let u = ctx.draw(&emp.id, Stream::VoluntaryEnrollment);
-    if !u.below(p) {
-        return None;
-    }
+    let u = ctx.fires(&emp.id, Stream::VoluntaryEnrollment, p)?;
     let window = ctx.model.config.enrollment.auto_enrollment.window_days;
     let date = emp
         .eligibility_rule_date
@@ -71,10 +68,7 @@ pub fn opt_out(
 ) -> Option<Decision> {
     let ae = &ctx.model.config.enrollment.auto_enrollment;
     let p = ae.opt_out_rates[opt_out_age_group(start.age)][income_band(start.salary)];
-    let u = ctx.draw(&emp.id, Stream::OptOut);
-    if !u.below(p) {
-        return None;
-    }
+    let u = ctx.fires(&emp.id, Stream::OptOut, p)?;
     let date = ae_date
         .add_days(
             ctx.draw(&emp.id, Stream::OptOutTiming)
@@ -96,10 +90,7 @@ pub fn conversion(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Opt
     let p = c.base_by_age[age]
         * c.income_multipliers[income_band(start.salary)]
         * c.tenure_multipliers[conversion_tenure_group(start.tenure)];
-    let u = ctx.draw(&emp.id, Stream::Conversion);
-    if !u.below(p) {
-        return None;
-    }
+    let u = ctx.fires(&emp.id, Stream::Conversion, p)?;
     let date = ctx.day_of_year(ctx.draw(&emp.id, Stream::EnrollmentTiming));
     Some(Decision {
         date,

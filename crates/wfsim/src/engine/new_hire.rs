@@ -77,8 +77,12 @@ pub fn hire(ctx: &YearContext, k: i64, level: u8) -> Employee {
             * (1.0 - spread + 2.0 * spread * u),
     );
     let plan_ineligible = ctx
-        .draw(&id, Stream::HireIneligible)
-        .below(cfg.eligibility.new_hire_ineligible_pct);
+        .fires(
+            &id,
+            Stream::HireIneligible,
+            cfg.eligibility.new_hire_ineligible_pct,
+        )
+        .is_some();
     Employee {
         id: Arc::from(id),
         birth_date,

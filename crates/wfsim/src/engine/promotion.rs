@@ -35,12 +35,12 @@ pub fn decide(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Option<
         return None;
     }
     let probability = probability(ctx, start);
-    let u = ctx.draw(&emp.id, Stream::Promotion);
-    u.below(probability).then(|| Decision {
-        probability,
-        draw: u.u(),
-        raise_draw: ctx.draw(&emp.id, Stream::PromotionRaise).u(),
-    })
+    ctx.fires(&emp.id, Stream::Promotion, probability)
+        .map(|u| Decision {
+            probability,
+            draw: u.u(),
+            raise_draw: ctx.draw(&emp.id, Stream::PromotionRaise).u(),
+        })
 }
 
 /// `round_cents(min(S * (1 + cap_pct), S + cap_amount, S * (1 + r)))`.

@@ -18,13 +18,13 @@ pub fn probability(ctx: &YearContext, start: &StartOfYear) -> f64 {
 /// Experienced termination of one start-of-year employee, if it fires.
 pub fn experienced(ctx: &YearContext, emp: &Employee) -> Option<Termination> {
     let p = probability(ctx, &emp.start_of_year(ctx.jan1));
-    let u = ctx.draw(&emp.id, Stream::Termination);
-    u.below(p).then(|| Termination {
-        date: ctx.day_of_year(ctx.draw(&emp.id, Stream::TerminationDate)),
-        kind: TerminationKind::Experienced,
-        probability: Some(p),
-        draw: u.u(),
-    })
+    ctx.fires(&emp.id, Stream::Termination, p)
+        .map(|u| Termination {
+            date: ctx.day_of_year(ctx.draw(&emp.id, Stream::TerminationDate)),
+            kind: TerminationKind::Experienced,
+            probability: Some(p),
+            draw: u.u(),
+        })
 }
 
 /// Terminates the `count` survivors with the smallest `(u(id, N, "rif"), employee_id)`.

@@ -33,6 +33,9 @@ use std::sync::Arc;
 /// balance two to dozens of cores.
 const CHUNK: usize = 2048;
 
+/// Chunks per group of the timeline phase (see `Engine::step`).
+const GROUP_CHUNKS: usize = 32;
+
 /// Generates the years of a run in order: the native [`Engine`] or a plug-in such as the SQL
 /// reference engine (crate `wfsim-sql`). Both must produce identical [`YearOutput`]s.
 pub trait YearEngine {
@@ -152,30 +155,31 @@ impl Engine {
         roster.append(&mut hires);
         roster.sort_by(|a, b| a.id.cmp(&b.id));
 
-        let chunks: Vec<_> = roster
-            .par_chunks_mut(CHUNK)
-            .enumerate()
-            .map(|(c, chunk)| {
-                let mut events = Vec::with_capacity(chunk.len() * 2);
-                let mut snapshots = Vec::with_capacity(chunk.len());
-                for (i, emp) in chunk.iter_mut().enumerate() {
-                    let hired = emp.hire_date >= ctx.jan1;
-                    snapshots.push(timeline::run(
-                        &ctx,
-                        emp,
-                        hired,
-                        (c * CHUNK + i) as u32,
-                        &mut events,
-                    ));
-                }
-                (events, snapshots)
-            })
-            .collect();
-        let mut events = Vec::with_capacity(chunks.iter().map(|c| c.0.len()).sum());
+        // Chunks run in parallel a group at a time, and each group's events are appended (and
+        // its chunk buffers freed) before the next group starts: a year's events are never
+        // held twice, which set the peak memory of large runs.
+        let mut events = Vec::new();
         let mut snapshots = Vec::with_capacity(roster.len());
-        for (e, s) in chunks {
-            events.extend(e);
-            snapshots.extend(s);
+        for (g, group) in roster.chunks_mut(CHUNK * GROUP_CHUNKS).enumerate() {
+            let first_row = g * CHUNK * GROUP_CHUNKS;
+            let parts: Vec<_> = group
+                .par_chunks_mut(CHUNK)
+                .enumerate()
+                .map(|(c, chunk)| {
+                    let mut events = Vec::with_capacity(chunk.len() * 3);
+                    let mut snapshots = Vec::with_capacity(chunk.len());
+                    for (i, emp) in chunk.iter_mut().enumerate() {
+                        let hired = emp.hire_date >= ctx.jan1;
+                        let row = (first_row + c * CHUNK + i) as u32;
+                        snapshots.push(timeline::run(&ctx, emp, hired, row, &mut events));
+                    }
+                    (events, snapshots)
+                })
+                .collect();
+            for (e, s) in parts {
+                events.extend(e);
+                snapshots.extend(s);
+            }
         }
 
         roster.retain(|e| e.termination.is_none());

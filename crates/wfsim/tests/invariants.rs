@@ -225,3 +225,32 @@ fn results_do_not_depend_on_thread_count() {
     };
     assert_eq!(run(1), run(3));
 }
+
+/// The timeline phase runs in groups of 65,536 employees: events must still point at their own
+/// employee's snapshot row in every group.
+#[test]
+fn events_stay_with_their_employees_across_timeline_groups() {
+    let rows: Vec<_> = synthetic::generate(&synthetic::Spec {
+        employees: 140_000,
+        seed: 3,
+        census_date: Date::dec31(2024),
+    })
+    .into_iter()
+    .filter(|r| r.termination_date.is_none())
+    .collect();
+    let mut engine = Engine::new(common::model(""), &rows);
+    let out = engine.step(2025).unwrap();
+    assert!(out.snapshots.len() > 2 * 65_536);
+    let key = |e: &wfsim::event::Event| (&*out.snapshots[e.row as usize].employee_id, e.sequence);
+    assert!(out.events.windows(2).all(|w| key(&w[0]) < key(&w[1])));
+    for e in &out.events {
+        let s = &out.snapshots[e.row as usize];
+        match e.event_type {
+            EventType::Hire => assert_eq!(s.hire_date, e.date, "{}", s.employee_id),
+            EventType::Termination => {
+                assert_eq!(s.termination_date, Some(e.date), "{}", s.employee_id)
+            }
+            _ => assert!(e.date >= s.hire_date, "{}", s.employee_id),
+        }
+    }
+}

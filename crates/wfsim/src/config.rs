@@ -155,22 +155,12 @@ impl Default for Eligibility {
     }
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Enrollment {
     pub auto_enrollment: AutoEnrollment,
     pub voluntary: Voluntary,
     pub conversion: Conversion,
-}
-
-impl Default for Enrollment {
-    fn default() -> Self {
-        Enrollment {
-            auto_enrollment: AutoEnrollment::default(),
-            voluntary: Voluntary::default(),
-            conversion: Conversion::default(),
-        }
-    }
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]

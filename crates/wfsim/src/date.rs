@@ -69,7 +69,7 @@ impl Date {
     pub fn parse_iso(s: &str) -> Option<Date> {
         let s = s.trim();
         let date_part = match s.find(['T', ' ']) {
-            Some(i) if i == 10 => &s[..10],
+            Some(10) => &s[..10],
             Some(_) => return None,
             None => s,
         };

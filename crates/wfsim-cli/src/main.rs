@@ -117,7 +117,25 @@ struct CensusArgs {
     out: PathBuf,
 }
 
+/// The engine frees a year's buffers and allocates the next year's just after. With glibc's
+/// defaults the large ones go back to the kernel and are faulted in again (page faults were a
+/// fifth of the engine's profile): grow the heap 64 MB at a time, never trim it, and serve
+/// blocks up to 32 MB from it. Measured: 5 % less CPU on 60,040 x 5; peak RSS of 1M x 10 lower.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn tune_allocator() {
+    // SAFETY: mallopt only sets allocator parameters; no other thread exists yet.
+    unsafe {
+        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, i32::MAX);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn tune_allocator() {}
+
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Census(args)) => census(args, cli.quiet),

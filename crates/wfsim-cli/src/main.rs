@@ -329,7 +329,7 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
     let bar = Bar::new(years, quiet);
     let inputs = RunInputs {
         model,
-        census: &rows,
+        census: rows,
         census_label,
         census_sha256,
         config_label: config_path.map(|p| p.display().to_string()),

@@ -32,7 +32,7 @@ fn census(employees: usize, seed: u64) -> Vec<CensusRow> {
 fn run(engine: EngineChoice, model: &Model, rows: &[CensusRow], out: &Path) -> wfsim::RunReport {
     let inputs = RunInputs {
         model: model.clone(),
-        census: rows,
+        census: rows.to_vec(),
         census_label: "test".into(),
         census_sha256: String::new(),
         config_label: None,

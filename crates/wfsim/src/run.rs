@@ -12,9 +12,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 /// Everything a run needs, already loaded and validated.
-pub struct RunInputs<'a> {
+pub struct RunInputs {
     pub model: Model,
-    pub census: &'a [CensusRow],
+    /// Owned so the run can free it once the engine has built its workforce (a million rows
+    /// is ~100 MB that would otherwise stay for the whole run).
+    pub census: Vec<CensusRow>,
     /// How the census is named in the summary (a path, or the built-in example).
     pub census_label: String,
     pub census_sha256: String,
@@ -77,7 +79,7 @@ pub fn run(inputs: RunInputs, progress: &(dyn Progress + Sync)) -> Result<RunRep
 }
 
 pub fn run_with_engine(
-    inputs: RunInputs,
+    mut inputs: RunInputs,
     engine: EngineChoice,
     progress: &(dyn Progress + Sync),
 ) -> Result<RunReport> {
@@ -98,6 +100,7 @@ pub fn run_with_engine(
         created_at_micros: inputs.created_at_micros,
     };
     check_levels(&inputs)?;
+    let mut census = std::mem::take(&mut inputs.census);
     let engine_name = engine.name.clone();
     let staging = Staging::create(&inputs.out)?;
     // Year N is written while year N + 1 is simulated; the rendezvous channel keeps at most
@@ -117,7 +120,8 @@ pub fn run_with_engine(
         });
         // Only the step runs on the pool: a worker blocked on the channel could starve the writer.
         let simulated = (|| -> Result<()> {
-            let mut engine = (engine.make)(&inputs.model, inputs.census)?;
+            let mut engine = (engine.make)(&inputs.model, &census)?;
+            census = Vec::new();
             for year in sim.start_year..=sim.end_year {
                 progress.year_started(year, engine.headcount());
                 let out = pool.install(|| engine.step(year))?;

@@ -29,7 +29,7 @@ fn run_into(out: &Path, yaml: &str) -> wfsim::RunReport {
     .collect();
     let inputs = wfsim::RunInputs {
         model: common::model(yaml),
-        census: &rows,
+        census: rows,
         census_label: "test".into(),
         census_sha256: String::new(),
         config_label: None,

@@ -64,7 +64,11 @@ mod tests {
             let u = ctx.draw(&id, Stream::Termination);
             for p in [0.0, -1.0, 0.1, 0.5, 1.0] {
                 let expected = (p > 0.0 && u.below(p)).then_some(u);
-                assert_eq!(ctx.fires(&id, Stream::Termination, p), expected, "{id} p={p}");
+                assert_eq!(
+                    ctx.fires(&id, Stream::Termination, p),
+                    expected,
+                    "{id} p={p}"
+                );
             }
             assert_eq!(ctx.fires(&id, Stream::Termination, 1.0), Some(u));
         }

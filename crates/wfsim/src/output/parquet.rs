@@ -485,28 +485,37 @@ pub fn year_paths(root: &Path, year: i32) -> (PathBuf, PathBuf) {
 /// Writes one year's events and snapshot under `root`; returns the bytes written.
 pub fn write_year(root: &Path, labels: &RunLabels, out: &YearOutput) -> Result<u64> {
     let (events_path, snapshot_path) = year_paths(root, out.year);
-    // One file at a time: the columns of a row group already keep every core busy.
-    write_file(
-        &events_path,
-        &event_columns(),
-        events_properties(),
-        row_group_chunks(&out.events).map(|events| EventRows {
-            labels,
-            year: out.year,
-            events,
-            rows: &out.snapshots,
-        }),
-    )?;
-    write_file(
-        &snapshot_path,
-        &snapshot_columns(),
-        snapshots_properties(),
-        row_group_chunks(&out.snapshots).map(|rows| SnapshotRows {
-            labels,
-            year: out.year,
-            rows,
-        }),
-    )?;
+    // Both files at once: each is a series of per-column tasks, and running the two together
+    // keeps every core busy through the serial ends of each file (setup, footer, fsync).
+    let (events, snapshot) = rayon::join(
+        || {
+            write_file(
+                &events_path,
+                &event_columns(),
+                events_properties(),
+                row_group_chunks(&out.events).map(|events| EventRows {
+                    labels,
+                    year: out.year,
+                    events,
+                    rows: &out.snapshots,
+                }),
+            )
+        },
+        || {
+            write_file(
+                &snapshot_path,
+                &snapshot_columns(),
+                snapshots_properties(),
+                row_group_chunks(&out.snapshots).map(|rows| SnapshotRows {
+                    labels,
+                    year: out.year,
+                    rows,
+                }),
+            )
+        },
+    );
+    events?;
+    snapshot?;
     let size = |p: &Path| {
         std::fs::metadata(p)
             .map(|m| m.len())

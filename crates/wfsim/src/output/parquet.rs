@@ -14,6 +14,7 @@ use arrow_array::{
     ArrayRef, BooleanArray, Date32Array, Float64Array, Int32Array, RecordBatch, StringArray,
     TimestampMicrosecondArray,
 };
+use arrow_buffer::{Buffer, OffsetBuffer};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::arrow_writer::compute_leaves;
 use parquet::arrow::ArrowWriter;
@@ -126,7 +127,7 @@ fn opt_dates(values: impl Iterator<Item = Option<Date>>) -> ArrayRef {
 
 /// Event ids, hashed in parallel: they are the costliest column.
 fn event_ids(g: &EventRows) -> ArrayRef {
-    let ids: Vec<[u8; 28]> = g
+    let ids: Vec<[u8; EVENT_ID_LEN]> = g
         .events
         .par_iter()
         .with_min_len(4096)
@@ -140,9 +141,12 @@ fn event_ids(g: &EventRows) -> ArrayRef {
             )
         })
         .collect();
-    strings(
-        ids.iter()
-            .map(|id| std::str::from_utf8(id).expect("event ids are ASCII")),
+    // Every id is 28 ASCII bytes: the hashed ids are the value buffer as they stand.
+    let n = ids.len();
+    let offsets = OffsetBuffer::from_lengths(std::iter::repeat_n(EVENT_ID_LEN, n));
+    Arc::new(
+        StringArray::try_new(offsets, Buffer::from_vec(ids.into_flattened()), None)
+            .expect("event ids are ASCII"),
     )
 }
 
@@ -352,6 +356,8 @@ pub fn snapshots_batch(rows: &SnapshotRows) -> RecordBatch {
     batch_of(&snapshot_columns(), rows)
 }
 
+const EVENT_ID_LEN: usize = 28;
+
 /// `EVT_` + the first 24 hex digits of `md5("{scenario}|{plan}|{employee}|{N}|{sequence}")`.
 pub fn event_id(
     scenario: &str,
@@ -359,7 +365,7 @@ pub fn event_id(
     employee_id: &str,
     year: i32,
     sequence: i32,
-) -> [u8; 28] {
+) -> [u8; EVENT_ID_LEN] {
     let mut y = itoa::Buffer::new();
     let mut s = itoa::Buffer::new();
     let digest = crate::rng::md5_joined(&[

@@ -330,23 +330,19 @@ fn compare(
             _ => Ordering::Greater,
         };
         match ord {
-            Ordering::Less => {
-                let i = sa.order[p];
-                tally.only_a += 1;
+            Ordering::Less | Ordering::Greater => {
+                let (which, s, key, count, at) = if ord == Ordering::Less {
+                    ("A", &sa, key_a, &mut tally.only_a, &mut p)
+                } else {
+                    ("B", &sb, key_b, &mut tally.only_b, &mut q)
+                };
+                let i = s.order[*at];
+                *count += 1;
+                *at += 1;
                 if shown < opts.show {
                     shown += 1;
-                    one_side(details, "A", &sa, i, key_text(key_a, i));
+                    one_side(details, which, s, i, key_text(key, i));
                 }
-                p += 1;
-            }
-            Ordering::Greater => {
-                let j = sb.order[q];
-                tally.only_b += 1;
-                if shown < opts.show {
-                    shown += 1;
-                    one_side(details, "B", &sb, j, key_text(key_b, j));
-                }
-                q += 1;
             }
             Ordering::Equal => {
                 let (i, j) = (sa.order[p], sb.order[q]);

@@ -85,6 +85,13 @@ impl Table {
             &self.text[start..self.ends[i]]
         })
     }
+
+    /// The trimmed value of census column `c` in row `row`; empty when absent.
+    fn value(&self, row: usize, c: Col) -> &str {
+        c.position
+            .and_then(|p| self.field(row, p))
+            .map_or("", str::trim)
+    }
 }
 
 fn census_error(
@@ -375,15 +382,7 @@ fn build(table: Table, file: &str, model: &Model) -> Result<Census> {
         .collect();
     for (i, parsed) in rows.into_iter().enumerate() {
         let row = i + 1;
-        let id = table
-            .field(
-                i,
-                c.employee_id
-                    .position
-                    .expect("employee_id is a required column"),
-            )
-            .unwrap_or("")
-            .trim();
+        let id = table.value(i, c.employee_id);
         let err = |m: String| census_error(file, Some(row), Some(c.employee_id.name), Some(id), m);
         if id.is_empty() {
             return Err(err("employee_id is empty".into()));
@@ -440,12 +439,7 @@ fn parse_row(table: &Table, i: usize, c: &Cols, file: &str, model: &Model) -> Re
     let row = i + 1;
     let census_date = model.census_date;
     let max_level = model.max_level();
-    let field = |c: Col| {
-        c.position
-            .and_then(|p| table.field(i, p))
-            .map(|s| s.trim())
-            .unwrap_or("")
-    };
+    let field = |c: Col| table.value(i, c);
     let err = |c: Col, v: &str, m: String| census_error(file, Some(row), Some(c.name), Some(v), m);
     let date = |c: Col| -> Result<Option<Date>> {
         let v = field(c);

@@ -124,10 +124,13 @@ fn the_first_bad_row_in_the_file_is_reported() {
     let bad_salary = |id: &str| format!("{id},1980-01-01,2010-01-01,lots,1,\n");
     let mut rows: Vec<String> = (0..5000).map(|i| good(&format!("E{i:05}"))).collect();
     rows[4000] = bad_salary("E04000");
+    let error = |rows: &[String]| {
+        load(&format!("{HEAD}{}", rows.concat()))
+            .unwrap_err()
+            .to_string()
+    };
     rows[3000] = good("E00007"); // a duplicate before the bad salary wins
-    let e = load(&format!("{HEAD}{}", rows.concat()))
-        .unwrap_err()
-        .to_string();
+    let e = error(&rows);
     assert!(
         e.contains("row 3001") && e.contains("duplicate") && e.contains("row 8)"),
         "{e}"
@@ -135,9 +138,7 @@ fn the_first_bad_row_in_the_file_is_reported() {
     rows[3000] = good("E03000");
     rows[2000] = bad_salary("E02000");
     rows[4500] = good("E00001"); // a bad salary before the duplicate wins
-    let e = load(&format!("{HEAD}{}", rows.concat()))
-        .unwrap_err()
-        .to_string();
+    let e = error(&rows);
     assert!(
         e.contains("row 2001") && e.contains("annual_salary") && e.contains("lots"),
         "{e}"

@@ -10,8 +10,13 @@ use wfsim::engine::Engine;
 use wfsim::event::{Category, EventType};
 
 fn census(seed: u64) -> Vec<wfsim::census::CensusRow> {
+    census_of(2_000, seed)
+}
+
+/// The active rows of a synthetic census of `employees` rows.
+fn census_of(employees: usize, seed: u64) -> Vec<wfsim::census::CensusRow> {
     synthetic::generate(&synthetic::Spec {
-        employees: 2_000,
+        employees,
         seed,
         census_date: Date::dec31(2024),
     })
@@ -230,14 +235,7 @@ fn results_do_not_depend_on_thread_count() {
 /// employee's snapshot row in every group.
 #[test]
 fn events_stay_with_their_employees_across_timeline_groups() {
-    let rows: Vec<_> = synthetic::generate(&synthetic::Spec {
-        employees: 140_000,
-        seed: 3,
-        census_date: Date::dec31(2024),
-    })
-    .into_iter()
-    .filter(|r| r.termination_date.is_none())
-    .collect();
+    let rows = census_of(140_000, 3);
     let mut engine = Engine::new(common::model(""), &rows);
     let out = engine.step(2025).unwrap();
     assert!(out.snapshots.len() > 2 * 65_536);

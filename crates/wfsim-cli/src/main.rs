@@ -7,15 +7,12 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use wfsim::census::synthetic::{self, EXAMPLE_EMPLOYEES, EXAMPLE_SEED};
-use wfsim::config::{self, Model};
 use wfsim::event::YearCounts;
+use wfsim::settings::{CensusSource, Environment, Request, Settings};
 use wfsim::{Error, Progress, RunInputs};
-
-/// The config used when `--config` is not given and this file exists.
-const DEFAULT_CONFIG: &str = "config/simulation.yaml";
 
 #[derive(Parser)]
 #[command(
@@ -93,8 +90,8 @@ struct RunArgs {
     /// Plan design id written on every row (overrides simulation.plan_design_id).
     #[arg(long, value_name = "ID")]
     plan: Option<String>,
-    /// Worker threads; results are identical for any count [default: all cores].
-    #[arg(long, value_name = "N", env = "WFSIM_THREADS", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    /// Worker threads; results are identical for any count [default: WFSIM_THREADS, else all cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
     /// Engine: native, or sql (the SQL reference engine; results are identical).
     #[arg(long, value_enum, default_value_t = EngineArg::Native)]
@@ -147,18 +144,18 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            let code = e.downcast_ref::<Error>().map_or(1, Error::exit_code);
-            ExitCode::from(code as u8)
+            ExitCode::from(e.downcast_ref::<Error>().map_or(1, Error::exit_code))
         }
     }
 }
 
 fn census(args: CensusArgs, quiet: bool) -> anyhow::Result<()> {
     let census_date =
-        wfsim::date::Date::parse_iso(&args.census_date).ok_or_else(|| Error::Config {
-            file: "command line".into(),
-            key: "--census-date".into(),
-            message: format!("value {:?} is not a YYYY-MM-DD date", args.census_date),
+        wfsim::date::Date::parse_iso(&args.census_date).ok_or_else(|| Error::Usage {
+            message: format!(
+                "--census-date: value {:?} is not a YYYY-MM-DD date",
+                args.census_date
+            ),
         })?;
     let rows = synthetic::generate(&synthetic::Spec {
         employees: args.employees as usize,
@@ -189,8 +186,9 @@ fn diff(args: DiffArgs, quiet: bool) -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
+            let code = e.exit_code();
+            eprintln!("error: {:#}", anyhow::Error::from(e));
+            ExitCode::from(code)
         }
     }
 }
@@ -207,97 +205,36 @@ fn engine_choice<'a>(engine: EngineArg) -> anyhow::Result<wfsim::EngineChoice<'a
 fn engine_choice<'a>(engine: EngineArg) -> anyhow::Result<wfsim::EngineChoice<'a>> {
     match engine {
         EngineArg::Native => Ok(wfsim::EngineChoice::native()),
-        EngineArg::Sql => Err(Error::Config {
-            file: "command line".into(),
-            key: "--engine".into(),
-            message: "this wfsim was built without the SQL engine; rebuild with `cargo build --release -p wfsim-cli --features sql`".into(),
+        EngineArg::Sql => Err(Error::Usage {
+            message: "--engine sql: this wfsim was built without the SQL engine; rebuild with `cargo build --release -p wfsim-cli --features sql`".into(),
         }
         .into()),
     }
 }
 
-fn load_model(args: &RunArgs) -> anyhow::Result<(Model, Option<PathBuf>, String)> {
-    let config_path = args.config.clone().or_else(|| {
-        Path::new(DEFAULT_CONFIG)
-            .is_file()
-            .then(|| PathBuf::from(DEFAULT_CONFIG))
-    });
-    let (mut cfg, sha) = match &config_path {
-        Some(p) => {
-            let text = std::fs::read(p).map_err(|e| Error::input(p, e))?;
-            let text_str = String::from_utf8(text.clone()).map_err(|_| Error::Config {
-                file: p.display().to_string(),
-                key: "(file)".into(),
-                message: "the file is not valid UTF-8".into(),
-            })?;
-            (
-                config::parse(&text_str, p)?,
-                wfsim::output::summary::sha256_hex(&text),
-            )
-        }
-        None => (
-            config::Config::default(),
-            wfsim::output::summary::sha256_hex(b""),
-        ),
-    };
-    let s = &mut cfg.simulation;
-    if let Some(v) = args.start {
-        s.start_year = v;
-    }
-    if let Some(v) = args.end {
-        s.end_year = v;
-    }
-    if let Some(v) = args.seed {
-        s.random_seed = v;
-    }
-    if let Some(v) = &args.scenario {
-        s.scenario_id = v.clone();
-    }
-    if let Some(v) = &args.plan {
-        s.plan_design_id = v.clone();
-    }
-    // A census path in the config is relative to the config file.
-    if let (Some(p), Some(dir)) = (
-        s.census_path.as_mut(),
-        config_path.as_deref().and_then(Path::parent),
-    ) {
-        if p.is_relative() {
-            *p = dir.join(&*p);
-        }
-    }
-    let overridden = args.start.is_some()
-        || args.end.is_some()
-        || args.seed.is_some()
-        || args.scenario.is_some()
-        || args.plan.is_some();
-    let mut file = config_path.as_ref().map_or_else(
-        || "built-in defaults".to_string(),
-        |p| p.display().to_string(),
-    );
-    if overridden {
-        file.push_str(" with command-line overrides (--start/--end/--seed/--scenario/--plan)");
-    }
-    Ok((config::validate(cfg, &file)?, config_path, sha))
-}
-
 fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
     let engine = engine_choice(args.engine)?;
-    let (model, config_path, config_sha256) = load_model(&args)?;
-    let threads = args
-        .threads
-        .map(usize::from)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let request = Request {
+        config: args.config,
+        census: args.census,
+        start: args.start,
+        end: args.end,
+        seed: args.seed,
+        scenario: args.scenario,
+        plan: args.plan,
+        out: args.out,
+        threads: args.threads.map(usize::from),
+    };
+    let settings = Settings::resolve(&request, &Environment::of_process())?;
+    let (threads, years) = (settings.threads, settings.years());
     // The census loader parses rows on rayon's global pool: give it the same thread count.
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global()
         .with_context(|| format!("cannot start {threads} worker threads"))?;
-    let census_path = args
-        .census
-        .clone()
-        .or_else(|| model.config.simulation.census_path.clone());
-    let (rows, census_label, census_sha256) = match &census_path {
-        Some(path) => {
+    let model = settings.model;
+    let (rows, census_label, census_sha256) = match &settings.census {
+        CensusSource::File(path) => {
             let census = wfsim::census::load(path, &model)?;
             if verbose {
                 eprintln!("census {}: {} active employees, {} leavers set aside, {} levels derived from salary", path.display(), census.employees.len(), census.leavers, census.derived_levels);
@@ -311,7 +248,7 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
             }
             (census.employees, path.display().to_string(), census.sha256)
         }
-        None => {
+        CensusSource::Example => {
             let rows = synthetic::example(&model);
             // Piped output carries nothing but the table; the note is for people at a terminal.
             if verbose || (!quiet && std::io::stderr().is_terminal()) {
@@ -320,23 +257,18 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
             (rows, format!("built-in example: wfsim census --employees {EXAMPLE_EMPLOYEES} --seed {EXAMPLE_SEED}"), String::new())
         }
     };
-    let out = args
-        .out
-        .clone()
-        .or_else(|| model.config.simulation.output_dir.clone())
-        .unwrap_or_else(|| PathBuf::from("sim_events"));
-    let years = (model.config.simulation.end_year - model.config.simulation.start_year + 1) as u64;
+    let out = settings.out;
     let bar = Bar::new(years, quiet);
     let inputs = RunInputs {
         model,
         census: rows,
         census_label,
         census_sha256,
-        config_label: config_path.map(|p| p.display().to_string()),
-        config_sha256,
+        config_label: settings.config_path.map(|p| p.display().to_string()),
+        config_sha256: settings.config_sha256,
         out: out.clone(),
         threads,
-        created_at_micros: wfsim::created_at_from_env()?,
+        created_at_micros: settings.created_at_micros,
     };
     let report = wfsim::run_with_engine(inputs, engine, &bar).with_context(|| {
         format!(

@@ -1,32 +1,22 @@
 //! The per-year summary table printed after a run.
 
-use wfsim::event::YearCounts;
+use wfsim::event::{YearCounts, KINDS};
 
+/// One column per event kind, between the start and end headcounts.
 pub fn render(years: &[YearCounts]) -> String {
-    let header = [
-        "year", "start", "exp_term", "rif", "hires", "nh_term", "promo", "raises", "elig",
-        "vol_enr", "auto_enr", "opt_out", "escal", "end", "growth%",
-    ];
+    let header: Vec<&str> = ["year", "start"]
+        .into_iter()
+        .chain(KINDS.iter().map(|k| k.column))
+        .chain(["end", "growth%"])
+        .collect();
     let rows: Vec<Vec<String>> = years
         .iter()
         .map(|y| {
-            vec![
-                y.year.to_string(),
-                y.n_start.to_string(),
-                y.experienced_terminations.to_string(),
-                y.rif_terminations.to_string(),
-                y.hires.to_string(),
-                y.new_hire_terminations.to_string(),
-                y.promotions.to_string(),
-                y.raises.to_string(),
-                y.eligibilities.to_string(),
-                y.voluntary_enrollments.to_string(),
-                y.auto_enrollments.to_string(),
-                y.opt_outs.to_string(),
-                y.escalations.to_string(),
-                y.n_end.to_string(),
-                format!("{:.2}", y.growth_pct()),
-            ]
+            [y.year.to_string(), y.n_start.to_string()]
+                .into_iter()
+                .chain(y.by_kind.iter().map(i64::to_string))
+                .chain([y.n_end.to_string(), format!("{:.2}", y.growth_pct())])
+                .collect()
         })
         .collect();
     let widths: Vec<usize> = (0..header.len())

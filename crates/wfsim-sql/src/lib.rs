@@ -23,7 +23,7 @@
 //!   opt-outs dated on or before it count), all as the native engine does.
 //! - The hiring plan (§4.2) is computed in SQL (`hiring.sql`); its two failure checks (too many
 //!   hires, too few new-hire termination candidates) are made in Rust with the native messages.
-//!   The year's counts are tallied from the events with `wfsim::engine::count`.
+//!   The year's counts are tallied from the events with `wfsim::event::YearCounts::tally`.
 
 pub use duckdb;
 use duckdb::{params, Connection};
@@ -31,10 +31,11 @@ use std::sync::Arc;
 use wfsim::census::CensusRow;
 use wfsim::config::{AutoEnrollmentScope, EscalationScope, Model};
 use wfsim::date::Date;
-use wfsim::engine::employee::EnrollmentMethod;
-use wfsim::engine::YearEngine;
-use wfsim::event::{Category, DetailedStatus, Event, EventType, SnapshotRow, YearOutput};
-use wfsim::{Error, Result};
+use wfsim::event::{
+    Category, DetailedStatus, EnrollmentMethod, Event, EventType, SnapshotRow, YearCounts,
+    YearOutput,
+};
+use wfsim::{Error, Result, YearEngine};
 
 /// The rule files, in the order a year runs them.
 const YEAR_FILES: [(&str, &str); 14] = [
@@ -77,6 +78,7 @@ fn sql_error(what: &str, e: duckdb::Error) -> Error {
     Error::Write {
         path: format!("SQL engine ({what})"),
         message: e.to_string(),
+        source: None,
     }
 }
 
@@ -302,12 +304,7 @@ impl SqlEngine {
                     birth_date: Date(r.get(1)?),
                     hire_date: Date(r.get(2)?),
                     termination_date: r.get::<_, Option<i32>>(3)?.map(Date),
-                    status: match status.as_str() {
-                        "continuous_active" => DetailedStatus::ContinuousActive,
-                        "new_hire_active" => DetailedStatus::NewHireActive,
-                        "new_hire_termination" => DetailedStatus::NewHireTermination,
-                        _ => DetailedStatus::ExperiencedTermination,
-                    },
+                    status: label(4, &status, DetailedStatus::from_label)?,
                     level: r.get::<_, i32>(5)? as u8,
                     annual_salary: r.get(6)?,
                     prorated_compensation: r.get(7)?,
@@ -317,11 +314,9 @@ impl SqlEngine {
                     eligibility_date: r.get::<_, Option<i32>>(11)?.map(Date),
                     is_enrolled: r.get(12)?,
                     enrollment_date: r.get::<_, Option<i32>>(13)?.map(Date),
-                    enrollment_method: method.map(|m| match m.as_str() {
-                        "census" => EnrollmentMethod::Census,
-                        "auto" => EnrollmentMethod::Auto,
-                        _ => EnrollmentMethod::Voluntary,
-                    }),
+                    enrollment_method: method
+                        .map(|m| label(14, &m, EnrollmentMethod::from_label))
+                        .transpose()?,
                     ever_opted_out: r.get(15)?,
                     deferral_rate: r.get(16)?,
                     auto_escalation_opt_out: r.get(17)?,
@@ -353,8 +348,8 @@ impl SqlEngine {
                 let c: String = r.get(2)?;
                 Ok(Event {
                     row: r.get::<_, i32>(0)? as u32,
-                    event_type: event_type(&t),
-                    category: category(&c),
+                    event_type: label(1, &t, EventType::from_label)?,
+                    category: label(2, &c, Category::from_label)?,
                     date: Date(r.get(3)?),
                     sequence: r.get(4)?,
                     level: r.get::<_, i32>(5)? as u8,
@@ -375,18 +370,15 @@ impl SqlEngine {
     }
 }
 
-fn event_type(s: &str) -> EventType {
-    EventType::ALL
-        .into_iter()
-        .find(|t| t.label() == s)
-        .unwrap_or_else(|| panic!("unknown event type {s:?} from SQL"))
-}
-
-fn category(s: &str) -> Category {
-    Category::ALL
-        .into_iter()
-        .find(|c| c.label() == s)
-        .unwrap_or_else(|| panic!("unknown event category {s:?} from SQL"))
+/// A label the SQL wrote, as its Rust value; an unknown one is a bug in the SQL rule files.
+fn label<T>(column: usize, text: &str, parse: fn(&str) -> Option<T>) -> duckdb::Result<T> {
+    parse(text).ok_or_else(|| {
+        duckdb::Error::FromSqlConversionFailure(
+            column,
+            duckdb::types::Type::Text,
+            format!("unknown label {text:?}").into(),
+        )
+    })
 }
 
 impl YearEngine for SqlEngine {
@@ -405,7 +397,7 @@ impl YearEngine for SqlEngine {
             if name == "hiring.sql" {
                 let hires = self.count("SELECT hires FROM plan")?;
                 if hires > 99_999_999 {
-                    return Err(Error::Infeasible {
+                    return Err(Error::Engine {
                         year,
                         message: format!(
                             "{hires} hires needed; check target_growth_rate and new_hire_termination_rate"
@@ -418,7 +410,7 @@ impl YearEngine for SqlEngine {
                 let candidates =
                     self.count("SELECT count(*) FROM hires, yr WHERE hire_date < dec31")?;
                 if candidates < needed {
-                    return Err(Error::Infeasible {
+                    return Err(Error::Engine {
                         year,
                         message: format!("{needed} new-hire terminations are needed but only {candidates} hires start before Dec 31; lower workforce.new_hire_termination_rate"),
                     });
@@ -431,7 +423,7 @@ impl YearEngine for SqlEngine {
         let events = self.read_events()?;
         let n_end = self.count("SELECT count(*) FROM emp")?;
         self.headcount = n_end as usize;
-        let counts = wfsim::engine::count(year, n_start, target, &events, n_end);
+        let counts = YearCounts::tally(year, n_start, target, &events, n_end);
         Ok(YearOutput {
             year,
             events,

@@ -5,14 +5,22 @@ use std::path::Path;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// What went wrong, by who can fix it: the caller (usage, input, config, census, a refused
+/// output location), the model (engine) or the machine (write). [`Error::exit_code`] is the one
+/// place that turns a variant into a process exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// An input file (census, config) that cannot be read.
-    #[error("{path}: {error}")]
-    Input { path: String, error: std::io::Error },
+    /// A flag or environment value out of its range.
+    #[error("{message}")]
+    Usage { message: String },
 
-    #[error("{path}: {error}")]
-    Io { path: String, error: std::io::Error },
+    /// An input file (census, config, a run to compare) that cannot be read.
+    #[error("cannot read {path}")]
+    Input {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
 
     #[error("{file}: key `{key}`: {message}")]
     Config {
@@ -34,11 +42,18 @@ pub enum Error {
     #[error("output {path}: {message}")]
     Refused { path: String, message: String },
 
-    #[error("{path}: {message}")]
-    Write { path: String, message: String },
-
+    /// A year the model cannot generate with this config (e.g. more hires than ids).
     #[error("year {year}: {message}")]
-    Infeasible { year: i32, message: String },
+    Engine { year: i32, message: String },
+
+    /// Output that could not be written (or an engine's own failure while producing it).
+    #[error("{path}: {message}")]
+    Write {
+        path: String,
+        message: String,
+        #[source]
+        source: Option<std::io::Error>,
+    },
 }
 
 fn census_message(
@@ -69,17 +84,19 @@ fn census_message(
 }
 
 impl Error {
-    pub fn input(path: &Path, error: std::io::Error) -> Error {
+    pub fn input(path: &Path, source: std::io::Error) -> Error {
         Error::Input {
             path: path.display().to_string(),
-            error,
+            source,
         }
     }
 
-    pub fn io(path: &Path, error: std::io::Error) -> Error {
-        Error::Io {
+    /// A failed file-system operation on the output.
+    pub fn io(path: &Path, source: std::io::Error) -> Error {
+        Error::Write {
             path: path.display().to_string(),
-            error,
+            message: "cannot write".into(),
+            source: Some(source),
         }
     }
 
@@ -94,19 +111,21 @@ impl Error {
         Error::Write {
             path: path.display().to_string(),
             message: message.into(),
+            source: None,
         }
     }
 
-    /// Process exit code: 2 for bad input (census, config, unreadable input files, a refused
-    /// output directory), 3 for a config the model cannot satisfy, 1 for anything else.
-    pub fn exit_code(&self) -> i32 {
+    /// Process exit code: 2 for anything the caller can fix in their input or invocation, 3
+    /// for a config the model cannot satisfy, 1 for a failure to write.
+    pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Config { .. }
-            | Error::Census { .. }
+            Error::Usage { .. }
             | Error::Input { .. }
+            | Error::Config { .. }
+            | Error::Census { .. }
             | Error::Refused { .. } => 2,
-            Error::Infeasible { .. } => 3,
-            Error::Io { .. } | Error::Write { .. } => 1,
+            Error::Engine { .. } => 3,
+            Error::Write { .. } => 1,
         }
     }
 }

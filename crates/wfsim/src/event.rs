@@ -1,10 +1,15 @@
-//! What a year produces: events and year-end snapshot rows (spec §5), handed to the writer.
+//! The data contract between the engines and the writers: events, year-end snapshot rows and
+//! the year's counts (spec §5). Both engines produce these; nothing here knows how.
+//!
+//! Every kind of event is described once, in [`EVENT_TYPES`] and [`KINDS`]: labels, same-date
+//! order, counter names and table headers all come from those two tables, so adding an event
+//! kind is a row there plus the rule that emits it.
 
 use crate::date::Date;
-use crate::engine::employee::EnrollmentMethod;
+use serde::ser::SerializeMap;
 use std::sync::Arc;
 
-/// Event types in their same-date order (spec §4.10).
+/// Event types; the variant order is the same-date order of spec §4.10 (and [`EVENT_TYPES`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EventType {
     Hire,
@@ -17,37 +22,47 @@ pub enum EventType {
     Termination,
 }
 
+/// Each event type with its `event_type` label, in same-date order.
+pub const EVENT_TYPES: [(EventType, &str); 8] = [
+    (EventType::Hire, "hire"),
+    (EventType::Eligibility, "eligibility"),
+    (EventType::Enrollment, "enrollment"),
+    (EventType::OptOut, "opt_out"),
+    (EventType::DeferralEscalation, "deferral_escalation"),
+    (EventType::Promotion, "promotion"),
+    (EventType::Raise, "raise"),
+    (EventType::Termination, "termination"),
+];
+
 impl EventType {
-    pub const ALL: [EventType; 8] = [
-        EventType::Hire,
-        EventType::Eligibility,
-        EventType::Enrollment,
-        EventType::OptOut,
-        EventType::DeferralEscalation,
-        EventType::Promotion,
-        EventType::Raise,
-        EventType::Termination,
-    ];
+    pub const ALL: [EventType; 8] = {
+        let mut all = [EventType::Hire; 8];
+        let mut i = 0;
+        while i < 8 {
+            all[i] = EVENT_TYPES[i].0;
+            i += 1;
+        }
+        all
+    };
 
     pub fn label(self) -> &'static str {
-        match self {
-            EventType::Hire => "hire",
-            EventType::Eligibility => "eligibility",
-            EventType::Enrollment => "enrollment",
-            EventType::OptOut => "opt_out",
-            EventType::DeferralEscalation => "deferral_escalation",
-            EventType::Promotion => "promotion",
-            EventType::Raise => "raise",
-            EventType::Termination => "termination",
-        }
+        EVENT_TYPES[self as usize].1
+    }
+
+    pub fn from_label(label: &str) -> Option<EventType> {
+        EVENT_TYPES
+            .iter()
+            .find(|(_, l)| *l == label)
+            .map(|(t, _)| *t)
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Event categories (`event_category`); the variant order is the order of [`KINDS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Category {
-    NewHire,
     ExperiencedTermination,
     ReductionInForce,
+    NewHire,
     NewHireTermination,
     Promotion,
     MeritCola,
@@ -58,35 +73,170 @@ pub enum Category {
     AutoEscalation,
 }
 
-impl Category {
-    pub const ALL: [Category; 11] = [
-        Category::NewHire,
+/// One kind of event: a category, the type it belongs to and how it is counted and shown.
+#[derive(Clone, Copy, Debug)]
+pub struct Kind {
+    pub category: Category,
+    pub event_type: EventType,
+    /// The `event_category` value.
+    pub label: &'static str,
+    /// Its counter in [`YearCounts`] and `generation_summary.json`.
+    pub counter: &'static str,
+    /// Its column header in the printed summary table.
+    pub column: &'static str,
+}
+
+const fn kind(
+    category: Category,
+    event_type: EventType,
+    label: &'static str,
+    counter: &'static str,
+    column: &'static str,
+) -> Kind {
+    Kind {
+        category,
+        event_type,
+        label,
+        counter,
+        column,
+    }
+}
+
+/// Every event kind, in the order of the year's flow (leavers, hires, then the plan), which
+/// is the order of the counters and of the summary table's columns.
+pub const KINDS: [Kind; 11] = [
+    kind(
         Category::ExperiencedTermination,
+        EventType::Termination,
+        "experienced_termination",
+        "experienced_terminations",
+        "exp_term",
+    ),
+    kind(
         Category::ReductionInForce,
+        EventType::Termination,
+        "reduction_in_force",
+        "rif_terminations",
+        "rif",
+    ),
+    kind(
+        Category::NewHire,
+        EventType::Hire,
+        "new_hire",
+        "hires",
+        "hires",
+    ),
+    kind(
         Category::NewHireTermination,
+        EventType::Termination,
+        "new_hire_termination",
+        "new_hire_terminations",
+        "nh_term",
+    ),
+    kind(
         Category::Promotion,
+        EventType::Promotion,
+        "promotion",
+        "promotions",
+        "promo",
+    ),
+    kind(
         Category::MeritCola,
+        EventType::Raise,
+        "merit_cola",
+        "raises",
+        "raises",
+    ),
+    kind(
         Category::PlanEligibility,
+        EventType::Eligibility,
+        "plan_eligibility",
+        "eligibilities",
+        "elig",
+    ),
+    kind(
         Category::VoluntaryEnrollment,
+        EventType::Enrollment,
+        "voluntary_enrollment",
+        "voluntary_enrollments",
+        "vol_enr",
+    ),
+    kind(
         Category::AutoEnrollment,
+        EventType::Enrollment,
+        "auto_enrollment",
+        "auto_enrollments",
+        "auto_enr",
+    ),
+    kind(
         Category::OptOut,
+        EventType::OptOut,
+        "opt_out",
+        "opt_outs",
+        "opt_out",
+    ),
+    kind(
         Category::AutoEscalation,
+        EventType::DeferralEscalation,
+        "auto_escalation",
+        "escalations",
+        "escal",
+    ),
+];
+
+impl Category {
+    pub const ALL: [Category; 11] = {
+        let mut all = [Category::NewHire; 11];
+        let mut i = 0;
+        while i < 11 {
+            all[i] = KINDS[i].category;
+            i += 1;
+        }
+        all
+    };
+
+    pub fn kind(self) -> &'static Kind {
+        &KINDS[self as usize]
+    }
+
+    pub fn label(self) -> &'static str {
+        self.kind().label
+    }
+
+    pub fn event_type(self) -> EventType {
+        self.kind().event_type
+    }
+
+    pub fn from_label(label: &str) -> Option<Category> {
+        KINDS.iter().find(|k| k.label == label).map(|k| k.category)
+    }
+}
+
+/// How an employee came to be enrolled (`enrollment_method`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnrollmentMethod {
+    Census,
+    Auto,
+    Voluntary,
+}
+
+impl EnrollmentMethod {
+    pub const ALL: [EnrollmentMethod; 3] = [
+        EnrollmentMethod::Census,
+        EnrollmentMethod::Auto,
+        EnrollmentMethod::Voluntary,
     ];
 
     pub fn label(self) -> &'static str {
         match self {
-            Category::NewHire => "new_hire",
-            Category::ExperiencedTermination => "experienced_termination",
-            Category::ReductionInForce => "reduction_in_force",
-            Category::NewHireTermination => "new_hire_termination",
-            Category::Promotion => "promotion",
-            Category::MeritCola => "merit_cola",
-            Category::PlanEligibility => "plan_eligibility",
-            Category::VoluntaryEnrollment => "voluntary_enrollment",
-            Category::AutoEnrollment => "auto_enrollment",
-            Category::OptOut => "opt_out",
-            Category::AutoEscalation => "auto_escalation",
+            EnrollmentMethod::Census => "census",
+            EnrollmentMethod::Auto => "auto",
+            EnrollmentMethod::Voluntary => "voluntary",
         }
+    }
+
+    pub fn from_label(label: &str) -> Option<EnrollmentMethod> {
+        Self::ALL.into_iter().find(|m| m.label() == label)
     }
 }
 
@@ -119,6 +269,13 @@ pub enum DetailedStatus {
 }
 
 impl DetailedStatus {
+    pub const ALL: [DetailedStatus; 4] = [
+        DetailedStatus::ContinuousActive,
+        DetailedStatus::NewHireActive,
+        DetailedStatus::ExperiencedTermination,
+        DetailedStatus::NewHireTermination,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             DetailedStatus::ContinuousActive => "continuous_active",
@@ -126,6 +283,10 @@ impl DetailedStatus {
             DetailedStatus::ExperiencedTermination => "experienced_termination",
             DetailedStatus::NewHireTermination => "new_hire_termination",
         }
+    }
+
+    pub fn from_label(label: &str) -> Option<DetailedStatus> {
+        Self::ALL.into_iter().find(|s| s.label() == label)
     }
 }
 
@@ -152,34 +313,69 @@ pub struct SnapshotRow {
     pub escalations_received: i32,
 }
 
-/// Per-year counts for the summary table and `generation_summary.json`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+/// Per-year counts for the summary table and `generation_summary.json`: the headcount flow and
+/// one counter per event kind (in [`KINDS`] order).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct YearCounts {
     pub year: i32,
     pub n_start: i64,
     pub target: i64,
-    pub experienced_terminations: i64,
-    pub rif_terminations: i64,
-    pub hires: i64,
-    pub new_hire_terminations: i64,
-    pub promotions: i64,
-    pub raises: i64,
-    pub eligibilities: i64,
-    pub voluntary_enrollments: i64,
-    pub auto_enrollments: i64,
-    pub opt_outs: i64,
-    pub escalations: i64,
+    pub by_kind: [i64; KINDS.len()],
     pub n_end: i64,
     pub events: i64,
 }
 
 impl YearCounts {
+    /// Tallies a year's events (every engine counts the same way).
+    pub fn tally(year: i32, n_start: i64, target: i64, events: &[Event], n_end: i64) -> Self {
+        let mut by_kind = [0; KINDS.len()];
+        for e in events {
+            by_kind[e.category as usize] += 1;
+        }
+        YearCounts {
+            year,
+            n_start,
+            target,
+            by_kind,
+            n_end,
+            events: events.len() as i64,
+        }
+    }
+
+    pub fn of(&self, category: Category) -> i64 {
+        self.by_kind[category as usize]
+    }
+
+    pub fn of_type(&self, event_type: EventType) -> i64 {
+        KINDS
+            .iter()
+            .zip(self.by_kind)
+            .filter(|(k, _)| k.event_type == event_type)
+            .map(|(_, n)| n)
+            .sum()
+    }
+
     pub fn growth_pct(&self) -> f64 {
         if self.n_start == 0 {
             0.0
         } else {
             (self.n_end - self.n_start) as f64 * 100.0 / self.n_start as f64
         }
+    }
+}
+
+impl serde::Serialize for YearCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(KINDS.len() + 5))?;
+        m.serialize_entry("year", &self.year)?;
+        m.serialize_entry("n_start", &self.n_start)?;
+        m.serialize_entry("target", &self.target)?;
+        for (k, n) in KINDS.iter().zip(&self.by_kind) {
+            m.serialize_entry(k.counter, n)?;
+        }
+        m.serialize_entry("n_end", &self.n_end)?;
+        m.serialize_entry("events", &self.events)?;
+        m.end()
     }
 }
 
@@ -190,4 +386,53 @@ pub struct YearOutput {
     pub events: Vec<Event>,
     pub snapshots: Vec<SnapshotRow>,
     pub counts: YearCounts,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_indexed_by_their_enums() {
+        for (i, (t, _)) in EVENT_TYPES.iter().enumerate() {
+            assert_eq!(*t as usize, i, "{t:?}");
+        }
+        for (i, k) in KINDS.iter().enumerate() {
+            assert_eq!(k.category as usize, i, "{:?}", k.category);
+        }
+    }
+
+    #[test]
+    fn labels_and_counters_are_unique() {
+        for (i, a) in KINDS.iter().enumerate() {
+            for b in &KINDS[i + 1..] {
+                assert_ne!(a.label, b.label);
+                assert_ne!(a.counter, b.counter);
+                assert_ne!(a.column, b.column);
+            }
+            assert_eq!(Category::from_label(a.label), Some(a.category));
+        }
+        for (t, label) in EVENT_TYPES {
+            assert_eq!(EventType::from_label(label), Some(t));
+            assert!(KINDS.iter().any(|k| k.event_type == t), "{t:?} has no kind");
+        }
+    }
+
+    #[test]
+    fn counts_serialise_in_flow_order() {
+        let c = YearCounts {
+            year: 2025,
+            by_kind: std::array::from_fn(|i| i as i64),
+            ..YearCounts::default()
+        };
+        let json = serde_json::to_string(&c).unwrap();
+        assert!(
+            json.starts_with(r#"{"year":2025,"n_start":0,"target":0,"experienced_terminations":0,"rif_terminations":1,"hires":2,"#),
+            "{json}"
+        );
+        assert!(
+            json.ends_with(r#""escalations":10,"n_end":0,"events":0}"#),
+            "{json}"
+        );
+    }
 }

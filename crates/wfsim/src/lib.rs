@@ -8,6 +8,7 @@ pub mod bands;
 pub mod census;
 pub mod config;
 pub mod date;
+pub mod digest;
 pub mod engine;
 pub mod error;
 pub mod event;
@@ -15,8 +16,7 @@ pub mod numerics;
 pub mod output;
 pub mod rng;
 mod run;
+pub mod settings;
 
 pub use error::{Error, Result};
-pub use run::{
-    created_at_from_env, run, run_with_engine, EngineChoice, Progress, RunInputs, RunReport,
-};
+pub use run::{run, run_with_engine, EngineChoice, Progress, RunInputs, RunReport, YearEngine};

@@ -2,7 +2,7 @@
 
 use crate::census::CensusRow;
 use crate::config::Model;
-use crate::engine::{Engine, YearEngine};
+use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::event::{YearCounts, YearOutput};
 use crate::output::directory::Staging;
@@ -24,8 +24,17 @@ pub struct RunInputs {
     pub config_sha256: String,
     pub out: PathBuf,
     pub threads: usize,
-    /// `created_at` of every event (see [`created_at_from_env`]).
+    /// `created_at` of every event (see [`crate::settings::Settings`]).
     pub created_at_micros: i64,
+}
+
+/// Generates the years of a run in order: the native [`Engine`] or a plug-in such as the SQL
+/// reference engine (crate `wfsim-sql`). Both must produce identical [`YearOutput`]s.
+pub trait YearEngine {
+    /// Active employees at the start of the next year to generate.
+    fn headcount(&self) -> usize;
+    /// Generates year `year` (years must be stepped in order).
+    fn step(&mut self, year: i32) -> Result<YearOutput>;
 }
 
 /// Observes a run's progress (the CLI draws its progress bar with this).
@@ -38,23 +47,6 @@ impl Progress for () {}
 
 pub struct RunReport {
     pub summary: GenerationSummary,
-}
-
-/// `SOURCE_DATE_EPOCH` in microseconds when set (reproducible builds convention), else 0.
-pub fn created_at_from_env() -> Result<i64> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Err(_) => Ok(0),
-        Ok(v) => v
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|s| s.checked_mul(1_000_000))
-            .ok_or_else(|| Error::Config {
-                file: "environment".into(),
-                key: "SOURCE_DATE_EPOCH".into(),
-                message: format!("value {v:?} is not a whole number of seconds"),
-            }),
-    }
 }
 
 /// Which engine generates the years, and its name for `generation_summary.json`.

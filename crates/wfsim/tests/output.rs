@@ -8,6 +8,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::path::Path;
 use wfsim::census::synthetic;
 use wfsim::date::Date;
+use wfsim::event::Category;
 use wfsim::output::directory::{Staging, MARKER};
 
 fn read(path: &Path) -> RecordBatch {
@@ -53,7 +54,10 @@ fn files_have_the_spec_types_and_counts() {
             "snapshots/simulation_year={y}/snapshot_{y}.parquet"
         )));
         assert_eq!(events.num_rows() as i64, counts.events);
-        assert_eq!(snaps.num_rows() as i64, counts.n_start + counts.hires);
+        assert_eq!(
+            snaps.num_rows() as i64,
+            counts.n_start + counts.of(Category::NewHire)
+        );
         let ty =
             |b: &RecordBatch, c: &str| b.schema().field_with_name(c).unwrap().data_type().clone();
         assert_eq!(ty(&events, "event_date"), DataType::Date32);

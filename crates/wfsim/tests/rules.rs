@@ -4,8 +4,9 @@ mod common;
 
 use common::{d, employee, enrolled, model};
 use wfsim::engine::context::YearContext;
-use wfsim::engine::employee::{EnrollmentMethod, Termination, TerminationKind};
+use wfsim::engine::employee::{Termination, TerminationKind};
 use wfsim::engine::{hiring, new_hire, new_hire_termination, termination, timeline};
+use wfsim::event::EnrollmentMethod;
 use wfsim::event::{Category, Event, EventType};
 use wfsim::numerics::{round_bp, round_cents};
 use wfsim::rng::{Rng, Stream};

@@ -27,7 +27,7 @@ pub struct Census {
 
 pub fn load(path: &Path, model: &Model) -> Result<Census> {
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e))?;
-    let sha256 = crate::output::summary::sha256_hex(&bytes);
+    let sha256 = crate::digest::sha256_hex(&bytes);
     let file = path.display().to_string();
     let is_parquet = bytes.starts_with(b"PAR1")
         || path

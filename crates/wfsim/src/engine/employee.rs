@@ -1,24 +1,8 @@
 //! The state the engine carries for one employee from year to year.
 
 use crate::date::{years_between, Date};
+use crate::event::EnrollmentMethod;
 use std::sync::Arc;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EnrollmentMethod {
-    Census,
-    Auto,
-    Voluntary,
-}
-
-impl EnrollmentMethod {
-    pub fn label(self) -> &'static str {
-        match self {
-            EnrollmentMethod::Census => "census",
-            EnrollmentMethod::Auto => "auto",
-            EnrollmentMethod::Voluntary => "voluntary",
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TerminationKind {

@@ -1,8 +1,9 @@
 //! §4.9 deferral auto-escalation on the escalation date.
 
 use super::context::YearContext;
-use super::employee::{Employee, EnrollmentMethod};
+use super::employee::Employee;
 use crate::config::EscalationScope;
+use crate::event::EnrollmentMethod;
 use crate::numerics::round_bp;
 
 /// Whether the employee's enrollment, as it stands on the escalation date, qualifies.

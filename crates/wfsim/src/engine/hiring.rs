@@ -36,7 +36,7 @@ pub fn plan(
         }
     };
     if plan.hires > 99_999_999 {
-        return Err(Error::Infeasible {
+        return Err(Error::Engine {
             year,
             message: format!(
                 "{} hires needed; check target_growth_rate and new_hire_termination_rate",

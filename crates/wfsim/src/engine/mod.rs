@@ -22,10 +22,11 @@ pub mod timeline;
 use crate::census::CensusRow;
 use crate::config::Model;
 use crate::error::Result;
-use crate::event::{Category, EventType, YearCounts, YearOutput};
+use crate::event::{EnrollmentMethod, YearCounts, YearOutput};
 use crate::rng::Rng;
+use crate::run::YearEngine;
 use context::YearContext;
-use employee::{Employee, Enrolled, EnrollmentMethod};
+use employee::{Employee, Enrolled};
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -35,15 +36,6 @@ const CHUNK: usize = 2048;
 
 /// Chunks per group of the timeline phase (see `Engine::step`).
 const GROUP_CHUNKS: usize = 32;
-
-/// Generates the years of a run in order: the native [`Engine`] or a plug-in such as the SQL
-/// reference engine (crate `wfsim-sql`). Both must produce identical [`YearOutput`]s.
-pub trait YearEngine {
-    /// Active employees at the start of the next year to generate.
-    fn headcount(&self) -> usize;
-    /// Generates year `year` (years must be stepped in order).
-    fn step(&mut self, year: i32) -> Result<YearOutput>;
-}
 
 impl YearEngine for Engine {
     fn headcount(&self) -> usize {
@@ -184,7 +176,7 @@ impl Engine {
 
         roster.retain(|e| e.termination.is_none());
         self.workforce = roster;
-        let counts = count(
+        let counts = YearCounts::tally(
             year,
             n_start,
             plan.target,
@@ -198,41 +190,4 @@ impl Engine {
             counts,
         })
     }
-}
-
-/// The year's counts, tallied from its events (shared with plug-in engines).
-pub fn count(
-    year: i32,
-    n_start: i64,
-    target: i64,
-    events: &[crate::event::Event],
-    n_end: i64,
-) -> YearCounts {
-    let mut c = YearCounts {
-        year,
-        n_start,
-        target,
-        n_end,
-        events: events.len() as i64,
-        ..YearCounts::default()
-    };
-    for e in events {
-        let slot = match (e.event_type, e.category) {
-            (EventType::Hire, _) => &mut c.hires,
-            (EventType::Termination, Category::ExperiencedTermination) => {
-                &mut c.experienced_terminations
-            }
-            (EventType::Termination, Category::ReductionInForce) => &mut c.rif_terminations,
-            (EventType::Termination, _) => &mut c.new_hire_terminations,
-            (EventType::Promotion, _) => &mut c.promotions,
-            (EventType::Raise, _) => &mut c.raises,
-            (EventType::Eligibility, _) => &mut c.eligibilities,
-            (EventType::Enrollment, Category::AutoEnrollment) => &mut c.auto_enrollments,
-            (EventType::Enrollment, _) => &mut c.voluntary_enrollments,
-            (EventType::OptOut, _) => &mut c.opt_outs,
-            (EventType::DeferralEscalation, _) => &mut c.escalations,
-        };
-        *slot += 1;
-    }
-    c
 }

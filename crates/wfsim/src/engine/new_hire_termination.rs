@@ -16,7 +16,7 @@ pub fn select(ctx: &YearContext, hires: &mut [Employee], count: usize) -> Result
         .map(|(i, h)| (ctx.draw(&h.id, Stream::NhTermination).0, i))
         .collect();
     if candidates.len() < count {
-        return Err(Error::Infeasible {
+        return Err(Error::Engine {
             year: ctx.year,
             message: format!("{count} new-hire terminations are needed but only {} hires start before Dec 31; lower workforce.new_hire_termination_rate", candidates.len()),
         });

@@ -3,10 +3,10 @@
 //! and nothing happens on or after a termination except the termination itself.
 
 use super::context::YearContext;
-use super::employee::{Employee, Enrolled, EnrollmentMethod, StartOfYear, TerminationKind};
+use super::employee::{Employee, Enrolled, StartOfYear, TerminationKind};
 use super::{eligibility, enrollment, escalation, merit, promotion, snapshot};
 use crate::date::{years_between_ymd, Date};
-use crate::event::{Category, Event, EventType, SnapshotRow};
+use crate::event::{Category, EnrollmentMethod, Event, EventType, SnapshotRow};
 
 #[derive(Clone, Copy, Debug)]
 enum Action {

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use wfsim::config::{self, Model};
 use wfsim::date::Date;
 use wfsim::engine::eligibility;
-use wfsim::engine::employee::{Employee, Enrolled, EnrollmentMethod};
+use wfsim::engine::employee::{Employee, Enrolled};
+use wfsim::event::EnrollmentMethod;
 
 pub fn model(yaml: &str) -> Model {
     config::validate(

@@ -1,0 +1,328 @@
+//! How a run is resolved from what its caller knows: flags over the config file over the
+//! built-in defaults, a config's census path relative to the config file, the thread count and
+//! `created_at`. Every entry point (the CLI today; batch and the Python package next) resolves
+//! a run here, so they cannot disagree. The library reads no environment variables: the caller
+//! passes the ones that matter in [`Environment`].
+
+use crate::config::{self, Model};
+use crate::digest::sha256_hex;
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// The config used when none is named and this file exists in the working directory.
+pub const DEFAULT_CONFIG: &str = "config/simulation.yaml";
+
+/// The output directory when neither a flag nor the config names one.
+pub const DEFAULT_OUT: &str = "sim_events";
+
+/// The most worker threads a run accepts.
+pub const MAX_THREADS: usize = 1024;
+
+/// What the caller asked for; `None` is "not given".
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    pub config: Option<PathBuf>,
+    pub census: Option<PathBuf>,
+    pub start: Option<i32>,
+    pub end: Option<i32>,
+    pub seed: Option<u64>,
+    pub scenario: Option<String>,
+    pub plan: Option<String>,
+    pub out: Option<PathBuf>,
+    pub threads: Option<usize>,
+}
+
+/// The environment a run depends on, as the caller read it.
+#[derive(Clone, Debug, Default)]
+pub struct Environment {
+    /// `WFSIM_THREADS`: the thread count when no flag gives one.
+    pub wfsim_threads: Option<String>,
+    /// `SOURCE_DATE_EPOCH`: the `created_at` of every event (reproducible-builds convention).
+    pub source_date_epoch: Option<String>,
+    /// Cores available: the thread count when nothing else gives one.
+    pub cores: usize,
+}
+
+impl Environment {
+    /// The process's own environment (for callers that have no other).
+    pub fn of_process() -> Environment {
+        Environment {
+            wfsim_threads: std::env::var("WFSIM_THREADS").ok(),
+            source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
+            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
+    }
+}
+
+/// Where the census comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CensusSource {
+    File(PathBuf),
+    /// The built-in synthetic example (`census::synthetic::example`).
+    Example,
+}
+
+/// A run, resolved: everything but the census rows themselves.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub model: Model,
+    /// The config file read, or `None` for the built-in defaults.
+    pub config_path: Option<PathBuf>,
+    /// SHA-256 of the config file's bytes (of the empty string for the defaults).
+    pub config_sha256: String,
+    pub census: CensusSource,
+    pub out: PathBuf,
+    pub threads: usize,
+    /// `created_at` of every event, in microseconds since the epoch.
+    pub created_at_micros: i64,
+}
+
+impl Settings {
+    pub fn resolve(request: &Request, env: &Environment) -> Result<Settings> {
+        let config_path = request.config.clone().or_else(|| {
+            Path::new(DEFAULT_CONFIG)
+                .is_file()
+                .then(|| PathBuf::from(DEFAULT_CONFIG))
+        });
+        let (mut cfg, config_sha256) = match &config_path {
+            Some(path) => read_config(path)?,
+            None => (config::Config::default(), sha256_hex(b"")),
+        };
+        let s = &mut cfg.simulation;
+        let overrides = [
+            request.start.map(|v| s.start_year = v),
+            request.end.map(|v| s.end_year = v),
+            request.seed.map(|v| s.random_seed = v),
+            request.scenario.clone().map(|v| s.scenario_id = v),
+            request.plan.clone().map(|v| s.plan_design_id = v),
+        ];
+        let overridden = overrides.iter().any(Option::is_some);
+        if let (Some(p), Some(dir)) = (
+            s.census_path.as_mut(),
+            config_path.as_deref().and_then(Path::parent),
+        ) {
+            if p.is_relative() {
+                *p = dir.join(&*p);
+            }
+        }
+        let mut file = config_path.as_ref().map_or_else(
+            || "built-in defaults".to_string(),
+            |p| p.display().to_string(),
+        );
+        if overridden {
+            file.push_str(" with command-line overrides (--start/--end/--seed/--scenario/--plan)");
+        }
+        let model = config::validate(cfg, &file)?;
+        let sim = &model.config.simulation;
+        let census = match request.census.clone().or_else(|| sim.census_path.clone()) {
+            Some(path) => CensusSource::File(path),
+            None => CensusSource::Example,
+        };
+        let out = request
+            .out
+            .clone()
+            .or_else(|| sim.output_dir.clone())
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_OUT));
+        Ok(Settings {
+            threads: threads(request.threads, env)?,
+            created_at_micros: created_at(env.source_date_epoch.as_deref())?,
+            model,
+            config_path,
+            config_sha256,
+            census,
+            out,
+        })
+    }
+
+    /// Years the run simulates.
+    pub fn years(&self) -> u64 {
+        let s = &self.model.config.simulation;
+        (s.end_year - s.start_year + 1) as u64
+    }
+}
+
+fn read_config(path: &Path) -> Result<(config::Config, String)> {
+    let bytes = std::fs::read(path).map_err(|e| Error::input(path, e))?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| Error::Config {
+        file: path.display().to_string(),
+        key: "(file)".into(),
+        message: "the file is not valid UTF-8".into(),
+    })?;
+    Ok((config::parse(text, path)?, sha256_hex(&bytes)))
+}
+
+/// The flag, else `WFSIM_THREADS`, else every core.
+fn threads(flag: Option<usize>, env: &Environment) -> Result<usize> {
+    let (n, source) = match (flag, &env.wfsim_threads) {
+        (Some(n), _) => (Some(n), "--threads".to_string()),
+        (None, Some(v)) => (v.trim().parse().ok(), format!("WFSIM_THREADS={v:?}")),
+        (None, None) => return Ok(env.cores.clamp(1, MAX_THREADS)),
+    };
+    n.filter(|n| (1..=MAX_THREADS).contains(n))
+        .ok_or_else(|| Error::Usage {
+            message: format!(
+                "{source}: the thread count must be a whole number from 1 to {MAX_THREADS}"
+            ),
+        })
+}
+
+/// `SOURCE_DATE_EPOCH` in microseconds when set, else 0 (never the wall clock).
+fn created_at(source_date_epoch: Option<&str>) -> Result<i64> {
+    let Some(v) = source_date_epoch else {
+        return Ok(0);
+    };
+    v.trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|s| s.checked_mul(1_000_000))
+        .ok_or_else(|| Error::Usage {
+            message: format!(
+                "SOURCE_DATE_EPOCH={v:?}: expected a whole number of seconds since 1970-01-01"
+            ),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env() -> Environment {
+        Environment {
+            cores: 3,
+            ..Environment::default()
+        }
+    }
+
+    fn config_file(dir: &Path, yaml: &str) -> PathBuf {
+        let path = dir.join("sim.yaml");
+        std::fs::write(&path, yaml).unwrap();
+        path
+    }
+
+    #[test]
+    fn flags_win_over_the_config_which_wins_over_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = config_file(
+            dir.path(),
+            "simulation:\n  start_year: 2030\n  end_year: 2032\n  random_seed: 5\n  output_dir: cfg_out\n",
+        );
+        let request = Request {
+            config: Some(path.clone()),
+            end: Some(2031),
+            scenario: Some("s1".into()),
+            ..Request::default()
+        };
+        let s = Settings::resolve(&request, &env()).unwrap();
+        let sim = &s.model.config.simulation;
+        assert_eq!(
+            (sim.start_year, sim.end_year, sim.random_seed),
+            (2030, 2031, 5)
+        );
+        assert_eq!(sim.scenario_id, "s1");
+        assert_eq!(sim.plan_design_id, "default");
+        assert_eq!(s.out, PathBuf::from("cfg_out"));
+        assert_eq!(s.years(), 2);
+        assert_eq!(s.config_path, Some(path.clone()));
+        assert_eq!(s.config_sha256, sha256_hex(&std::fs::read(&path).unwrap()));
+        let flagged = Request {
+            out: Some("flag_out".into()),
+            ..request
+        };
+        assert_eq!(
+            Settings::resolve(&flagged, &env()).unwrap().out,
+            PathBuf::from("flag_out")
+        );
+    }
+
+    #[test]
+    fn a_config_census_path_is_relative_to_the_config_and_the_flag_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = config_file(dir.path(), "simulation:\n  census_path: data/c.csv\n");
+        let mut request = Request {
+            config: Some(path),
+            ..Request::default()
+        };
+        let s = Settings::resolve(&request, &env()).unwrap();
+        assert_eq!(s.census, CensusSource::File(dir.path().join("data/c.csv")));
+        request.census = Some("mine.parquet".into());
+        let s = Settings::resolve(&request, &env()).unwrap();
+        assert_eq!(s.census, CensusSource::File("mine.parquet".into()));
+    }
+
+    #[test]
+    fn without_a_census_the_example_is_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let request = Request {
+            config: Some(config_file(dir.path(), "")),
+            ..Request::default()
+        };
+        assert_eq!(
+            Settings::resolve(&request, &env()).unwrap().census,
+            CensusSource::Example
+        );
+    }
+
+    #[test]
+    fn an_override_is_named_in_validation_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let request = Request {
+            config: Some(config_file(dir.path(), "")),
+            start: Some(2031),
+            end: Some(2030),
+            ..Request::default()
+        };
+        let e = Settings::resolve(&request, &env()).unwrap_err().to_string();
+        assert!(e.contains("with command-line overrides"), "{e}");
+        assert!(e.contains("simulation.end_year"), "{e}");
+    }
+
+    #[test]
+    fn threads_come_from_the_flag_then_the_environment_then_the_cores() {
+        let mut e = env();
+        assert_eq!(threads(None, &e).unwrap(), 3);
+        e.wfsim_threads = Some(" 2 ".into());
+        assert_eq!(threads(None, &e).unwrap(), 2);
+        assert_eq!(threads(Some(7), &e).unwrap(), 7);
+        for bad in ["0", "many", "1025", ""] {
+            e.wfsim_threads = Some(bad.into());
+            let msg = threads(None, &e).unwrap_err().to_string();
+            assert!(msg.contains("WFSIM_THREADS"), "{msg}");
+        }
+        assert!(threads(Some(0), &env())
+            .unwrap_err()
+            .to_string()
+            .contains("--threads"));
+    }
+
+    #[test]
+    fn created_at_is_source_date_epoch_or_zero() {
+        assert_eq!(created_at(None).unwrap(), 0);
+        assert_eq!(
+            created_at(Some("1700000000")).unwrap(),
+            1_700_000_000_000_000
+        );
+        for bad in ["soon", "1.5", "99999999999999999"] {
+            let msg = created_at(Some(bad)).unwrap_err().to_string();
+            assert!(msg.contains("SOURCE_DATE_EPOCH"), "{msg}");
+        }
+    }
+
+    #[test]
+    fn an_unreadable_or_non_utf8_config_is_an_input_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = Request {
+            config: Some(dir.path().join("nope.yaml")),
+            ..Request::default()
+        };
+        let e = Settings::resolve(&missing, &env()).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        let latin1 = dir.path().join("latin1.yaml");
+        std::fs::write(&latin1, b"# caf\xe9\n").unwrap();
+        let request = Request {
+            config: Some(latin1),
+            ..Request::default()
+        };
+        let e = Settings::resolve(&request, &env()).unwrap_err().to_string();
+        assert!(e.contains("not valid UTF-8"), "{e}");
+    }
+}

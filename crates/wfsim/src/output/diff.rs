@@ -314,8 +314,8 @@ fn schema_differences(a: &Schema, b: &Schema) -> Vec<String> {
     lines
 }
 
-/// Compares one table of one year (same column names, order and types on both sides), writing the first differing rows
-/// into `details`.
+/// Compares one table of one year (same column names, order and types on both sides), writing
+/// the first differing rows into `details`.
 fn compare(
     details: &mut String,
     label: &str,

@@ -7,16 +7,13 @@
 
 mod common;
 use arrow_array::{Array, StringArray, TimestampMicrosecondArray};
-use common::tree;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use common::{
+    events_file, read_batches, repo, s, shared_fixture, snapshot_file, tree, Outcome, Sandbox,
+    MARKER,
+};
 use std::collections::BTreeMap;
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_wfsim");
-const MARKER: &str = ".wfsim-output";
 const HEADER: &str = "employee_id,birth_date,hire_date,annual_salary";
 const GOOD_ROW: &str = "E001,1985-03-10,2015-06-01,65000";
 
@@ -24,85 +21,7 @@ const GOOD_ROW: &str = "E001,1985-03-10,2015-06-01,65000";
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-/// A fresh temporary directory that is also the working directory of every wfsim it runs.
-struct Sandbox {
-    dir: TempDir,
-}
-
-/// What a finished wfsim process reported.
-struct Outcome {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Outcome {
-    fn assert_success(&self) -> &Self {
-        assert_eq!(
-            self.code,
-            Some(0),
-            "wfsim failed\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
-    /// Asserts exit code 2, an `error:` line, and that every needle occurs in stderr.
-    fn assert_input_error(&self, needles: &[&str]) -> &Self {
-        assert_eq!(
-            self.code,
-            Some(2),
-            "expected exit code 2 for bad input\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout,
-            self.stderr
-        );
-        assert!(
-            self.stderr.starts_with("error: "),
-            "stderr should start with `error: `:\n{}",
-            self.stderr
-        );
-        for needle in needles {
-            assert!(
-                self.stderr.contains(needle),
-                "stderr should mention {needle:?}:\n{}",
-                self.stderr
-            );
-        }
-        assert!(
-            !self.stderr.contains("panicked"),
-            "wfsim panicked:\n{}",
-            self.stderr
-        );
-        self
-    }
-}
-
 impl Sandbox {
-    fn new() -> Sandbox {
-        Sandbox {
-            dir: tempfile::tempdir().expect("create temp dir"),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn join(&self, name: &str) -> PathBuf {
-        self.path().join(name)
-    }
-
-    /// Writes `contents` to `name` inside the sandbox and returns its path.
-    fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).unwrap();
-        }
-        std::fs::write(&path, contents).unwrap();
-        path
-    }
-
     /// Writes a census CSV: the header line followed by the rows, `\n`-terminated.
     fn census(&self, name: &str, header: &str, rows: &[&str]) -> PathBuf {
         let mut text = format!("{header}\n");
@@ -111,50 +30,6 @@ impl Sandbox {
             text.push('\n');
         }
         self.write(name, text)
-    }
-
-    /// A valid three-employee census.
-    fn good_census(&self, name: &str) -> PathBuf {
-        self.census(
-            name,
-            HEADER,
-            &[
-                GOOD_ROW,
-                "E002,1990-07-21,2019-01-15,92000",
-                "E003,1972-11-02,2003-09-30,140000",
-            ],
-        )
-    }
-
-    /// Runs wfsim in the sandbox, with `env` added and the variables that would change its
-    /// behaviour removed, so the caller's environment does not leak in.
-    fn run_env<I, S>(&self, args: I, env: &[(&str, &str)]) -> Outcome
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<OsStr>,
-    {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args)
-            .current_dir(self.path())
-            .env_remove("SOURCE_DATE_EPOCH")
-            .env_remove("WFSIM_THREADS");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let out = cmd.output().expect("start wfsim");
-        Outcome {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    fn run<I, S>(&self, args: I) -> Outcome
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<OsStr>,
-    {
-        self.run_env(args, &[])
     }
 
     /// `wfsim -q run --census CENSUS --out OUT --end 2025 EXTRA...`
@@ -203,37 +78,11 @@ impl Sandbox {
     }
 }
 
-fn s(p: &Path) -> String {
-    p.to_str().expect("UTF-8 temp path").to_string()
-}
-
 /// The files of `tree` under the `events/` and `snapshots/` folders.
 fn parquet_outputs(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     tree(root)
         .into_iter()
         .filter(|(p, _)| p.starts_with("events") || p.starts_with("snapshots"))
-        .collect()
-}
-
-fn events_file(out: &Path, year: i32) -> PathBuf {
-    out.join(format!(
-        "events/simulation_year={year}/events_{year}.parquet"
-    ))
-}
-
-fn snapshot_file(out: &Path, year: i32) -> PathBuf {
-    out.join(format!(
-        "snapshots/simulation_year={year}/snapshot_{year}.parquet"
-    ))
-}
-
-fn read_batches(path: &Path) -> Vec<arrow_array::RecordBatch> {
-    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
-    ParquetRecordBatchReaderBuilder::try_new(file)
-        .unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
-        .build()
-        .unwrap()
-        .map(|b| b.unwrap())
         .collect()
 }
 
@@ -278,28 +127,6 @@ fn created_at_values(path: &Path) -> Vec<i64> {
         values.extend(col.values().iter().copied());
     }
     values
-}
-
-/// Generates a synthetic census with `wfsim census` inside the sandbox.
-fn generated_census(sb: &Sandbox, name: &str, employees: u32, seed: u32) -> PathBuf {
-    let path = sb.join(name);
-    sb.run([
-        "-q",
-        "census",
-        "--employees",
-        &employees.to_string(),
-        "--seed",
-        &seed.to_string(),
-        "--out",
-        &s(&path),
-    ])
-    .assert_success();
-    assert!(
-        path.is_file(),
-        "wfsim census did not write {}",
-        path.display()
-    );
-    path
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -662,7 +489,7 @@ fn accepts_bom_crlf_and_quoted_comma_together() {
 #[test]
 fn runs_are_byte_identical_across_repeats_and_thread_counts() {
     let sb = Sandbox::new();
-    let census = generated_census(&sb, "c.csv", 2000, 3);
+    let census = sb.generated_census("c.csv", 2000, 3);
     let run = |dir: &str, threads: &str| {
         let out = sb.join(dir);
         sb.run([
@@ -717,7 +544,7 @@ fn runs_are_byte_identical_across_repeats_and_thread_counts() {
 #[test]
 fn created_at_follows_source_date_epoch() {
     let sb = Sandbox::new();
-    let census = generated_census(&sb, "c.csv", 300, 5);
+    let census = sb.generated_census("c.csv", 300, 5);
     let with = sb.join("with_epoch");
     let without = sb.join("without_epoch");
     let args = |out: &Path| {
@@ -781,7 +608,7 @@ fn invalid_source_date_epoch_is_rejected() {
 #[test]
 fn output_layout_summary_table_and_rerun() {
     let sb = Sandbox::new();
-    let census = generated_census(&sb, "c.csv", 200, 11);
+    let census = sb.generated_census("c.csv", 200, 11);
     let out = sb.join("out");
     let args = [
         "run".to_string(),
@@ -885,8 +712,8 @@ fn quiet_run_prints_nothing() {
 #[test]
 fn census_command_writes_csv_of_requested_size_deterministically() {
     let sb = Sandbox::new();
-    let a = generated_census(&sb, "a.csv", 123, 9);
-    let b = generated_census(&sb, "b.csv", 123, 9);
+    let a = sb.generated_census("a.csv", 123, 9);
+    let b = sb.generated_census("b.csv", 123, 9);
     let text = std::fs::read_to_string(&a).unwrap();
     let mut lines = text.lines();
     let header = lines.next().expect("a header line");
@@ -901,7 +728,7 @@ fn census_command_writes_csv_of_requested_size_deterministically() {
         std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(),
         "the same seed gave different CSV files"
     );
-    let other_seed = generated_census(&sb, "c.csv", 123, 10);
+    let other_seed = sb.generated_census("c.csv", 123, 10);
     assert!(
         std::fs::read(&a).unwrap() != std::fs::read(&other_seed).unwrap(),
         "a different seed gave the same CSV file"
@@ -911,7 +738,7 @@ fn census_command_writes_csv_of_requested_size_deterministically() {
 #[test]
 fn census_command_writes_parquet_of_requested_size_that_runs() {
     let sb = Sandbox::new();
-    let census = generated_census(&sb, "c.parquet", 321, 4);
+    let census = sb.generated_census("c.parquet", 321, 4);
     assert_eq!(parquet_row_count(&census), 321);
     let ids = string_column(&census, "employee_id");
     let unique: std::collections::BTreeSet<_> = ids.iter().collect();
@@ -939,13 +766,16 @@ fn census_command_refuses_other_extensions() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 6. The shared PlanAlign fixture
+// 6. The PlanAlign column layout
 // ---------------------------------------------------------------------------------------------
 
+/// The real PlanAlign census, which lives outside the repository: skipped where it is absent
+/// (see `common::shared_fixture`); CI requires it.
 #[test]
 fn planalign_fixture_loads_and_runs() {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/planalign_invariant_census.csv");
+    let Some(fixture) = shared_fixture("planalign_invariant_census.csv") else {
+        return;
+    };
     assert!(
         fixture.is_file(),
         "shared fixture {} not found: it lives in ../shared/fixtures next to the repository \
@@ -976,6 +806,55 @@ fn planalign_fixture_loads_and_runs() {
         ids.iter().any(|i| i == "INV_EMP_0001"),
         "fixture employees missing from the snapshot"
     );
+}
+
+/// The project's own census in the PlanAlign layout (`tests/fixtures/planalign_layout.csv`):
+/// every `employee_*` alias is read, the extra columns (one with a quoted comma) are ignored,
+/// leavers are set aside and missing levels derived, on every checkout.
+#[test]
+fn planalign_layout_loads_and_runs() {
+    let fixture = repo().join("tests/fixtures/planalign_layout.csv");
+    let sb = Sandbox::new();
+    let out = sb.join("out");
+    let r = sb.run([
+        "-v",
+        "run",
+        "--census",
+        &s(&fixture),
+        "--out",
+        &s(&out),
+        "--end",
+        "2026",
+    ]);
+    r.assert_success();
+    let expect = |line: String| {
+        assert!(
+            r.stderr.lines().any(|l| l == line),
+            "-v should print {line:?}:\n{}",
+            r.stderr
+        );
+    };
+    expect(format!(
+        "census {}: 25 active employees, 3 leavers set aside, 4 levels derived from salary",
+        fixture.display()
+    ));
+    // An alias that stopped working would show up here as an ignored column.
+    expect(format!(
+        "census {}: ignored columns: employee_ssn, employee_capped_compensation, active, \
+         employee_contribution, pre_tax_contribution, roth_contribution, after_tax_contribution, \
+         employer_core_contribution, employer_match_contribution, eligibility_entry_date, \
+         scheduled_hours_per_week, cost_center",
+        fixture.display()
+    ));
+    let ids = string_column(&snapshot_file(&out, 2025), "employee_id");
+    let census_ids: Vec<&String> = ids.iter().filter(|i| i.starts_with("PAL_")).collect();
+    assert_eq!(census_ids.len(), 25, "census employees in 2025: {ids:?}");
+    for leaver in ["PAL_0011", "PAL_0015", "PAL_0021"] {
+        assert!(
+            !ids.iter().any(|i| i == leaver),
+            "leaver {leaver} was simulated"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1048,18 +927,7 @@ fn diff_refuses_what_is_not_an_output() {
 #[test]
 fn sql_engine_writes_the_native_files() {
     let sb = Sandbox::new();
-    let census = sb.join("census.csv");
-    sb.run([
-        "-q",
-        "census",
-        "--employees",
-        "2000",
-        "--seed",
-        "3",
-        "--out",
-        &s(&census),
-    ])
-    .assert_success();
+    let census = sb.generated_census("census.csv", 2000, 3);
     let (native, sql) = (sb.join("native"), sb.join("sql"));
     for (out, engine) in [(&native, "native"), (&sql, "sql")] {
         sb.run([

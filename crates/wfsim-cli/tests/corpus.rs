@@ -10,23 +10,15 @@
 
 mod common;
 use arrow_array::{Array, ArrayRef, Date32Array, Float64Array, RecordBatch, StringArray};
-use common::tree;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use common::{entries, read_batches, repo, run_in, snapshot_file, tree, Sandbox};
 use parquet::arrow::ArrowWriter;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
-use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_wfsim");
 const HEADER: &str = "employee_id,birth_date,hire_date,annual_salary";
 /// stderr of a rejected run is one short message; a 1 MB value must not be echoed in full.
 const MAX_STDERR: usize = 4096;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn bad_dir() -> PathBuf {
     repo().join("tests/fixtures/bad")
@@ -36,11 +28,6 @@ fn bad_dir() -> PathBuf {
 fn good_config() -> PathBuf {
     repo().join("config/simulation.yaml")
 }
-
-const GOOD_CENSUS: &str = "employee_id,birth_date,hire_date,annual_salary\n\
-    E001,1985-03-10,2015-06-01,65000\n\
-    E002,1990-07-21,2019-01-15,92000\n\
-    E003,1972-11-02,2003-09-30,140000\n";
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Kind {
@@ -93,60 +80,29 @@ fn manifest() -> Vec<Case> {
     cases
 }
 
-fn entries(dir: &Path) -> BTreeSet<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect()
-}
-
-struct Outcome {
-    code: Option<i32>,
-    stderr: String,
-    stdout: String,
-}
-
-fn wfsim(cwd: &Path, args: &[&str]) -> Outcome {
-    let out = Command::new(BIN)
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env_remove("WFSIM_THREADS")
-        .output()
-        .expect("start wfsim");
-    Outcome {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 /// A valid previous output, shared by every case: each rejected run is also pointed at it and
 /// must leave it byte for byte.
 struct Previous {
-    _dir: TempDir,
+    _sandbox: Sandbox,
     out: PathBuf,
     files: BTreeMap<PathBuf, Vec<u8>>,
 }
 
 impl Previous {
     fn new() -> Previous {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("census.csv"), GOOD_CENSUS).unwrap();
-        let out = dir.path().join("previous");
-        let r = wfsim(
-            dir.path(),
-            &[
-                "-q",
-                "run",
-                "--census",
-                "census.csv",
-                "--out",
-                "previous",
-                "--end",
-                "2025",
-            ],
-        );
+        let sandbox = Sandbox::new();
+        sandbox.good_census("census.csv");
+        let out = sandbox.join("previous");
+        let r = sandbox.run([
+            "-q",
+            "run",
+            "--census",
+            "census.csv",
+            "--out",
+            "previous",
+            "--end",
+            "2025",
+        ]);
         assert_eq!(r.code, Some(0), "the valid run failed: {}", r.stderr);
         let files = tree(&out);
         assert!(
@@ -155,7 +111,7 @@ impl Previous {
             files.keys()
         );
         Previous {
-            _dir: dir,
+            _sandbox: sandbox,
             out,
             files,
         }
@@ -182,7 +138,7 @@ impl Previous {
 fn check_bad(file: &Path, kind: Kind, expected: &[String], previous: &Previous) -> Vec<String> {
     let mut problems = Vec::new();
     let name = file.file_name().unwrap().to_string_lossy().into_owned();
-    let sandbox = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::new();
     let cwd = sandbox.path();
     let file_arg = file.to_str().expect("UTF-8 path").to_string();
     let config_arg = good_config().to_str().unwrap().to_string();
@@ -202,7 +158,7 @@ fn check_bad(file: &Path, kind: Kind, expected: &[String], previous: &Previous) 
         .map(String::from)
         .collect(),
         Kind::Config => {
-            std::fs::write(cwd.join("census.csv"), GOOD_CENSUS).unwrap();
+            sandbox.good_census("census.csv");
             before.insert("census.csv".to_string());
             // No --end: the config's own years must be checked as written.
             vec!["-q", "run", "--census", "census.csv", "--config", &file_arg]
@@ -215,7 +171,7 @@ fn check_bad(file: &Path, kind: Kind, expected: &[String], previous: &Previous) 
     for out in ["out", previous_arg.as_str()] {
         let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
         args.extend(["--out", out]);
-        let r = wfsim(cwd, &args);
+        let r = run_in(cwd, &args, &[]);
         let mut fail = |what: String| problems.push(format!("--out {out}: {what}"));
         if r.code != Some(2) {
             fail(format!("exit code {:?}, expected 2", r.code));
@@ -313,11 +269,11 @@ fn every_bad_fixture_is_rejected_precisely_and_writes_nothing() {
 /// Runs generated bad census files (written into a directory of their own).
 fn check_generated(cases: &[(&str, Vec<u8>, &[&str])]) {
     let previous = Previous::new();
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Sandbox::new();
     let failures: Vec<(String, Vec<String>)> = cases
         .iter()
         .map(|(name, bytes, expected)| {
-            let file = dir.path().join(name);
+            let file = dir.join(name);
             std::fs::write(&file, bytes).unwrap();
             let expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
             (
@@ -480,21 +436,10 @@ fn parquet_with_wrong_column_types_is_rejected() {
 // Lenient input: accepted
 // ---------------------------------------------------------------------------------------------
 
-fn snapshot_2025(out: &Path) -> Vec<RecordBatch> {
-    let path = out.join("snapshots/simulation_year=2025/snapshot_2025.parquet");
-    let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    ParquetRecordBatchReaderBuilder::try_new(file)
-        .unwrap()
-        .build()
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
-}
-
 /// (employee_id, deferral_rate) of the 2025 snapshot.
 fn deferral_rates(out: &Path) -> BTreeMap<String, f64> {
     let mut rates = BTreeMap::new();
-    for batch in snapshot_2025(out) {
+    for batch in read_batches(&snapshot_file(out, 2025)) {
         let ids = batch.column_by_name("employee_id").unwrap();
         let ids = ids.as_any().downcast_ref::<StringArray>().unwrap();
         let rate = batch.column_by_name("deferral_rate").unwrap();
@@ -524,28 +469,25 @@ fn every_lenient_fixture_is_accepted() {
     assert!(files.len() >= 6, "only {} lenient fixtures", files.len());
     let mut failures = Vec::new();
     for file in &files {
-        let sandbox = tempfile::tempdir().unwrap();
-        let r = wfsim(
-            sandbox.path(),
-            &[
-                "-q",
-                "run",
-                "--census",
-                file.to_str().unwrap(),
-                "--config",
-                good_config().to_str().unwrap(),
-                "--out",
-                "out",
-                "--end",
-                "2025",
-            ],
-        );
+        let sandbox = Sandbox::new();
+        let r = sandbox.run([
+            "-q",
+            "run",
+            "--census",
+            file.to_str().unwrap(),
+            "--config",
+            good_config().to_str().unwrap(),
+            "--out",
+            "out",
+            "--end",
+            "2025",
+        ]);
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         if r.code != Some(0) {
             failures.push((name, vec![format!("exit code {:?}: {}", r.code, r.stderr)]));
             continue;
         }
-        let rates = deferral_rates(&sandbox.path().join("out"));
+        let rates = deferral_rates(&sandbox.join("out"));
         let missing: Vec<&str> = ["E001", "E002"]
             .into_iter()
             .filter(|id| !rates.contains_key(*id))
@@ -566,23 +508,20 @@ fn every_lenient_fixture_is_accepted() {
 fn percent_deferral_is_read_as_a_fraction() {
     // percent_deferral.csv: E001 writes 6 (a percent), E002 writes 0.06; both are 6% at the
     // census date. The 2025 snapshot may show one escalation step on top.
-    let sandbox = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::new();
     let file = repo().join("tests/fixtures/lenient/percent_deferral.csv");
-    let r = wfsim(
-        sandbox.path(),
-        &[
-            "-q",
-            "run",
-            "--census",
-            file.to_str().unwrap(),
-            "--out",
-            "out",
-            "--end",
-            "2025",
-        ],
-    );
+    let r = sandbox.run([
+        "-q",
+        "run",
+        "--census",
+        file.to_str().unwrap(),
+        "--out",
+        "out",
+        "--end",
+        "2025",
+    ]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    let rates = deferral_rates(&sandbox.path().join("out"));
+    let rates = deferral_rates(&sandbox.join("out"));
     for id in ["E001", "E002"] {
         let rate = rates[id];
         assert!(

@@ -4,55 +4,13 @@
 //! refused; an unwritable output location fails cleanly.
 
 mod common;
-use common::tree;
+use common::{entries, run_in, tree, Sandbox, MARKER};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_wfsim");
-const MARKER: &str = ".wfsim-output";
 /// How long the killed run may take to write its first Parquet file before the test gives up.
 const FIRST_FILE_TIMEOUT: Duration = Duration::from_secs(120);
-
-struct Outcome {
-    code: Option<i32>,
-    stderr: String,
-}
-
-fn command(cwd: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .current_dir(cwd)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env_remove("WFSIM_THREADS");
-    cmd
-}
-
-fn wfsim(cwd: &Path, args: &[&str]) -> Outcome {
-    let out = command(cwd, args).output().expect("start wfsim");
-    Outcome {
-        code: out.status.code(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn assert_ok(r: &Outcome) {
-    assert_eq!(r.code, Some(0), "wfsim failed: {}", r.stderr);
-}
-
-fn assert_refused(r: &Outcome, needles: &[&str]) {
-    assert_eq!(r.code, Some(2), "expected exit 2: {}", r.stderr);
-    assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
-    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
-    for n in needles {
-        assert!(
-            r.stderr.contains(n),
-            "stderr should mention {n:?}: {}",
-            r.stderr
-        );
-    }
-}
 
 /// Parquet files anywhere under `dir` (none if it does not exist yet).
 fn count_parquet(dir: &Path) -> usize {
@@ -74,52 +32,33 @@ fn count_parquet(dir: &Path) -> usize {
 
 /// Names in `dir` that look like wfsim staging directories.
 fn staging_dirs(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    entries(dir)
+        .into_iter()
         .filter(|n| n.contains("wfsim-tmp"))
         .collect()
 }
 
-fn census(cwd: &Path, name: &str, employees: u32, seed: u32) {
-    assert_ok(&wfsim(
-        cwd,
-        &[
-            "-q",
-            "census",
-            "--employees",
-            &employees.to_string(),
-            "--seed",
-            &seed.to_string(),
-            "--out",
-            name,
-        ],
-    ));
-}
-
 #[test]
 fn sigkill_mid_write_keeps_the_previous_output_and_the_next_run_sweeps_up() {
-    let sb = TempDir::new().unwrap();
+    let sb = Sandbox::new();
     let cwd = sb.path();
-    census(cwd, "big.csv", 300_000, 1);
-    census(cwd, "small.csv", 500, 2);
-    census(cwd, "other.csv", 400, 3);
+    sb.generated_census("big.csv", 300_000, 1);
+    sb.generated_census("small.csv", 500, 2);
+    sb.generated_census("other.csv", 400, 3);
     let out = cwd.join("OUT");
 
     // 1. A complete run: the output the crash must not touch.
-    assert_ok(&wfsim(
-        cwd,
-        &[
-            "-q",
-            "run",
-            "--census",
-            "small.csv",
-            "--out",
-            "OUT",
-            "--end",
-            "2026",
-        ],
-    ));
+    sb.run([
+        "-q",
+        "run",
+        "--census",
+        "small.csv",
+        "--out",
+        "OUT",
+        "--end",
+        "2026",
+    ])
+    .assert_success();
     let before = tree(&out);
     assert!(before.contains_key(Path::new(MARKER)));
     assert!(
@@ -129,16 +68,14 @@ fn sigkill_mid_write_keeps_the_previous_output_and_the_next_run_sweeps_up() {
     );
 
     // 2. A long run into the same OUT, killed as soon as its staging holds a Parquet file.
-    let mut child = command(
-        cwd,
-        &[
+    let mut child = sb
+        .command([
             "-q", "run", "--census", "big.csv", "--out", "OUT", "--end", "2034",
-        ],
-    )
-    .stdout(Stdio::null())
-    .stderr(Stdio::piped())
-    .spawn()
-    .expect("start wfsim");
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start wfsim");
     let pid = child.id();
     let staging = cwd.join(format!(".OUT.wfsim-tmp-{pid}"));
     let started = Instant::now();
@@ -185,19 +122,17 @@ fn sigkill_mid_write_keeps_the_previous_output_and_the_next_run_sweeps_up() {
     assert!(count_parquet(&staging) >= 1);
 
     // 3. The next run removes the leftover and replaces OUT with its own output.
-    assert_ok(&wfsim(
-        cwd,
-        &[
-            "-q",
-            "run",
-            "--census",
-            "other.csv",
-            "--out",
-            "OUT",
-            "--end",
-            "2025",
-        ],
-    ));
+    sb.run([
+        "-q",
+        "run",
+        "--census",
+        "other.csv",
+        "--out",
+        "OUT",
+        "--end",
+        "2025",
+    ])
+    .assert_success();
     assert!(
         !staging.exists(),
         "the leftover staging directory was not removed"
@@ -234,27 +169,16 @@ fn sigkill_mid_write_keeps_the_previous_output_and_the_next_run_sweeps_up() {
     }
 }
 
-fn small_census(dir: &Path) {
-    std::fs::write(
-        dir.join("census.csv"),
-        "employee_id,birth_date,hire_date,annual_salary\n\
-         E001,1985-03-10,2015-06-01,65000\n\
-         E002,1990-07-21,2019-01-15,92000\n",
-    )
-    .unwrap();
-}
-
 #[test]
 fn refuses_the_home_directory() {
-    let sb = TempDir::new().unwrap();
-    small_census(sb.path());
-    let home = TempDir::new().unwrap();
+    let sb = Sandbox::new();
+    sb.good_census("census.csv");
+    let home = Sandbox::new();
     std::fs::write(home.path().join("notes.txt"), "mine\n").unwrap();
     let before = tree(home.path());
     let home_arg = home.path().to_str().unwrap();
-    let r = command(
-        sb.path(),
-        &[
+    sb.run_env(
+        [
             "-q",
             "run",
             "--census",
@@ -264,15 +188,9 @@ fn refuses_the_home_directory() {
             "--end",
             "2025",
         ],
+        &[("HOME", home_arg)],
     )
-    .env("HOME", home.path())
-    .output()
-    .unwrap();
-    let r = Outcome {
-        code: r.status.code(),
-        stderr: String::from_utf8_lossy(&r.stderr).into_owned(),
-    };
-    assert_refused(&r, &["home directory", home_arg]);
+    .assert_input_error(&["home directory", home_arg]);
     assert_eq!(tree(home.path()), before, "the home directory was modified");
     assert!(!home.path().join(MARKER).exists());
     assert_eq!(
@@ -283,13 +201,13 @@ fn refuses_the_home_directory() {
 
 #[test]
 fn refuses_the_current_directory_and_its_parents() {
-    let sb = TempDir::new().unwrap();
-    small_census(sb.path());
+    let sb = Sandbox::new();
+    sb.good_census("census.csv");
     let cwd = sb.path().canonicalize().unwrap();
     for out in [".", "./", cwd.to_str().unwrap(), ".."] {
-        let r = wfsim(
+        run_in(
             &cwd,
-            &[
+            [
                 "-q",
                 "run",
                 "--census",
@@ -299,15 +217,12 @@ fn refuses_the_current_directory_and_its_parents() {
                 "--end",
                 "2025",
             ],
-        );
-        assert_refused(&r, &["current directory"]);
-        let names: Vec<String> = std::fs::read_dir(&cwd)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+            &[],
+        )
+        .assert_input_error(&["current directory"]);
         assert_eq!(
-            names,
-            ["census.csv"],
+            entries(&cwd),
+            ["census.csv".to_string()].into(),
             "--out {out} wrote into the working directory"
         );
     }
@@ -315,31 +230,22 @@ fn refuses_the_current_directory_and_its_parents() {
 
 #[test]
 fn unwritable_output_parent_fails_cleanly() {
-    let sb = TempDir::new().unwrap();
-    small_census(sb.path());
+    let sb = Sandbox::new();
+    sb.good_census("census.csv");
 
     // A parent that is a regular file: no user can create a directory under it.
     std::fs::write(sb.path().join("plain_file"), "x").unwrap();
-    let r = wfsim(
-        sb.path(),
-        &[
-            "-q",
-            "run",
-            "--census",
-            "census.csv",
-            "--out",
-            "plain_file/out",
-            "--end",
-            "2025",
-        ],
-    );
-    assert_eq!(r.code, Some(2), "a refused output location: {}", r.stderr);
-    assert!(
-        r.stderr.starts_with("error: ") && r.stderr.contains("plain_file"),
-        "{}",
-        r.stderr
-    );
-    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    sb.run([
+        "-q",
+        "run",
+        "--census",
+        "census.csv",
+        "--out",
+        "plain_file/out",
+        "--end",
+        "2025",
+    ])
+    .assert_input_error(&["plain_file"]);
 
     // A read-only parent (chmod 555).
     use std::os::unix::fs::PermissionsExt;
@@ -354,19 +260,16 @@ fn unwritable_output_parent_fails_cleanly() {
     if writable {
         eprintln!("skipping the read-only parent check: this user can write into a 0555 directory (root?)");
     } else {
-        let r = wfsim(
-            sb.path(),
-            &[
-                "-q",
-                "run",
-                "--census",
-                "census.csv",
-                "--out",
-                "readonly/out",
-                "--end",
-                "2025",
-            ],
-        );
+        let r = sb.run([
+            "-q",
+            "run",
+            "--census",
+            "census.csv",
+            "--out",
+            "readonly/out",
+            "--end",
+            "2025",
+        ]);
         assert!(
             matches!(r.code, Some(c) if c != 0),
             "exit {:?}: {}",

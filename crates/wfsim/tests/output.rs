@@ -2,13 +2,17 @@
 
 mod common;
 
-use arrow_array::RecordBatch;
-use arrow_schema::{DataType, TimeUnit};
+use arrow_array::{ArrayRef, Float64Array, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use std::path::Path;
+use parquet::arrow::ArrowWriter;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use wfsim::census::synthetic;
 use wfsim::date::Date;
 use wfsim::event::Category;
+use wfsim::output::diff::diff_dirs;
 use wfsim::output::directory::{Staging, MARKER};
 
 fn read(path: &Path) -> RecordBatch {
@@ -147,4 +151,169 @@ fn a_dropped_staging_directory_leaves_the_previous_output() {
         before
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+/// Every Parquet file under `dir`.
+fn parquet_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(parquet_files(&path));
+        } else if path.extension().is_some_and(|e| e == "parquet") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// Writes `batch` over `path` with the writer's default properties.
+fn write(path: &Path, batch: &RecordBatch) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut writer = ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    writer.write(batch).unwrap();
+    writer.close().unwrap();
+}
+
+/// A run into `a` and a copy of it in `b`, for `b` to be edited.
+fn run_and_copy(dir: &Path) -> (PathBuf, PathBuf) {
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    run_into(&a, "simulation: {end_year: 2026}");
+    for file in parquet_files(&a) {
+        let copy = b.join(file.strip_prefix(&a).unwrap());
+        std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+        std::fs::copy(&file, &copy).unwrap();
+    }
+    (a, b)
+}
+
+/// `batch` with column `name` replaced.
+fn with_column(batch: &RecordBatch, name: &str, column: ArrayRef) -> RecordBatch {
+    let i = batch.schema().index_of(name).unwrap();
+    let mut columns = batch.columns().to_vec();
+    columns[i] = column;
+    RecordBatch::try_new(batch.schema(), columns).unwrap()
+}
+
+/// The same data written the way pyarrow writes it, every field nullable and with metadata of
+/// its own, is identical to the run; a changed value in such a copy is still found.
+#[test]
+fn diff_compares_values_whatever_the_nullability() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = run_and_copy(dir.path());
+    let mut not_null = 0;
+    for file in parquet_files(&b) {
+        let batch = read(&file);
+        let fields: Vec<Field> = batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| {
+                not_null += usize::from(!f.is_nullable());
+                let metadata = HashMap::from([("origin".to_string(), "rewritten".to_string())]);
+                f.as_ref()
+                    .clone()
+                    .with_nullable(true)
+                    .with_metadata(metadata)
+            })
+            .collect();
+        let metadata = HashMap::from([("writer".to_string(), "pyarrow-like".to_string())]);
+        let schema = Arc::new(Schema::new_with_metadata(fields, metadata));
+        write(
+            &file,
+            &RecordBatch::try_new(schema, batch.columns().to_vec()).unwrap(),
+        );
+        assert!(read(&file)
+            .schema()
+            .fields()
+            .iter()
+            .all(|f| f.is_nullable()));
+    }
+    assert!(not_null > 0, "the run wrote no non-nullable field to relax");
+
+    let report = diff_dirs(&a, &b).unwrap();
+    assert!(report.identical, "{}", report.report);
+    assert_eq!(report.differing_rows, 0);
+    assert!(!report.report.contains("schema"), "{}", report.report);
+
+    let snapshot = b.join("snapshots/simulation_year=2025/snapshot_2025.parquet");
+    let batch = read(&snapshot);
+    let salary = batch.column_by_name("annual_salary").unwrap();
+    let salary = salary.as_any().downcast_ref::<Float64Array>().unwrap();
+    let raised: Float64Array = salary
+        .iter()
+        .enumerate()
+        .map(|(i, v)| v.map(|v| if i == 0 { v + 1.0 } else { v }))
+        .collect();
+    write(
+        &snapshot,
+        &with_column(&batch, "annual_salary", Arc::new(raised)),
+    );
+    let report = diff_dirs(&a, &b).unwrap();
+    assert!(!report.identical);
+    assert_eq!(report.differing_rows, 1, "{}", report.report);
+    assert!(
+        report.report.contains("  * annual_salary"),
+        "{}",
+        report.report
+    );
+}
+
+/// A column of another type, or missing on one side, is one line naming it with both sides, not
+/// a dump of both schemas; so is a column order that differs.
+#[test]
+fn diff_reports_a_schema_difference_as_one_line_per_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = run_and_copy(dir.path());
+    let snapshot = b.join("snapshots/simulation_year=2025/snapshot_2025.parquet");
+    let batch = read(&snapshot);
+    let level =
+        arrow_cast::cast(batch.column_by_name("level_id").unwrap(), &DataType::Int64).unwrap();
+    let i = batch.schema().index_of("level_id").unwrap();
+    let mut fields: Vec<Field> = batch
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.as_ref().clone())
+        .collect();
+    fields[i] = fields[i].clone().with_data_type(DataType::Int64);
+    let mut columns = batch.columns().to_vec();
+    columns[i] = level;
+    write(
+        &snapshot,
+        &RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).unwrap(),
+    );
+    let events = b.join("events/simulation_year=2026/events_2026.parquet");
+    let mut batch = read(&events);
+    batch.remove_column(batch.schema().index_of("random_draw").unwrap());
+    write(&events, &batch);
+    let snapshot = b.join("snapshots/simulation_year=2026/snapshot_2026.parquet");
+    let batch = read(&snapshot);
+    let (second, third) = {
+        let schema = batch.schema();
+        (
+            schema.field(1).name().clone(),
+            schema.field(2).name().clone(),
+        )
+    };
+    let mut order: Vec<usize> = (0..batch.num_columns()).collect();
+    order.swap(1, 2);
+    write(&snapshot, &batch.project(&order).unwrap());
+
+    let report = diff_dirs(&a, &b).unwrap();
+    assert!(!report.identical);
+    assert_eq!(report.differing_rows, 3, "{}", report.report);
+    let text = &report.report;
+    for expected in [
+        "  snapshots 2025: schemas differ\n    level_id: A Int32 not null  |  B Int64 not null\n",
+        "  events 2026: schemas differ\n    random_draw: A Float64 nullable  |  B missing\n",
+        &format!("  snapshots 2026: schemas differ\n    column order differs from column 2: A {second}  |  B {third}\n"),
+    ] {
+        assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
+    }
+    assert!(
+        !text.contains("Field {") && !text.contains("dict_id") && !text.contains("metadata"),
+        "a Debug dump of the schema:\n{text}"
+    );
+    assert!(text.len() < 2000, "{} bytes:\n{text}", text.len());
 }

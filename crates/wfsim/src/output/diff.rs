@@ -2,12 +2,14 @@
 //! matched by key — `(employee_id, event_sequence)` for events, `employee_id` for snapshots — so
 //! two scenarios that differ in a few employees show those employees, not a shifted tail.
 //! Every column is compared; floats bitwise, so "identical" means the same value bits.
+//! Schemas must agree on column names, order and types; nullability and metadata are not
+//! compared (pyarrow, for one, writes every field nullable), the values decide.
 //! Reads Parquet with the parquet crate, so it works without the SQL engine.
 
 use crate::error::{Error, Result};
 use arrow_array::{Array, ArrayRef, Float64Array, Int32Array, RecordBatch, StringArray};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
-use arrow_schema::DataType;
+use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
@@ -271,8 +273,49 @@ impl Paint {
     }
 }
 
-/// Compares one table of one year (same schema on both sides), writing the first differing rows
-/// into `details`.
+/// One line per column whose name or type differs between the two schemas, with type and
+/// nullability on each side; nullability alone is no difference. Same columns and types in
+/// another order give one line (the first position that differs), since rows are compared
+/// column by position.
+fn schema_differences(a: &Schema, b: &Schema) -> Vec<String> {
+    let side = |f: Option<&Field>| match f {
+        Some(f) if f.is_nullable() => format!("{} nullable", f.data_type()),
+        Some(f) => format!("{} not null", f.data_type()),
+        None => "missing".into(),
+    };
+    let mut names: Vec<&String> = Vec::new();
+    for f in a.fields().iter().chain(b.fields().iter()) {
+        if !names.contains(&f.name()) {
+            names.push(f.name());
+        }
+    }
+    let mut lines: Vec<String> = names
+        .into_iter()
+        .filter_map(|name| {
+            let (fa, fb) = (a.field_with_name(name).ok(), b.field_with_name(name).ok());
+            (fa.map(Field::data_type) != fb.map(Field::data_type))
+                .then(|| format!("{name}: A {}  |  B {}", side(fa), side(fb)))
+        })
+        .collect();
+    if lines.is_empty() {
+        fn name(s: &Schema, i: usize) -> &str {
+            s.fields().get(i).map_or("(none)", |f| f.name())
+        }
+        let len = a.fields().len().max(b.fields().len());
+        if let Some(i) = (0..len).find(|&i| name(a, i) != name(b, i)) {
+            lines.push(format!(
+                "column order differs from column {}: A {}  |  B {}",
+                i + 1,
+                name(a, i),
+                name(b, i)
+            ));
+        }
+    }
+    lines
+}
+
+/// Compares one table of one year (same column names, order and types on both sides), writing
+/// the first differing rows into `details`.
 fn compare(
     details: &mut String,
     label: &str,
@@ -448,20 +491,20 @@ pub fn diff_dirs_with(a: &Path, b: &Path, opts: DiffOptions) -> Result<DiffRepor
             let rows = |f: &Option<RecordBatch>| f.as_ref().map_or(0, |b| b.num_rows());
             let (ra, rb) = (rows(&fa), rows(&fb));
             let tally = match (&fa, &fb) {
-                (Some(x), Some(y)) if x.schema().fields() != y.schema().fields() => {
-                    let _ = writeln!(
-                        details,
-                        "  {label}: schemas differ:\n    A: {:?}\n    B: {:?}",
-                        x.schema().fields(),
-                        y.schema().fields()
-                    );
-                    Tally {
-                        changed: 1,
-                        ..Tally::default()
-                    }
-                }
                 (Some(x), Some(y)) => {
-                    compare(&mut details, &label, table, (&pa, x), (&pb, y), opts)?
+                    let columns = schema_differences(&x.schema(), &y.schema());
+                    if columns.is_empty() {
+                        compare(&mut details, &label, table, (&pa, x), (&pb, y), opts)?
+                    } else {
+                        let _ = writeln!(details, "  {label}: schemas differ");
+                        for line in columns {
+                            let _ = writeln!(details, "    {line}");
+                        }
+                        Tally {
+                            changed: 1,
+                            ..Tally::default()
+                        }
+                    }
                 }
                 (Some(_), None) | (None, Some(_)) | (None, None) => {
                     let _ = writeln!(

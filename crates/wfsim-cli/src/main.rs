@@ -109,9 +109,13 @@ struct CensusArgs {
     /// As-of date of the census (leavers are dated in its year).
     #[arg(long, value_name = "YYYY-MM-DD", default_value = "2024-12-31")]
     census_date: String,
-    /// Output file; `.csv` or `.parquet`.
+    /// Output file; `.csv` or `.parquet`. An existing file is refused unless --force.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// Replace an existing --out file (atomically: the old file stays until the new one is
+    /// complete).
+    #[arg(long)]
+    force: bool,
 }
 
 /// The engine frees a year's buffers and allocates the next year's just after. With glibc's
@@ -150,6 +154,7 @@ fn main() -> ExitCode {
 }
 
 fn census(args: CensusArgs, quiet: bool) -> anyhow::Result<()> {
+    synthetic::check_out(&args.out, args.force)?;
     let census_date =
         wfsim::date::Date::parse_iso(&args.census_date).ok_or_else(|| Error::Usage {
             message: format!(
@@ -162,7 +167,7 @@ fn census(args: CensusArgs, quiet: bool) -> anyhow::Result<()> {
         seed: args.seed,
         census_date,
     });
-    synthetic::write(&args.out, &rows)?;
+    synthetic::write(&args.out, &rows, args.force)?;
     if !quiet {
         println!("wrote {} employees to {}", rows.len(), args.out.display());
     }

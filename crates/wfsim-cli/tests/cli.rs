@@ -765,6 +765,55 @@ fn census_command_refuses_other_extensions() {
     }
 }
 
+/// An existing census may be the user's only copy of real data: `--out` refuses it (exit 2,
+/// naming the file and `--force`) and writes nothing, not even a partial file.
+#[test]
+fn census_command_refuses_an_existing_file_without_force() {
+    let sb = Sandbox::new();
+    for name in ["real.csv", "real.parquet"] {
+        let path = sb.write(name, "the user's real census\n");
+        let r = sb.run(["census", "--employees", "10", "--out", &s(&path)]);
+        r.assert_input_error(&[&s(&path), "exists", "--force"]);
+        assert_eq!(r.stdout, "", "{name}: a refused census printed to stdout");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "the user's real census\n",
+            "{name} was changed"
+        );
+        assert_eq!(
+            common::entries(sb.path()).len(),
+            1,
+            "{name}: something was written next to it: {:?}",
+            common::entries(sb.path())
+        );
+        std::fs::remove_file(&path).unwrap();
+    }
+}
+
+#[test]
+fn census_command_replaces_an_existing_file_with_force() {
+    let sb = Sandbox::new();
+    let path = sb.write("census.csv", "old\n");
+    sb.run([
+        "-q",
+        "census",
+        "--employees",
+        "10",
+        "--out",
+        &s(&path),
+        "--force",
+    ])
+    .assert_success();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("employee_id,"), "not replaced: {text}");
+    assert_eq!(text.lines().count(), 11, "{text}");
+    assert_eq!(
+        common::entries(sb.path()),
+        ["census.csv".to_string()].into(),
+        "a temporary file was left behind"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 6. The PlanAlign column layout
 // ---------------------------------------------------------------------------------------------

@@ -110,20 +110,40 @@ pub fn example(model: &crate::config::Model) -> Vec<CensusRow> {
         .collect()
 }
 
-/// Writes a census as CSV or Parquet, chosen by the file extension.
-pub fn write(path: &Path, rows: &[CensusRow]) -> Result<()> {
-    let is_parquet = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
-    let is_csv = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if !is_parquet && !is_csv {
+/// Checks that [`write`] would accept `path`: a `.csv` or `.parquet` name, and no existing file
+/// unless `replace` (a census may be someone's only copy of real data). Callers run it before
+/// generating, so a refusal costs nothing.
+pub fn check_out(path: &Path, replace: bool) -> Result<()> {
+    is_parquet(path)?;
+    if !replace && std::fs::symlink_metadata(path).is_ok() {
         return Err(Error::refused(
             path,
-            "the census file name must end in .csv or .parquet",
+            "the file exists and was left unchanged; pass --force to replace it",
         ));
     }
+    Ok(())
+}
+
+/// Whether the extension asks for Parquet (else CSV); any other extension is refused.
+fn is_parquet(path: &Path) -> Result<bool> {
+    let is = |ext: &str| {
+        path.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+    };
+    if is("parquet") || is("csv") {
+        Ok(is("parquet"))
+    } else {
+        Err(Error::refused(
+            path,
+            "the census file name must end in .csv or .parquet",
+        ))
+    }
+}
+
+/// Writes a census as CSV or Parquet, chosen by the file extension, after [`check_out`].
+pub fn write(path: &Path, rows: &[CensusRow], replace: bool) -> Result<()> {
+    check_out(path, replace)?;
+    let is_parquet = is_parquet(path)?;
     if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }

@@ -38,8 +38,19 @@ enum Command {
     /// Write a deterministic synthetic census (CSV or Parquet, by file extension).
     Census(CensusArgs),
     /// Compare two output directories: events and snapshots, every year, every column (floats
-    /// bitwise), rows matched by employee and event sequence. Exit 0 when identical, 1 when they
-    /// differ, 2 when a directory or file cannot be read.
+    /// bitwise), rows matched by employee and event sequence.
+    ///
+    /// Two runs with different scenario or plan-design ids (`run --scenario`, `--plan`) are
+    /// compared as scenarios: scenario_id, plan_design_id and event_id (a hash of both) are
+    /// ignored, and a per-year table shows the headline figures of A and B side by side with
+    /// B - A: headcount at year end, hires, terminations, participation (enrolled / eligible
+    /// among the actives at Dec 31), average deferral rate of the active enrolled, payroll (sum
+    /// of prorated compensation), and employee deferrals and employer cost (match + core -
+    /// forfeitures) once the snapshots carry those columns. Money is summed in whole cents.
+    /// --scenarios and --exact choose the mode whatever the ids.
+    ///
+    /// Exit 0 when identical (in scenario mode: apart from the ids), 1 when they differ, 2 when a
+    /// directory or file cannot be read.
     Diff(DiffArgs),
 }
 
@@ -52,6 +63,15 @@ struct DiffArgs {
     /// Differing rows printed per table and year.
     #[arg(long, value_name = "N", default_value_t = 5)]
     show: usize,
+    /// Lines of differing rows printed in all, then one "… N more" line.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    max_lines: usize,
+    /// Compare as scenarios (ids ignored, headline figures) even when the ids are the same.
+    #[arg(long, conflicts_with = "exact")]
+    scenarios: bool,
+    /// Compare every column, ids included, even when the runs' ids differ.
+    #[arg(long)]
+    exact: bool,
 }
 
 /// Which engine generates the years.
@@ -175,9 +195,17 @@ fn census(args: CensusArgs, quiet: bool) -> anyhow::Result<()> {
 }
 
 fn diff(args: DiffArgs, quiet: bool) -> ExitCode {
-    let opts = wfsim::output::diff::DiffOptions {
+    use wfsim::output::diff::{DiffOptions, Mode};
+    let mode = match (args.scenarios, args.exact) {
+        (true, _) => Mode::Scenarios,
+        (_, true) => Mode::Exact,
+        _ => Mode::Auto,
+    };
+    let opts = DiffOptions {
         show: args.show,
+        max_lines: args.max_lines,
         color: std::io::stdout().is_terminal(),
+        mode,
     };
     match wfsim::output::diff::diff_dirs_with(&args.dir_a, &args.dir_b, opts) {
         Ok(report) => {

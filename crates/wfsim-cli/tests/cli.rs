@@ -970,6 +970,273 @@ fn diff_refuses_what_is_not_an_output() {
     assert!(o.stderr.contains("not a directory"), "{}", o.stderr);
 }
 
+/// `wfsim -q run --end END --census CENSUS --out OUT EXTRA...`, which must succeed.
+fn scenario_run(sb: &Sandbox, census: &Path, out: &Path, end: &str, extra: &[&str]) {
+    let mut args = vec!["-q", "run", "--end", end];
+    let (census, out) = (s(census), s(out));
+    args.extend(["--census", &census, "--out", &out]);
+    args.extend(extra);
+    sb.run(args).assert_success();
+}
+
+/// The rows of the headline table: `[year or "", figure, A, B, B - A]`.
+fn headline_rows(stdout: &str) -> Vec<Vec<String>> {
+    let table = stdout
+        .split("Headline figures")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no headline table:\n{stdout}"));
+    let mut lines = table.lines().skip(1);
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("year  figure"), "{header}");
+    lines
+        .take_while(|l| !l.is_empty())
+        .map(|l| {
+            let (year, rest) = l.split_at(4);
+            // Figure labels have single spaces; columns are separated by two or more.
+            let cells = rest
+                .split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(String::from);
+            std::iter::once(year.trim().to_string())
+                .chain(cells)
+                .collect()
+        })
+        .collect()
+}
+
+/// The printed differing rows: their lines, and how many rows they describe.
+fn detail_lines(stdout: &str) -> (usize, u64) {
+    let lines = stdout
+        .lines()
+        .filter(|l| {
+            l.starts_with("  events ") || l.starts_with("  snapshots ") || l.starts_with("  * ")
+        })
+        .count();
+    let rows = stdout
+        .lines()
+        .filter(|l| l.contains(": changed (") || l.contains(": only in "))
+        .count();
+    (lines, rows as u64)
+}
+
+/// The count in `DIFFERENT: N differing rows` and in `… N more differing rows not shown`.
+fn count_after(stdout: &str, prefix: &str) -> Option<u64> {
+    let at = stdout.find(prefix)? + prefix.len();
+    stdout[at..].split(' ').next()?.parse().ok()
+}
+
+/// Two `--scenario`s with the same seed and config differ only in their ids: diff says so,
+/// compares them without the ids (exit 0), and the headline figures differ by exactly 0.
+#[test]
+fn diff_compares_scenarios_without_their_ids() {
+    let sb = Sandbox::new();
+    let census = sb.generated_census("census.csv", 200, 3);
+    let (a, b) = (sb.join("base"), sb.join("ae4"));
+    scenario_run(&sb, &census, &a, "2027", &[]);
+    scenario_run(
+        &sb,
+        &census,
+        &b,
+        "2027",
+        &["--scenario", "ae4", "--plan", "p2"],
+    );
+    let o = sb.run(["diff", &s(&a), &s(&b)]);
+    assert_eq!(o.code, Some(0), "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains("different ids") && o.stdout.contains("compared as scenarios"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout
+            .contains("identical apart from event_id, scenario_id, plan_design_id"),
+        "{}",
+        o.stdout
+    );
+    let rows = headline_rows(&o.stdout);
+    let figures: Vec<&str> = rows.iter().take(6).map(|r| r[1].as_str()).collect();
+    assert_eq!(
+        figures,
+        [
+            "headcount (end)",
+            "hires",
+            "terminations",
+            "participation",
+            "avg deferral rate",
+            "payroll"
+        ],
+        "{}",
+        o.stdout
+    );
+    assert_eq!(
+        rows.len(),
+        3 * 6,
+        "three years of six figures:\n{}",
+        o.stdout
+    );
+    for r in &rows {
+        assert_eq!(r.len(), 5, "{r:?}");
+        assert_eq!(r[2], r[3], "A and B differ: {r:?}");
+        assert_eq!(r[4], "0", "a non-zero difference: {r:?}");
+    }
+    // --exact still compares the ids: every row differs, and the report stays short.
+    let exact = sb.run(["diff", "--exact", "--show", "3", &s(&a), &s(&b)]);
+    assert_eq!(exact.code, Some(1), "{}{}", exact.stdout, exact.stderr);
+    assert!(
+        !exact.stdout.contains("Headline figures"),
+        "{}",
+        exact.stdout
+    );
+    let (lines, shown) = detail_lines(&exact.stdout);
+    assert!(lines <= 100, "{lines} detail lines:\n{}", exact.stdout);
+    let total = count_after(&exact.stdout, "DIFFERENT: ").unwrap();
+    assert_eq!(
+        count_after(&exact.stdout, "… "),
+        Some(total - shown),
+        "{}",
+        exact.stdout
+    );
+}
+
+/// Scenarios that really differ (another seed, another config): exit 1, the headline table
+/// shows the differences, and the differing rows printed are bounded in all by --max-lines.
+#[test]
+fn diff_shows_scenario_differences_in_bounded_output() {
+    let sb = Sandbox::new();
+    let census = sb.generated_census("census.csv", 200, 3);
+    let config = sb.write(
+        "ae8.yaml",
+        "enrollment:\n  auto_enrollment:\n    scope: all_eligible\n    default_deferral_rate: 0.08\n",
+    );
+    let (base, seed9, ae8) = (sb.join("base"), sb.join("seed9"), sb.join("ae8"));
+    scenario_run(&sb, &census, &base, "2027", &[]);
+    scenario_run(
+        &sb,
+        &census,
+        &seed9,
+        "2027",
+        &["--scenario", "seed9", "--seed", "9"],
+    );
+    scenario_run(
+        &sb,
+        &census,
+        &ae8,
+        "2027",
+        &["--scenario", "ae8", "--config", &s(&config)],
+    );
+    for (other, figure) in [(&seed9, "hires"), (&ae8, "avg deferral rate")] {
+        for max_lines in [100, 12] {
+            let o = sb.run([
+                "diff",
+                &s(&base),
+                &s(other),
+                "--show",
+                "3",
+                "--max-lines",
+                &max_lines.to_string(),
+            ]);
+            assert_eq!(o.code, Some(1), "{}{}", o.stdout, o.stderr);
+            assert!(o.stdout.contains("compared as scenarios"), "{}", o.stdout);
+            let rows = headline_rows(&o.stdout);
+            assert!(
+                rows.iter().any(|r| r[1] == figure && r[4] != "0"),
+                "{figure} should differ:\n{}",
+                o.stdout
+            );
+            let (lines, shown) = detail_lines(&o.stdout);
+            assert!(
+                (1..=max_lines).contains(&lines),
+                "{lines} detail lines for --max-lines {max_lines}:\n{}",
+                o.stdout
+            );
+            let total = count_after(&o.stdout, "DIFFERENT: ").unwrap();
+            assert_eq!(
+                count_after(&o.stdout, "… "),
+                Some(total - shown),
+                "the closing line should count the rows not shown:\n{}",
+                o.stdout
+            );
+            // Header, note, headline table, counts table, the details and the verdict.
+            let fixed = 5 + 1 + rows.len() + 2 + 7 + 1 + 1 + 2;
+            assert!(
+                o.stdout.lines().count() <= fixed + max_lines,
+                "{} lines:\n{}",
+                o.stdout.lines().count(),
+                o.stdout
+            );
+        }
+    }
+}
+
+/// The money columns of spec §4.11–4.12 are found by name once the snapshots carry them:
+/// employee deferrals and employer cost (match + core - forfeitures) join the headline table,
+/// summed in cents.
+#[test]
+fn diff_scenarios_pick_up_money_columns_by_name() {
+    use arrow_array::{ArrayRef, Float64Array, RecordBatch};
+    use std::sync::Arc;
+    let sb = Sandbox::new();
+    let census = sb.good_census("census.csv");
+    let (a, b) = (sb.join("a"), sb.join("b"));
+    scenario_run(&sb, &census, &a, "2025", &[]);
+    scenario_run(&sb, &census, &b, "2025", &["--scenario", "b"]);
+    // A: every row defers 100.005 and costs 50.005 + 20 - 0.01; B one cent more of match.
+    for (dir, matched) in [(&a, 50.005), (&b, 50.015)] {
+        let path = snapshot_file(dir, 2025);
+        let batch = read_batches(&path).remove(0);
+        let n = batch.num_rows();
+        let money = |v: f64| Arc::new(Float64Array::from(vec![v; n])) as ArrayRef;
+        let mut columns: Vec<(String, ArrayRef)> = batch
+            .schema()
+            .fields()
+            .iter()
+            .zip(batch.columns())
+            .map(|(f, c)| (f.name().clone(), c.clone()))
+            .collect();
+        for (name, v) in [
+            ("employee_deferral", 100.005),
+            ("employer_match", matched),
+            ("employer_core", 20.0),
+            ("forfeiture", 0.01),
+        ] {
+            columns.push((name.into(), money(v)));
+        }
+        let batch = RecordBatch::try_from_iter(columns).unwrap();
+        let file = std::fs::File::create(&path).unwrap();
+        let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+    }
+    let o = sb.run(["diff", &s(&a), &s(&b)]);
+    assert_eq!(o.code, Some(1), "{}{}", o.stdout, o.stderr);
+    let rows = headline_rows(&o.stdout);
+    let row = |figure: &str| {
+        rows.iter()
+            .find(|r| r[1] == figure)
+            .unwrap_or_else(|| panic!("no {figure} row:\n{}", o.stdout))
+            .clone()
+    };
+    let n = parquet_row_count(&snapshot_file(&a, 2025)) as i64;
+    let dollars = |cents: i64| format!("{}.{:02}", cents / 100, cents % 100);
+    let plain =
+        |cells: &[String]| -> Vec<String> { cells.iter().map(|c| c.replace(',', "")).collect() };
+    // 100.005 * 100 is 10000.5 in f64, which rounds half away from zero to 10001 cents.
+    assert_eq!(
+        plain(&row("employee deferrals")[2..]),
+        [dollars(10001 * n), dollars(10001 * n), "0".into()]
+    );
+    // 5001 + 2000 - 1 cents a row in A; 5002 + 2000 - 1 in B.
+    assert_eq!(
+        plain(&row("employer cost")[2..]),
+        [
+            dollars(7000 * n),
+            dollars(7001 * n),
+            format!("+{}", dollars(n))
+        ]
+    );
+}
+
 /// `--engine sql` end to end: the same files as the native engine, byte for byte, and a summary
 /// that names the engine.
 #[cfg(feature = "sql")]

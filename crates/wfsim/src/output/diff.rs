@@ -5,31 +5,63 @@
 //! Schemas must agree on column names, order and types; nullability and metadata are not
 //! compared (pyarrow, for one, writes every field nullable), the values decide.
 //! Reads Parquet with the parquet crate, so it works without the SQL engine.
+//!
+//! Two runs of different scenarios differ in every row through their ids (`scenario_id`,
+//! `plan_design_id`, and `event_id`, a hash of both), which says nothing. So when the runs'
+//! ids differ, or with [`Mode::Scenarios`], those columns are left out of matching and
+//! comparing, and the report opens with the years' headline figures side by side.
+//! The differing rows printed are bounded in all ([`DiffOptions::max_lines`]), not only per
+//! table and year, so two unrelated runs still give a report one can read.
 
 use crate::error::{Error, Result};
 use arrow_array::{Array, ArrayRef, Float64Array, Int32Array, RecordBatch, StringArray};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ProjectionMask;
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+mod figures;
+
+/// Whether the ids that name a run take part in the comparison.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// [`Mode::Scenarios`] when the runs' scenario or plan-design ids differ, else
+    /// [`Mode::Exact`].
+    #[default]
+    Auto,
+    /// Every column, the ids included.
+    Exact,
+    /// The id columns ([`ID_COLUMNS`]) ignored, and the headline figures of each year side by
+    /// side.
+    Scenarios,
+}
+
+/// Columns that name the run rather than describe the workforce.
+pub const ID_COLUMNS: [&str; 3] = ["event_id", "scenario_id", "plan_design_id"];
 
 /// How the report is rendered.
 #[derive(Clone, Copy, Debug)]
 pub struct DiffOptions {
     /// Differing rows printed per table and year.
     pub show: usize,
+    /// Lines of differing rows printed in all; the rest are counted in one closing line.
+    pub max_lines: usize,
     /// ANSI colours for the differing values (for a terminal).
     pub color: bool,
+    pub mode: Mode,
 }
 
 impl Default for DiffOptions {
     fn default() -> Self {
         DiffOptions {
             show: 5,
+            max_lines: 100,
             color: false,
+            mode: Mode::Auto,
         }
     }
 }
@@ -37,7 +69,10 @@ impl Default for DiffOptions {
 /// The outcome of a comparison: `report` is the human-readable text.
 #[derive(Debug, Default)]
 pub struct DiffReport {
+    /// No differing row (in scenario mode, apart from the id columns).
     pub identical: bool,
+    /// Whether the id columns were left out ([`Mode::Scenarios`], chosen or detected).
+    pub scenarios: bool,
     /// Rows changed, only in A, or only in B, over all tables and years (a missing file or a
     /// schema mismatch counts as one).
     pub differing_rows: u64,
@@ -68,7 +103,7 @@ const TABLES: [Table; 2] = [
     },
 ];
 
-fn bad(path: &Path, message: impl std::fmt::Display) -> Error {
+pub(crate) fn bad(path: &Path, message: impl std::fmt::Display) -> Error {
     Error::input(
         path,
         std::io::Error::new(std::io::ErrorKind::InvalidData, message.to_string()),
@@ -118,6 +153,64 @@ fn read(path: &Path) -> Result<Option<RecordBatch>> {
         .map_err(|e| fail(&e))?;
     let batch = arrow_select::concat::concat_batches(&schema, &batches).map_err(|e| fail(&e))?;
     Ok(Some(batch))
+}
+
+/// The batch without the [`ID_COLUMNS`].
+fn without_ids(path: &Path, batch: RecordBatch) -> Result<RecordBatch> {
+    let keep: Vec<usize> = (0..batch.num_columns())
+        .filter(|&i| !ID_COLUMNS.contains(&batch.schema().field(i).name().as_str()))
+        .collect();
+    batch.project(&keep).map_err(|e| bad(path, e))
+}
+
+/// A run's `(scenario_id, plan_design_id)`; `None` for a run without rows.
+type RunIds = Option<(String, String)>;
+
+/// The ids of the first row of a run's first non-empty file. Read from the data, so a directory
+/// without its summary is judged the same way.
+fn run_ids(dir: &Path) -> Result<RunIds> {
+    let names = &ID_COLUMNS[1..];
+    for table in &TABLES {
+        for year in years(dir, table.name)? {
+            let path = file(dir, table, year);
+            let f = match std::fs::File::open(&path) {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(Error::input(&path, e)),
+            };
+            let fail = |e: &dyn std::fmt::Display| bad(&path, format!("cannot read Parquet: {e}"));
+            let builder = ParquetRecordBatchReaderBuilder::try_new(f).map_err(|e| fail(&e))?;
+            let mask = ProjectionMask::columns(builder.parquet_schema(), names.iter().copied());
+            let first = builder
+                .with_projection(mask)
+                .with_batch_size(1)
+                .with_limit(1)
+                .build()
+                .map_err(|e| fail(&e))?
+                .next()
+                .transpose()
+                .map_err(|e| fail(&e))?;
+            let Some(batch) = first.filter(|b| b.num_rows() > 0) else {
+                continue;
+            };
+            let id = |name: &str| -> Result<String> {
+                let col = batch.column_by_name(name).ok_or_else(|| {
+                    bad(
+                        &path,
+                        format!("no `{name}` column: not a wfsim output file"),
+                    )
+                })?;
+                let col = arrow_cast::cast(col, &DataType::Utf8).map_err(|e| fail(&e))?;
+                Ok(col
+                    .as_any()
+                    .downcast_ref::<StringArray>()
+                    .filter(|c| c.is_valid(0))
+                    .map_or_else(|| "null".into(), |c| c.value(0).to_string()))
+            };
+            return Ok(Some((id(names[0])?, id(names[1])?)));
+        }
+    }
+    Ok(None)
 }
 
 /// One side of a table-year: its columns in displayable form and its rows in key order.
@@ -314,10 +407,50 @@ fn schema_differences(a: &Schema, b: &Schema) -> Vec<String> {
     lines
 }
 
-/// Compares one table of one year (same column names, order and types on both sides), writing
-/// the first differing rows into `details`.
+/// The differing rows printed under the tables: at most `show` per table and year and
+/// `max_lines` lines in all, a prefix of the differences in report order.
+struct Details {
+    text: String,
+    lines_left: usize,
+    /// Differing rows described by the blocks printed so far.
+    rows_shown: u64,
+}
+
+impl Details {
+    fn new(max_lines: usize) -> Details {
+        Details {
+            text: String::new(),
+            lines_left: max_lines,
+            rows_shown: 0,
+        }
+    }
+
+    fn has_room(&self) -> bool {
+        self.lines_left > 0
+    }
+
+    /// Prints `block`, which describes `rows` differing rows, if all of it fits; once one does
+    /// not, nothing more is printed, so what is shown stays in order.
+    fn push(&mut self, block: &[String], rows: u64) -> bool {
+        if block.len() > self.lines_left {
+            self.lines_left = 0;
+            return false;
+        }
+        self.lines_left -= block.len();
+        self.rows_shown += rows;
+        for line in block {
+            self.text.push_str(line);
+            self.text.push('\n');
+        }
+        true
+    }
+}
+
+/// Compares one table of one year (same column names, order and types on both sides), printing
+/// the first differing rows into `details`: the key and context columns, then one line per
+/// differing column.
 fn compare(
-    details: &mut String,
+    details: &mut Details,
     label: &str,
     table: &Table,
     (path_a, a): (&Path, &RecordBatch),
@@ -352,18 +485,12 @@ fn compare(
 
     let mut tally = Tally::default();
     let mut shown = 0;
-    let one_side = |details: &mut String, which: &str, s: &Side, i: usize, key: String| {
-        let ctx: Vec<String> = context
+    let ctx = |s: &Side, i: usize| -> String {
+        context
             .iter()
             .map(|&c| format!("{}={}", names[c], show(&s.columns[c], &s.formatters[c], i)))
-            .collect();
-        let text = format!("  {label} {key}: only in {which} ({})", ctx.join(", "));
-        let text = if which == "A" {
-            paint.a(&text)
-        } else {
-            paint.b(&text)
-        };
-        let _ = writeln!(details, "{text}");
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let (mut p, mut q) = (0, 0);
     while p < sa.order.len() || q < sb.order.len() {
@@ -382,9 +509,20 @@ fn compare(
                 let i = s.order[*at];
                 *count += 1;
                 *at += 1;
-                if shown < opts.show {
-                    shown += 1;
-                    one_side(details, which, s, i, key_text(key, i));
+                if shown < opts.show && details.has_room() {
+                    let text = format!(
+                        "  {label} {}: only in {which} ({})",
+                        key_text(key, i),
+                        ctx(s, i)
+                    );
+                    let text = if which == "A" {
+                        paint.a(&text)
+                    } else {
+                        paint.b(&text)
+                    };
+                    if details.push(&[text], 1) {
+                        shown += 1;
+                    }
                 }
             }
             Ordering::Equal => {
@@ -396,22 +534,22 @@ fn compare(
                     tally.same += 1;
                 } else {
                     tally.changed += 1;
-                    if shown < opts.show {
-                        shown += 1;
-                        let _ = writeln!(details, "  {label} {}: changed", key_text(key_a, i));
-                        for (c, name) in names.iter().enumerate() {
-                            let va = show(&sa.columns[c], &sa.formatters[c], i);
-                            if differing.contains(&c) {
-                                let vb = show(&sb.columns[c], &sb.formatters[c], j);
-                                let _ = writeln!(
-                                    details,
-                                    "  * {name:<28} A {}  |  B {}",
-                                    paint.a(&va),
-                                    paint.b(&vb)
-                                );
-                            } else {
-                                let _ = writeln!(details, "    {name:<28} {va}");
-                            }
+                    if shown < opts.show && details.has_room() {
+                        let mut block = vec![format!(
+                            "  {label} {}: changed ({})",
+                            key_text(key_a, i),
+                            ctx(&sa, i)
+                        )];
+                        block.extend(differing.iter().map(|&c| {
+                            format!(
+                                "  * {:<28} A {}  |  B {}",
+                                names[c],
+                                paint.a(&show(&sa.columns[c], &sa.formatters[c], i)),
+                                paint.b(&show(&sb.columns[c], &sb.formatters[c], j))
+                            )
+                        }));
+                        if details.push(&block, 1) {
+                            shown += 1;
                         }
                     }
                 }
@@ -419,13 +557,6 @@ fn compare(
                 q += 1;
             }
         }
-    }
-    if tally.differing() > shown as u64 {
-        let _ = writeln!(
-            details,
-            "  {label}: ... {} more differing rows not shown",
-            tally.differing() - shown as u64
-        );
     }
     Ok(tally)
 }
@@ -461,6 +592,25 @@ pub fn diff_dirs(a: &Path, b: &Path) -> Result<DiffReport> {
     diff_dirs_with(a, b, DiffOptions::default())
 }
 
+/// What the report says about the mode, when it is not the plain exact comparison.
+fn mode_note(mode: Mode, scenarios: bool, ids: (&RunIds, &RunIds)) -> Option<String> {
+    let ignored = ID_COLUMNS.join(", ");
+    let name = |ids: &RunIds| match ids {
+        Some((scenario, plan)) => format!("scenario {scenario}, plan {plan}"),
+        None => "no rows".into(),
+    };
+    match (mode, scenarios) {
+        (Mode::Auto, true) => Some(format!(
+            "The runs have different ids (A: {}; B: {}): compared as scenarios, ignoring \
+             {ignored}; --exact compares them too.",
+            name(ids.0),
+            name(ids.1)
+        )),
+        (_, true) => Some(format!("Compared as scenarios, ignoring {ignored}.")),
+        _ => None,
+    }
+}
+
 pub fn diff_dirs_with(a: &Path, b: &Path, opts: DiffOptions) -> Result<DiffReport> {
     for dir in [a, b] {
         if !dir.is_dir() {
@@ -473,21 +623,48 @@ pub fn diff_dirs_with(a: &Path, b: &Path, opts: DiffOptions) -> Result<DiffRepor
             ));
         }
     }
+    let (ids_a, ids_b) = (run_ids(a)?, run_ids(b)?);
+    let scenarios = match opts.mode {
+        Mode::Exact => false,
+        Mode::Scenarios => true,
+        Mode::Auto => ids_a.is_some() && ids_b.is_some() && ids_a != ids_b,
+    };
     let mut out = String::new();
-    let mut details = String::new();
     let _ = writeln!(out, "A: {}\nB: {}\n", describe(a), describe(b));
+    if let Some(note) = mode_note(opts.mode, scenarios, (&ids_a, &ids_b)) {
+        let _ = writeln!(out, "{note}\n");
+    }
+    let mut counts = String::new();
     let _ = writeln!(
-        out,
+        counts,
         "{:<10} {:>5} {:>10} {:>10} {:>10} {:>9} {:>8} {:>8}",
         "table", "year", "rows A", "rows B", "same", "changed", "only A", "only B"
     );
+    let mut details = Details::new(opts.max_lines);
+    let (mut figures_a, mut figures_b) = (BTreeMap::new(), BTreeMap::new());
     let mut total = 0u64;
     for table in &TABLES {
         let (ya, yb) = (years(a, table.name)?, years(b, table.name)?);
         for &year in ya.union(&yb) {
             let (pa, pb) = (file(a, table, year), file(b, table, year));
             let label = format!("{} {year}", table.name);
-            let (fa, fb) = (read(&pa)?, read(&pb)?);
+            let (mut fa, mut fb) = (read(&pa)?, read(&pb)?);
+            if scenarios {
+                for (path, batch, figures) in [
+                    (&pa, &mut fa, &mut figures_a),
+                    (&pb, &mut fb, &mut figures_b),
+                ] {
+                    let Some(x) = batch.take() else { continue };
+                    let x = without_ids(path, x)?;
+                    let year: &mut figures::Year = figures.entry(year).or_default();
+                    if table.name == "events" {
+                        year.events = Some(figures::of_events(path, &x)?);
+                    } else {
+                        year.snapshot = Some(figures::of_snapshot(path, &x)?);
+                    }
+                    *batch = Some(x);
+                }
+            }
             let rows = |f: &Option<RecordBatch>| f.as_ref().map_or(0, |b| b.num_rows());
             let (ra, rb) = (rows(&fa), rows(&fb));
             let tally = match (&fa, &fb) {
@@ -496,10 +673,9 @@ pub fn diff_dirs_with(a: &Path, b: &Path, opts: DiffOptions) -> Result<DiffRepor
                     if columns.is_empty() {
                         compare(&mut details, &label, table, (&pa, x), (&pb, y), opts)?
                     } else {
-                        let _ = writeln!(details, "  {label}: schemas differ");
-                        for line in columns {
-                            let _ = writeln!(details, "    {line}");
-                        }
+                        let mut block = vec![format!("  {label}: schemas differ")];
+                        block.extend(columns.into_iter().map(|line| format!("    {line}")));
+                        details.push(&block, 1);
                         Tally {
                             changed: 1,
                             ..Tally::default()
@@ -507,41 +683,61 @@ pub fn diff_dirs_with(a: &Path, b: &Path, opts: DiffOptions) -> Result<DiffRepor
                     }
                 }
                 (Some(_), None) | (None, Some(_)) | (None, None) => {
-                    let _ = writeln!(
-                        details,
-                        "  {label}: file only in {}",
-                        if fa.is_some() { "A" } else { "B" }
-                    );
-                    Tally {
+                    let tally = Tally {
                         only_a: ra as u64,
                         only_b: rb as u64,
                         ..Tally::default()
                     }
-                    .max_one()
+                    .max_one();
+                    let side = if fa.is_some() { "A" } else { "B" };
+                    details.push(
+                        &[format!("  {label}: file only in {side}")],
+                        tally.differing(),
+                    );
+                    tally
                 }
             };
             total += tally.differing();
             let _ = writeln!(
-                out,
+                counts,
                 "{:<10} {:>5} {:>10} {:>10} {:>10} {:>9} {:>8} {:>8}",
                 table.name, year, ra, rb, tally.same, tally.changed, tally.only_a, tally.only_b
             );
         }
     }
-    if !details.is_empty() {
-        let _ = write!(out, "\n{details}");
+    if scenarios {
+        let _ = writeln!(
+            out,
+            "Headline figures per year (money in dollars, summed in whole cents):\n{}",
+            figures::render(&figures_a, &figures_b)
+        );
     }
-    let _ = writeln!(
-        out,
-        "\n{}",
-        if total == 0 {
-            "identical".to_string()
-        } else {
-            format!("DIFFERENT: {total} differing rows")
-        }
-    );
+    out.push_str(&counts);
+    if !details.text.is_empty() {
+        let _ = write!(out, "\n{}", details.text);
+    }
+    let hidden = total.saturating_sub(details.rows_shown);
+    if hidden > 0 {
+        let _ = writeln!(
+            out,
+            "  … {hidden} more differing rows not shown (at most {} per table and year and {} \
+             lines in all: --show, --max-lines)",
+            opts.show, opts.max_lines
+        );
+    }
+    let verdict = match (total, scenarios) {
+        (0, false) => "identical".to_string(),
+        (0, true) => format!("identical apart from {}", ID_COLUMNS.join(", ")),
+        (n, false) => format!("DIFFERENT: {n} differing rows"),
+        (n, true) => format!(
+            "DIFFERENT: {n} differing rows, apart from {}",
+            ID_COLUMNS.join(", ")
+        ),
+    };
+    let _ = writeln!(out, "\n{verdict}");
     Ok(DiffReport {
         identical: total == 0,
+        scenarios,
         differing_rows: total,
         report: out,
     })

@@ -34,6 +34,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Project the workforce year by year and write events and snapshots (the default command).
+    #[command(after_long_help = table::legend())]
     Run(RunArgs),
     /// Write a deterministic synthetic census (CSV or Parquet, by file extension).
     Census(CensusArgs),

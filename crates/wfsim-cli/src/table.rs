@@ -2,6 +2,37 @@
 
 use wfsim::event::{YearCounts, KINDS};
 
+/// What each column of the table means, for `wfsim run --help`. The event columns come from the
+/// event registry, so a new kind is explained as soon as it is counted.
+pub fn legend() -> String {
+    let mut rows: Vec<(String, String)> = vec![
+        ("year".into(), "the simulated year".into()),
+        ("start".into(), "active employees at Jan 1".into()),
+    ];
+    rows.extend(KINDS.iter().map(|k| {
+        (
+            k.column.to_string(),
+            format!(
+                "{} (event_category {})",
+                k.counter.replace('_', " "),
+                k.label
+            ),
+        )
+    }));
+    rows.push(("end".into(), "active employees at Dec 31".into()));
+    rows.push(("growth%".into(), "(end - start) / start, in percent".into()));
+    let width = rows.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
+    let mut out = String::from(
+        "The summary table printed after a run has one row per year; each event column counts \
+         the year's events of one category (generation_summary.json has the same counts under \
+         the names below, with underscores):\n",
+    );
+    for (column, meaning) in rows {
+        out.push_str(&format!("  {column:<width$}  {meaning}\n"));
+    }
+    out
+}
+
 /// One column per event kind, between the start and end headcounts.
 pub fn render(years: &[YearCounts]) -> String {
     let header: Vec<&str> = ["year", "start"]

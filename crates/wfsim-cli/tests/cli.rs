@@ -705,6 +705,32 @@ fn quiet_run_prints_nothing() {
     assert_eq!(r.stderr, "", "-q printed to stderr");
 }
 
+/// Every column of the summary table is explained under `wfsim run --help` and in the README,
+/// the event columns included (they come from the event registry).
+#[test]
+fn summary_table_columns_have_a_legend() {
+    let sb = Sandbox::new();
+    let help = sb.run(["run", "--help"]);
+    help.assert_success();
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let columns = ["year", "start", "end", "growth%"]
+        .into_iter()
+        .chain(wfsim::event::KINDS.iter().map(|k| k.column));
+    for column in columns {
+        assert!(
+            help.stdout
+                .lines()
+                .any(|l| l.starts_with(&format!("  {column} "))),
+            "`run --help` does not explain {column}:\n{}",
+            help.stdout
+        );
+        assert!(
+            readme.contains(&format!("| `{column}` |")),
+            "README.md does not explain {column}"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 5. `wfsim census`
 // ---------------------------------------------------------------------------------------------

@@ -1261,6 +1261,14 @@ fn diff_scenarios_pick_up_money_columns_by_name() {
             format!("+{}", dollars(n))
         ]
     );
+    // Against a run without those columns the figure is there, `n/a` on that side.
+    let plain_run = sb.join("plain");
+    scenario_run(&sb, &census, &plain_run, "2025", &["--scenario", "plain"]);
+    let o = sb.run(["diff", &s(&a), &s(&plain_run)]);
+    assert_eq!(o.code, Some(1), "{}{}", o.stdout, o.stderr);
+    let rows = headline_rows(&o.stdout);
+    let cost = rows.iter().find(|r| r[1] == "employer cost").unwrap();
+    assert_eq!(cost[3..], ["n/a", "n/a"], "{}", o.stdout);
 }
 
 /// `--engine sql` end to end: the same files as the native engine, byte for byte, and a summary

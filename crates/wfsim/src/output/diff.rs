@@ -71,8 +71,6 @@ impl Default for DiffOptions {
 pub struct DiffReport {
     /// No differing row (in scenario mode, apart from the id columns).
     pub identical: bool,
-    /// Whether the id columns were left out ([`Mode::Scenarios`], chosen or detected).
-    pub scenarios: bool,
     /// Rows changed, only in A, or only in B, over all tables and years (a missing file or a
     /// schema mismatch counts as one).
     pub differing_rows: u64,
@@ -737,7 +735,6 @@ pub fn diff_dirs_with(a: &Path, b: &Path, opts: DiffOptions) -> Result<DiffRepor
     let _ = writeln!(out, "\n{verdict}");
     Ok(DiffReport {
         identical: total == 0,
-        scenarios,
         differing_rows: total,
         report: out,
     })

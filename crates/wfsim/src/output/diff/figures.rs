@@ -92,14 +92,17 @@ fn scaled(col: &Float64Array, i: usize, scale: f64) -> i64 {
     }
 }
 
+/// The sum of a money column in cents.
+fn sum_cents(col: &ArrayRef) -> i128 {
+    let col = floats(col);
+    (0..col.len())
+        .map(|i| i128::from(scaled(col, i, 100.0)))
+        .sum()
+}
+
 /// The sum of a money column in cents, or `None` when the file has no such column.
 fn cents(path: &Path, batch: &RecordBatch, name: &str) -> Result<Option<i128>> {
-    Ok(optional(path, batch, name, &DataType::Float64)?.map(|col| {
-        let col = floats(&col);
-        (0..col.len())
-            .map(|i| i128::from(scaled(col, i, 100.0)))
-            .sum()
-    }))
+    Ok(optional(path, batch, name, &DataType::Float64)?.map(|col| sum_cents(&col)))
 }
 
 pub(super) fn of_events(path: &Path, batch: &RecordBatch) -> Result<EventFigures> {
@@ -124,19 +127,19 @@ pub(super) fn of_snapshot(path: &Path, batch: &RecordBatch) -> Result<SnapshotFi
         floats(&rate),
     );
     let yes = |col: &BooleanArray, i: usize| col.is_valid(i) && col.value(i);
+    let payroll = required(path, batch, "prorated_compensation", &DataType::Float64)?;
+    let [matched, core, forfeited] = EMPLOYER_COST.map(|name| cents(path, batch, name));
     let mut f = SnapshotFigures {
         headcount: 0,
         eligible: 0,
         enrolled: 0,
         deferral_bp: 0,
-        payroll: cents(path, batch, "prorated_compensation")?.ok_or_else(|| {
-            bad(
-                path,
-                "no `prorated_compensation` column: not a wfsim output file",
-            )
-        })?,
+        payroll: sum_cents(&payroll),
         employee_deferrals: cents(path, batch, EMPLOYEE_DEFERRAL)?,
-        employer_cost: None,
+        employer_cost: match (matched?, core?, forfeited?) {
+            (Some(m), Some(c), Some(x)) => Some(m + c - x),
+            _ => None,
+        },
     };
     for i in 0..batch.num_rows() {
         if status.is_null(i) || status.value(i) != "active" {
@@ -151,15 +154,6 @@ pub(super) fn of_snapshot(path: &Path, batch: &RecordBatch) -> Result<SnapshotFi
             }
         }
     }
-    let [matched, core, forfeited] = EMPLOYER_COST;
-    f.employer_cost = match (
-        cents(path, batch, matched)?,
-        cents(path, batch, core)?,
-        cents(path, batch, forfeited)?,
-    ) {
-        (Some(m), Some(c), Some(x)) => Some(m + c - x),
-        _ => None,
-    };
     Ok(f)
 }
 
@@ -254,7 +248,7 @@ fn figures(year: Option<&Year>) -> [(&'static str, Option<Value>); 8] {
 }
 
 /// The side-by-side table, one block of lines per year. A figure neither run has (the money
-/// columns of older outputs) is left out; one run lacks is `n/a`.
+/// columns of older outputs) is left out; one that only one run has is `n/a` on the other side.
 pub(super) fn render(a: &BTreeMap<i32, Year>, b: &BTreeMap<i32, Year>) -> String {
     let years: std::collections::BTreeSet<i32> = a.keys().chain(b.keys()).copied().collect();
     let mut rows: Vec<[String; 5]> = vec![["year", "figure", "A", "B", "B - A"].map(String::from)];
@@ -262,10 +256,7 @@ pub(super) fn render(a: &BTreeMap<i32, Year>, b: &BTreeMap<i32, Year>) -> String
         let (fa, fb) = (figures(a.get(&year)), figures(b.get(&year)));
         let mut first = true;
         for ((label, va), (_, vb)) in fa.into_iter().zip(fb) {
-            if va.is_none()
-                && vb.is_none()
-                && matches!(label, "employee deferrals" | "employer cost")
-            {
+            if va.is_none() && vb.is_none() {
                 continue;
             }
             let show = |v: Option<Value>| v.map_or_else(|| "n/a".into(), Value::show);

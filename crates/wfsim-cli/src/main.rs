@@ -331,6 +331,7 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         model,
         census: rows,
         census_label,
+        census_path,
         census_sha256,
         config_label: config_path.map(|p| p.display().to_string()),
         config_sha256,

@@ -297,6 +297,7 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         model,
         census: rows,
         census_label,
+        census_path,
         census_sha256,
         config_label: settings.config_path.map(|p| p.display().to_string()),
         config_sha256: settings.config_sha256,

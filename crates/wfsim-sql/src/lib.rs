@@ -92,90 +92,102 @@ pub fn params(model: &Model) -> Vec<Param> {
     scalar("start_year", f64::from(c.simulation.start_year));
     scalar("census_date", day(model.census_date));
     scalar("hire_date_cutoff", day(model.hire_date_cutoff));
-    scalar("target_growth_rate", c.simulation.target_growth_rate);
-    scalar("total_termination_rate", c.workforce.total_termination_rate);
+    scalar("target_growth_rate", c.simulation.target_growth_rate.get());
+    scalar(
+        "total_termination_rate",
+        c.workforce.total_termination_rate.get(),
+    );
     scalar(
         "new_hire_termination_rate",
-        c.workforce.new_hire_termination_rate,
+        c.workforce.new_hire_termination_rate.get(),
     );
     scalar("max_level", f64::from(model.max_level()));
     scalar(
         "fixed_level_shares",
         flag(c.new_hire.level_shares.is_some()),
     );
-    scalar("salary_spread", c.new_hire.salary_spread);
-    scalar("cola_rate", c.compensation.cola_rate);
+    scalar("salary_spread", c.new_hire.salary_spread.get());
+    scalar("cola_rate", c.compensation.cola_rate.get());
     scalar(
         "merit_min_tenure",
-        f64::from(c.compensation.merit_min_tenure_years),
+        f64::from(c.compensation.merit_min_tenure_years.get()),
     );
-    scalar("merit_month", f64::from(model.merit_date.month));
-    scalar("merit_day", f64::from(model.merit_date.day));
+    scalar("merit_month", f64::from(c.compensation.merit_date.month()));
+    scalar("merit_day", f64::from(c.compensation.merit_date.day()));
     let pr = &c.promotion;
-    scalar("promotion_base_rate", pr.base_rate);
-    scalar("promotion_level_dampening", pr.level_dampening);
-    scalar("promotion_min_tenure", f64::from(pr.min_tenure_years));
-    scalar("promotion_max_age", f64::from(pr.max_age));
-    scalar("promotion_base_increase_pct", pr.base_increase_pct);
-    scalar("promotion_distribution_range", pr.distribution_range);
-    scalar("promotion_max_cap_pct", pr.max_cap_pct);
-    scalar("promotion_max_cap_amount", pr.max_cap_amount);
-    scalar("promotion_month", f64::from(model.promotion_date.month));
-    scalar("promotion_day", f64::from(model.promotion_date.day));
+    scalar("promotion_base_rate", pr.base_rate.get());
+    scalar("promotion_level_dampening", pr.level_dampening.get());
+    scalar("promotion_min_tenure", f64::from(pr.min_tenure_years.get()));
+    scalar("promotion_max_age", f64::from(pr.max_age.get()));
+    scalar("promotion_base_increase_pct", pr.base_increase_pct.get());
+    scalar("promotion_distribution_range", pr.distribution_range.get());
+    scalar("promotion_max_cap_pct", pr.max_cap_pct.get());
+    scalar("promotion_max_cap_amount", pr.max_cap_amount.get());
+    scalar("promotion_month", f64::from(pr.promotion_date.month()));
+    scalar("promotion_day", f64::from(pr.promotion_date.day()));
     let el = &c.eligibility;
-    scalar("minimum_age", f64::from(el.minimum_age));
-    scalar("waiting_period_days", f64::from(el.waiting_period_days));
-    scalar("new_hire_ineligible_pct", el.new_hire_ineligible_pct);
+    scalar("minimum_age", f64::from(el.minimum_age.get()));
+    scalar(
+        "waiting_period_days",
+        f64::from(el.waiting_period_days.get()),
+    );
+    scalar("new_hire_ineligible_pct", el.new_hire_ineligible_pct.get());
     let ae = &c.enrollment.auto_enrollment;
     scalar("ae_enabled", flag(ae.enabled));
     scalar(
         "ae_all_eligible",
         flag(ae.scope == AutoEnrollmentScope::AllEligible),
     );
-    scalar("ae_window_days", f64::from(ae.window_days));
-    scalar("ae_default_deferral_rate", ae.default_deferral_rate);
+    scalar("ae_window_days", f64::from(ae.window_days.get()));
+    scalar("ae_default_deferral_rate", ae.default_deferral_rate.get());
     scalar(
         "opt_out_grace_period_days",
-        f64::from(ae.opt_out_grace_period_days),
+        f64::from(ae.opt_out_grace_period_days.get()),
     );
     let v = &c.enrollment.voluntary;
-    scalar("voluntary_enrollment_rate", v.voluntary_enrollment_rate);
-    scalar("vol_min_rate", v.min_rate);
-    scalar("vol_max_rate", v.max_rate);
+    scalar(
+        "voluntary_enrollment_rate",
+        v.voluntary_enrollment_rate.get(),
+    );
+    scalar("vol_min_rate", v.min_rate.get());
+    scalar("vol_max_rate", v.max_rate.get());
     let e = &c.deferral_auto_escalation;
     scalar("esc_enabled", flag(e.enabled));
-    scalar("esc_increment", e.increment_amount);
-    scalar("esc_maximum_rate", e.maximum_rate);
-    scalar("esc_delay_years", f64::from(e.first_escalation_delay_years));
+    scalar("esc_increment", e.increment_amount.get());
+    scalar("esc_maximum_rate", e.maximum_rate.get());
+    scalar(
+        "esc_delay_years",
+        f64::from(e.first_escalation_delay_years.get()),
+    );
     scalar(
         "esc_auto_enrolled_only",
         flag(e.applies_to == EscalationScope::AutoEnrolled),
     );
-    scalar("esc_month", f64::from(model.escalation_date.month));
-    scalar("esc_day", f64::from(model.escalation_date.day));
+    scalar("esc_month", f64::from(e.escalation_date.month()));
+    scalar("esc_day", f64::from(e.escalation_date.day()));
 
-    let mut list = |name: &str, values: &[f64]| {
+    fn list<T: Copy + Into<f64>>(out: &mut Vec<Param>, name: &str, values: &[T]) {
         for (i, &x) in values.iter().enumerate() {
-            out.push((name.to_string(), i as i32 + 1, x));
+            out.push((name.to_string(), i as i32 + 1, x.into()));
         }
-    };
+    }
     let w = &c.workforce;
-    list("m_age", &w.termination_age_multipliers);
-    list("m_tenure", &w.termination_tenure_multipliers);
-    list("m_level", &w.termination_level_multipliers);
-    list("merit_rate", &c.compensation.merit_rate_by_level);
-    list("pm_tenure", &pr.tenure_multipliers);
-    list("pm_age", &pr.age_multipliers);
-    list("opt_out_rate", &ae.opt_out_rates.concat());
-    list("vol_base", &v.base_by_age);
-    list("vol_income", &v.income_multipliers);
-    list("vol_level", &v.level_multipliers);
-    list("vol_rate", &v.deferral_rates.concat());
+    list(&mut out, "m_age", &w.termination_age_multipliers);
+    list(&mut out, "m_tenure", &w.termination_tenure_multipliers);
+    list(&mut out, "m_level", &w.termination_level_multipliers);
+    list(&mut out, "merit_rate", &c.compensation.merit_rate_by_level);
+    list(&mut out, "pm_tenure", &pr.tenure_multipliers);
+    list(&mut out, "pm_age", &pr.age_multipliers);
+    list(&mut out, "opt_out_rate", &ae.opt_out_rates.concat());
+    list(&mut out, "vol_base", &v.base_by_age);
+    list(&mut out, "vol_income", &v.income_multipliers);
+    list(&mut out, "vol_level", &v.level_multipliers);
+    list(&mut out, "vol_rate", &v.deferral_rates.concat());
     let cv = &c.enrollment.conversion;
-    list("conv_base", &cv.base_by_age);
-    list("conv_income", &cv.income_multipliers);
-    list("conv_tenure", &cv.tenure_multipliers);
-    list("conv_rate", &cv.deferral_rate_by_age);
+    list(&mut out, "conv_base", &cv.base_by_age);
+    list(&mut out, "conv_income", &cv.income_multipliers);
+    list(&mut out, "conv_tenure", &cv.tenure_multipliers);
+    list(&mut out, "conv_rate", &cv.deferral_rate_by_age);
     out
 }
 
@@ -218,7 +230,7 @@ impl SqlEngine {
                 .map_err(|e| sql_error("levels", e))?;
             let shares = model.config.new_hire.level_shares.as_deref();
             for (i, l) in model.config.job_levels.iter().enumerate() {
-                let share = shares.map_or(0.0, |s| s[i]);
+                let share = shares.map_or(0.0, |s| s[i].get());
                 a.append_row(params![
                     i32::from(l.level),
                     l.min_salary,
@@ -233,7 +245,7 @@ impl SqlEngine {
                 .appender("hire_ages")
                 .map_err(|e| sql_error("hire_ages", e))?;
             for (j, w) in model.config.new_hire.age_distribution.iter().enumerate() {
-                a.append_row(params![j as i32 + 1, w.age, w.weight])
+                a.append_row(params![j as i32 + 1, w.age.get(), w.weight.get()])
                     .map_err(|e| sql_error("hire_ages", e))?;
             }
             a.flush().map_err(|e| sql_error("hire_ages", e))?;

@@ -34,6 +34,7 @@ fn run(engine: EngineChoice, model: &Model, rows: &[CensusRow], out: &Path) -> w
         model: model.clone(),
         census: rows.to_vec(),
         census_label: "test".into(),
+        census_path: None,
         census_sha256: String::new(),
         config_label: None,
         config_sha256: String::new(),

@@ -1,7 +1,15 @@
 //! Band indices of spec §1 and §7 (lower bound inclusive, upper exclusive).
 
-pub const AGE_BAND_LABELS: [&str; 6] = ["<25", "25-34", "35-44", "45-54", "55-64", "65+"];
-pub const TENURE_BAND_LABELS: [&str; 5] = ["<2", "2-4", "5-9", "10-19", "20+"];
+// The counts size the per-band lists of the config, so a list of the wrong length fails to parse.
+pub const AGE_BANDS: usize = 6;
+pub const TENURE_BANDS: usize = 5;
+pub const INCOME_BANDS: usize = 4;
+pub const ENROLLMENT_AGE_GROUPS: usize = 4;
+pub const OPT_OUT_AGE_GROUPS: usize = 4;
+pub const CONVERSION_TENURE_GROUPS: usize = 3;
+
+pub const AGE_BAND_LABELS: [&str; AGE_BANDS] = ["<25", "25-34", "35-44", "45-54", "55-64", "65+"];
+pub const TENURE_BAND_LABELS: [&str; TENURE_BANDS] = ["<2", "2-4", "5-9", "10-19", "20+"];
 
 pub fn age_band(age: i32) -> usize {
     match age {

@@ -19,6 +19,8 @@ pub struct RunInputs {
     pub census: Vec<CensusRow>,
     /// How the census is named in the summary (a path, or the built-in example).
     pub census_label: String,
+    /// The census file read; `None` for a census built in memory (the built-in example).
+    pub census_path: Option<PathBuf>,
     pub census_sha256: String,
     pub config_label: Option<String>,
     pub config_sha256: String,
@@ -129,6 +131,10 @@ pub fn run_with_engine(
         written
     })?;
     let total_events = years.iter().map(|y| y.events).sum();
+    let census_path = inputs
+        .census_path
+        .as_deref()
+        .map(|p| p.display().to_string());
     let wall_seconds = started.elapsed().as_secs_f64();
     let summary = GenerationSummary {
         tool_version: env!("CARGO_PKG_VERSION").into(),
@@ -153,6 +159,7 @@ pub fn run_with_engine(
             0.0
         },
         peak_memory_bytes: summary::peak_memory_bytes(),
+        resolved_config: inputs.model.resolved_config(census_path.as_deref()),
     };
     summary::write(staging.path(), &summary)?;
     staging.commit()?;

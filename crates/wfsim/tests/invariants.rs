@@ -32,9 +32,9 @@ fn check_run(model: Model, census_seed: u64) -> usize {
         model.config.simulation.start_year,
         model.config.simulation.end_year,
     );
-    let growth = model.config.simulation.target_growth_rate;
-    let nhtr = model.config.workforce.new_hire_termination_rate;
-    let max_rate = model.config.deferral_auto_escalation.maximum_rate;
+    let growth = model.config.simulation.target_growth_rate.get();
+    let nhtr = model.config.workforce.new_hire_termination_rate.get();
+    let max_rate = model.config.deferral_auto_escalation.maximum_rate.get();
     let mut engine = Engine::new(model, &rows);
     let mut active: BTreeSet<String> = rows.iter().map(|r| r.employee_id.clone()).collect();
     let mut total = 0;

@@ -36,6 +36,7 @@ fn run_into(out: &Path, yaml: &str) -> wfsim::RunReport {
         model: common::model(yaml),
         census: rows,
         census_label: "test".into(),
+        census_path: None,
         census_sha256: String::new(),
         config_label: None,
         config_sha256: String::new(),

@@ -609,7 +609,9 @@ fn new_hire_attributes_follow_their_streams() {
         h.hire_date,
         d("2025-01-01").add_days(u(Stream::HireDate).day_offset(365))
     );
-    let age = m.config.new_hire.age_distribution[m.hire_ages.pick(u(Stream::HireAge))].age;
+    let age = m.config.new_hire.age_distribution[m.hire_ages.pick(u(Stream::HireAge))]
+        .age
+        .get();
     assert_eq!(
         h.birth_date,
         wfsim::date::Date::from_ymd(2025 - age, 7, 1).unwrap()

@@ -2,7 +2,11 @@
 -- (enrolled), participation rate (participants / eligible), average deferral rate of
 -- participants; and the year's enrollment events: auto-enrollments, voluntary enrollments,
 -- opt-outs (opt-out rate = opt-outs / auto-enrollments of the year) and escalations.
-with workforce as (
+with run_config as (
+    select * from {{ ref('stg_wfsim__run_config') }}
+),
+
+workforce as (
     select * from {{ ref('int_workforce_replayed') }}
     where employment_status = 'active'
 ),
@@ -27,9 +31,10 @@ state as (
         count(*) filter (where is_enrolled)                                       as participants,
         -- Rates are whole basis points: add them as integers, divide once.
         sum(cast(round(deferral_rate * 10000) as bigint)) filter (where is_enrolled) as participant_rate_bp,
-        count(*) filter (where is_enrolled and deferral_rate >= {{ wfsim_double(var('deferral_cap')) }}) as participants_at_cap,
+        count(*) filter (where is_enrolled and deferral_rate >= run_config.deferral_cap) as participants_at_cap,
         count(*) filter (where ever_opted_out)                                    as ever_opted_out
     from workforce
+    cross join run_config
     group by simulation_year
 )
 

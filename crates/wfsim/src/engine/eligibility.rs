@@ -7,8 +7,8 @@ use crate::date::{anniversary, Date};
 pub fn rule_date(model: &Model, birth_date: Date, hire_date: Date) -> Date {
     let e = &model.config.eligibility;
     hire_date
-        .add_days(e.waiting_period_days)
-        .max(anniversary(birth_date, e.minimum_age))
+        .add_days(e.waiting_period_days.get())
+        .max(anniversary(birth_date, e.minimum_age.get()))
 }
 
 /// Eligibility at the start of the simulation for a census employee: `Some(date shown)` when

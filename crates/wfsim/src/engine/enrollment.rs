@@ -21,13 +21,19 @@ pub struct Decision {
 pub fn voluntary(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Option<Decision> {
     let v = &ctx.model.config.enrollment.voluntary;
     let (age, income) = (enrollment_age_group(start.age), income_band(start.salary));
-    let p = (v.base_by_age[age]
-        * v.income_multipliers[income]
-        * v.level_multipliers[usize::from(start.level) - 1]
-        * v.voluntary_enrollment_rate)
-        .min(1.0);
+    let p = (v.base_by_age[age].get()
+        * v.income_multipliers[income].get()
+        * v.level_multipliers[usize::from(start.level) - 1].get()
+        * v.voluntary_enrollment_rate.get())
+    .min(1.0);
     let u = ctx.fires(&emp.id, Stream::VoluntaryEnrollment, p)?;
-    let window = ctx.model.config.enrollment.auto_enrollment.window_days;
+    let window = ctx
+        .model
+        .config
+        .enrollment
+        .auto_enrollment
+        .window_days
+        .get();
     let date = emp
         .eligibility_rule_date
         .add_days(
@@ -36,7 +42,9 @@ pub fn voluntary(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Opti
         )
         .min(ctx.dec31);
     // The config holds rates in basis points, so the clamped rate is one too.
-    let rate = v.deferral_rates[age][income].clamp(v.min_rate, v.max_rate);
+    let rate = v.deferral_rates[age][income]
+        .get()
+        .clamp(v.min_rate.get(), v.max_rate.get());
     Some(Decision {
         date,
         rate,
@@ -55,7 +63,7 @@ pub fn auto_enrollment_date(ctx: &YearContext, emp: &Employee) -> Option<Date> {
     (ae.enabled && in_scope && !emp.plan_ineligible).then(|| {
         emp.eligibility_rule_date
             .max(Date::jan1(ctx.model.config.simulation.start_year))
-            .add_days(ae.window_days)
+            .add_days(ae.window_days.get())
     })
 }
 
@@ -67,12 +75,12 @@ pub fn opt_out(
     ae_date: Date,
 ) -> Option<Decision> {
     let ae = &ctx.model.config.enrollment.auto_enrollment;
-    let p = ae.opt_out_rates[opt_out_age_group(start.age)][income_band(start.salary)];
+    let p = ae.opt_out_rates[opt_out_age_group(start.age)][income_band(start.salary)].get();
     let u = ctx.fires(&emp.id, Stream::OptOut, p)?;
     let date = ae_date
         .add_days(
             ctx.draw(&emp.id, Stream::OptOutTiming)
-                .day_offset(ae.opt_out_grace_period_days),
+                .day_offset(ae.opt_out_grace_period_days.get()),
         )
         .min(ctx.dec31);
     Some(Decision {
@@ -87,14 +95,14 @@ pub fn opt_out(
 pub fn conversion(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Option<Decision> {
     let c = &ctx.model.config.enrollment.conversion;
     let age = enrollment_age_group(start.age);
-    let p = c.base_by_age[age]
-        * c.income_multipliers[income_band(start.salary)]
-        * c.tenure_multipliers[conversion_tenure_group(start.tenure)];
+    let p = c.base_by_age[age].get()
+        * c.income_multipliers[income_band(start.salary)].get()
+        * c.tenure_multipliers[conversion_tenure_group(start.tenure)].get();
     let u = ctx.fires(&emp.id, Stream::Conversion, p)?;
     let date = ctx.day_of_year(ctx.draw(&emp.id, Stream::EnrollmentTiming));
     Some(Decision {
         date,
-        rate: c.deferral_rate_by_age[age],
+        rate: c.deferral_rate_by_age[age].get(),
         probability: p,
         draw: u.u(),
     })

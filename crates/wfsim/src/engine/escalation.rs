@@ -15,13 +15,15 @@ pub fn applies(ctx: &YearContext, emp: &Employee) -> bool {
     e.enabled
         && !emp.auto_escalation_opt_out
         && emp.deferral_rate > 0.0
-        && emp.deferral_rate < e.maximum_rate
-        && enrolled.date.year() <= ctx.year - e.first_escalation_delay_years
+        && emp.deferral_rate < e.maximum_rate.get()
+        && enrolled.date.year() <= ctx.year - e.first_escalation_delay_years.get()
         && (e.applies_to == EscalationScope::All || enrolled.method == EnrollmentMethod::Auto)
 }
 
 /// `min(maximum_rate, round_bp(rate + increment))`.
 pub fn new_rate(ctx: &YearContext, rate: f64) -> f64 {
     let e = &ctx.model.config.deferral_auto_escalation;
-    e.maximum_rate.min(round_bp(rate + e.increment_amount))
+    e.maximum_rate
+        .get()
+        .min(round_bp(rate + e.increment_amount.get()))
 }

@@ -125,8 +125,8 @@ impl Engine {
             year,
             n_start,
             exp_terms,
-            self.model.config.simulation.target_growth_rate,
-            wf.new_hire_termination_rate,
+            self.model.config.simulation.target_growth_rate.get(),
+            wf.new_hire_termination_rate.get(),
         )?;
         termination::reduction_in_force(
             &ctx,

@@ -23,7 +23,7 @@ impl LevelSplit {
     pub fn new(ctx: &YearContext, start_levels: impl Iterator<Item = u8>) -> LevelSplit {
         match &ctx.model.config.new_hire.level_shares {
             Some(shares) => {
-                let c = Cumulative::from_weights(shares.iter().copied());
+                let c = Cumulative::from_weights(shares.iter().map(|s| s.get()));
                 LevelSplit {
                     total: c.total(),
                     running: c.running().to_vec(),
@@ -66,11 +66,13 @@ pub fn hire(ctx: &YearContext, k: i64, level: u8) -> Employee {
     let id = hire_id(ctx.year, k);
     let cfg = &ctx.model.config;
     let hire_date = ctx.day_of_year(ctx.draw(&id, Stream::HireDate));
-    let age =
-        cfg.new_hire.age_distribution[ctx.model.hire_ages.pick(ctx.draw(&id, Stream::HireAge))].age;
+    let age = cfg.new_hire.age_distribution
+        [ctx.model.hire_ages.pick(ctx.draw(&id, Stream::HireAge))]
+    .age
+    .get();
     let birth_date = Date::from_ymd(hire_date.year() - age, 7, 1).expect("July 1 exists");
     let band = ctx.model.level(level);
-    let spread = cfg.new_hire.salary_spread;
+    let spread = cfg.new_hire.salary_spread.get();
     let u = ctx.draw(&id, Stream::HireSalary).u();
     let salary = round_cents(
         (band.min_salary + (band.max_salary - band.min_salary) * band.hire_percentile)
@@ -80,7 +82,7 @@ pub fn hire(ctx: &YearContext, k: i64, level: u8) -> Employee {
         .fires(
             &id,
             Stream::HireIneligible,
-            cfg.eligibility.new_hire_ineligible_pct,
+            cfg.eligibility.new_hire_ineligible_pct.get(),
         )
         .is_some();
     Employee {

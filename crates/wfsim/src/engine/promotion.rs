@@ -16,10 +16,10 @@ pub struct Decision {
 
 pub fn probability(ctx: &YearContext, start: &StartOfYear) -> f64 {
     let p = &ctx.model.config.promotion;
-    let dampening = 1.0 - p.level_dampening * f64::from(start.level - 1);
-    (p.base_rate
-        * p.tenure_multipliers[tenure_band(start.tenure)]
-        * p.age_multipliers[age_band(start.age)]
+    let dampening = 1.0 - p.level_dampening.get() * f64::from(start.level - 1);
+    (p.base_rate.get()
+        * p.tenure_multipliers[tenure_band(start.tenure)].get()
+        * p.age_multipliers[age_band(start.age)].get()
         * dampening)
         .min(1.0)
 }
@@ -29,8 +29,8 @@ pub fn probability(ctx: &YearContext, start: &StartOfYear) -> f64 {
 pub fn decide(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Option<Decision> {
     let cfg = &ctx.model.config.promotion;
     if start.level >= ctx.model.max_level()
-        || start.tenure < cfg.min_tenure_years
-        || start.age >= cfg.max_age
+        || start.tenure < cfg.min_tenure_years.get()
+        || start.age >= cfg.max_age.get()
     {
         return None;
     }
@@ -46,10 +46,10 @@ pub fn decide(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Option<
 /// `round_cents(min(S * (1 + cap_pct), S + cap_amount, S * (1 + r)))`.
 pub fn new_salary(ctx: &YearContext, salary: f64, raise_draw: f64) -> f64 {
     let p = &ctx.model.config.promotion;
-    let r = p.base_increase_pct + (2.0 * raise_draw - 1.0) * p.distribution_range;
+    let r = p.base_increase_pct.get() + (2.0 * raise_draw - 1.0) * p.distribution_range.get();
     round_cents(
-        (salary * (1.0 + p.max_cap_pct))
-            .min(salary + p.max_cap_amount)
+        (salary * (1.0 + p.max_cap_pct.get()))
+            .min(salary + p.max_cap_amount.get())
             .min(salary * (1.0 + r)),
     )
 }

@@ -8,10 +8,10 @@ use crate::rng::Stream;
 /// `min(1, rate * m_age * m_tenure * m_level)`, evaluated left to right.
 pub fn probability(ctx: &YearContext, start: &StartOfYear) -> f64 {
     let w = &ctx.model.config.workforce;
-    let p = w.total_termination_rate
-        * w.termination_age_multipliers[age_band(start.age)]
-        * w.termination_tenure_multipliers[tenure_band(start.tenure)]
-        * w.termination_level_multipliers[usize::from(start.level) - 1];
+    let p = w.total_termination_rate.get()
+        * w.termination_age_multipliers[age_band(start.age)].get()
+        * w.termination_tenure_multipliers[tenure_band(start.tenure)].get()
+        * w.termination_level_multipliers[usize::from(start.level) - 1].get();
     p.min(1.0)
 }
 

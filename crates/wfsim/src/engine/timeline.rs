@@ -64,18 +64,25 @@ pub fn run(
     } else {
         if let Some(d) = promotion::decide(ctx, emp, &start) {
             push(
-                ctx.model.promotion_date.in_year(ctx.year),
+                ctx.model.config.promotion.promotion_date.in_year(ctx.year),
                 Action::Promotion(d),
             );
         }
         if merit::eligible(ctx, &start) {
-            push(ctx.model.merit_date.in_year(ctx.year), Action::Raise);
+            push(
+                ctx.model.config.compensation.merit_date.in_year(ctx.year),
+                Action::Raise,
+            );
         }
     }
     schedule_plan_actions(ctx, emp, &start, &mut push);
     if ctx.model.config.deferral_auto_escalation.enabled {
         push(
-            ctx.model.escalation_date.in_year(ctx.year),
+            ctx.model
+                .config
+                .deferral_auto_escalation
+                .escalation_date
+                .in_year(ctx.year),
             Action::Escalation,
         );
     }
@@ -146,7 +153,8 @@ pub fn run(
                         .config
                         .enrollment
                         .auto_enrollment
-                        .default_deferral_rate,
+                        .default_deferral_rate
+                        .get(),
                 );
                 auto_enrolled_this_year = true;
                 ev.category = Category::AutoEnrollment;

@@ -26,6 +26,9 @@ pub struct GenerationSummary {
     pub wall_seconds: f64,
     pub events_per_second: f64,
     pub peak_memory_bytes: Option<u64>,
+    /// Every config key as the run used it (spec §5), so downstream tools (the dbt project)
+    /// read the run's assumptions instead of restating them.
+    pub resolved_config: serde_json::Value,
 }
 
 pub fn write(dir: &Path, summary: &GenerationSummary) -> Result<()> {

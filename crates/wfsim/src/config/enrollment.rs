@@ -1,0 +1,194 @@
+//! `enrollment`: auto-enrollment and opt-out, voluntary enrollment, and year-over-year conversion.
+
+use super::values::{
+    lit, ByConversionTenure, ByEnrollmentAge, ByIncomeBand, ByOptOutAge, DeferralRate, IntIn,
+    Multiplier, Probability,
+};
+use super::Checker;
+use crate::date::Date;
+use crate::error::Result;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Enrollment {
+    pub auto_enrollment: AutoEnrollment,
+    pub voluntary: Voluntary,
+    pub conversion: Conversion,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AutoEnrollmentScope {
+    NewHiresOnly,
+    AllEligible,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AutoEnrollment {
+    pub enabled: bool,
+    pub scope: AutoEnrollmentScope,
+    /// Default Jan 1 of `start_year` ([`super::Model::hire_date_cutoff`]).
+    pub hire_date_cutoff: Option<Date>,
+    pub window_days: IntIn<0, 366>,
+    pub default_deferral_rate: DeferralRate,
+    pub opt_out_grace_period_days: IntIn<1, 366>,
+    pub opt_out_rates: ByOptOutAge<ByIncomeBand<Probability>>,
+}
+
+impl Default for AutoEnrollment {
+    fn default() -> Self {
+        AutoEnrollment {
+            enabled: true,
+            scope: AutoEnrollmentScope::NewHiresOnly,
+            hire_date_cutoff: None,
+            window_days: lit(45),
+            default_deferral_rate: lit(0.06),
+            opt_out_grace_period_days: lit(30),
+            opt_out_rates: [
+                [0.2106, 0.1620, 0.1296, 0.0810],
+                [0.1287, 0.0990, 0.0792, 0.0495],
+                [0.0819, 0.0630, 0.0504, 0.0315],
+                [0.0468, 0.0360, 0.0288, 0.0180],
+            ]
+            .map(|row| row.map(lit)),
+        }
+    }
+}
+
+impl AutoEnrollment {
+    pub(super) fn hire_date_cutoff(&self, start_year: i32) -> Date {
+        self.hire_date_cutoff
+            .unwrap_or_else(|| Date::jan1(start_year))
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Voluntary {
+    pub voluntary_enrollment_rate: Multiplier,
+    pub base_by_age: ByEnrollmentAge<Probability>,
+    pub income_multipliers: ByIncomeBand<Multiplier>,
+    /// By level.
+    pub level_multipliers: Vec<Multiplier>,
+    pub deferral_rates: ByEnrollmentAge<ByIncomeBand<DeferralRate>>,
+    pub min_rate: DeferralRate,
+    pub max_rate: DeferralRate,
+}
+
+impl Default for Voluntary {
+    fn default() -> Self {
+        Voluntary {
+            voluntary_enrollment_rate: lit(1.0),
+            base_by_age: [0.30, 0.55, 0.70, 0.80].map(lit),
+            income_multipliers: [0.70, 1.00, 1.15, 1.25].map(lit),
+            level_multipliers: [0.90, 0.90, 1.00, 1.00, 1.10].map(lit).to_vec(),
+            deferral_rates: [
+                [0.03, 0.03, 0.04, 0.06],
+                [0.04, 0.06, 0.08, 0.10],
+                [0.05, 0.08, 0.10, 0.12],
+                [0.06, 0.10, 0.12, 0.15],
+            ]
+            .map(|row| row.map(lit)),
+            min_rate: lit(0.01),
+            max_rate: lit(0.10),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Conversion {
+    pub base_by_age: ByEnrollmentAge<Probability>,
+    pub income_multipliers: ByIncomeBand<Multiplier>,
+    pub tenure_multipliers: ByConversionTenure<Multiplier>,
+    pub deferral_rate_by_age: ByEnrollmentAge<DeferralRate>,
+}
+
+impl Default for Conversion {
+    fn default() -> Self {
+        Conversion {
+            base_by_age: [0.03, 0.05, 0.07, 0.08].map(lit),
+            income_multipliers: [0.8, 1.0, 1.2, 1.3].map(lit),
+            tenure_multipliers: [0.7, 1.0, 1.1].map(lit),
+            deferral_rate_by_age: [0.03, 0.04, 0.05, 0.06].map(lit),
+        }
+    }
+}
+
+impl Enrollment {
+    pub(super) fn check(&self, c: &Checker, levels: usize) -> Result<()> {
+        let v = &self.voluntary;
+        c.per_level(
+            "enrollment.voluntary.level_multipliers",
+            &v.level_multipliers,
+            levels,
+        )?;
+        if v.max_rate < v.min_rate {
+            return Err(c.fail(
+                "enrollment.voluntary.max_rate",
+                format!(
+                    "value {} is out of range: must be in [min_rate {}, 1]",
+                    v.max_rate.get(),
+                    v.min_rate.get()
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{invalid, parse_str};
+
+    #[test]
+    fn table_cells_name_their_row_and_column() {
+        let e = invalid(
+            "enrollment:\n  auto_enrollment:\n    opt_out_rates: \
+             [[0, 0, 0, 0], [0, 0, 0, 0], [0, 1.2, 0, 0], [0, 0, 0, 0]]\n",
+        );
+        assert!(
+            e.contains("enrollment.auto_enrollment.opt_out_rates[2][1]") && e.contains("1.2"),
+            "{e}"
+        );
+        let e = invalid("enrollment:\n  voluntary:\n    deferral_rates: [[0.1, 0.1, 0.1, 0.1]]\n");
+        assert!(e.contains("enrollment.voluntary.deferral_rates"), "{e}");
+    }
+
+    #[test]
+    fn unknown_enum_value_names_its_path() {
+        let e = invalid("enrollment:\n  auto_enrollment:\n    scope: everyone\n");
+        assert!(
+            e.contains("enrollment.auto_enrollment.scope") && e.contains("everyone"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn deferral_rates_are_rounded_to_basis_points_when_read() {
+        let c = parse_str(
+            "enrollment:\n  auto_enrollment:\n    default_deferral_rate: 0.061234\n  \
+             conversion:\n    deferral_rate_by_age: [0.03333, 0.04, 0.05, 0.06]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.enrollment.auto_enrollment.default_deferral_rate.get(),
+            0.0612
+        );
+        assert_eq!(
+            c.enrollment.conversion.deferral_rate_by_age[0].get(),
+            0.0333
+        );
+    }
+
+    #[test]
+    fn voluntary_max_rate_is_at_least_min_rate() {
+        let e = invalid("enrollment:\n  voluntary:\n    min_rate: 0.2\n    max_rate: 0.1\n");
+        assert!(
+            e.contains("enrollment.voluntary.max_rate") && e.contains("value 0.1 is out of range"),
+            "{e}"
+        );
+    }
+}

@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use wfsim::census::synthetic::{self, EXAMPLE_EMPLOYEES, EXAMPLE_SEED};
 use wfsim::event::YearCounts;
@@ -297,7 +297,7 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         model,
         census: rows,
         census_label,
-        census_path,
+        census_path: settings.census.path().map(Path::to_path_buf),
         census_sha256,
         config_label: settings.config_path.map(|p| p.display().to_string()),
         config_sha256: settings.config_sha256,

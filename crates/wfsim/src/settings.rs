@@ -62,6 +62,15 @@ pub enum CensusSource {
     Example,
 }
 
+impl CensusSource {
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            CensusSource::File(path) => Some(path),
+            CensusSource::Example => None,
+        }
+    }
+}
+
 /// A run, resolved: everything but the census rows themselves.
 #[derive(Clone, Debug)]
 pub struct Settings {

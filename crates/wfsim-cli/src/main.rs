@@ -114,6 +114,12 @@ struct RunArgs {
     /// Worker threads; results are identical for any count [default: WFSIM_THREADS, else all cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
+    /// Set one config key on top of the config file, e.g. `--set
+    /// enrollment.auto_enrollment.default_deferral_rate=0.04` (repeatable; VALUE is YAML, so
+    /// lists work: `--set promotion.age_multipliers=[1,1,1,1,1,1]`). Checked like the file and
+    /// recorded in the summary's resolved_config; --start/--end/--seed/--scenario/--plan win.
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = |s: &str| s.parse::<wfsim::config::Set>())]
+    sets: Vec<wfsim::config::Set>,
     /// Engine: native, or sql (the SQL reference engine; results are identical).
     #[arg(long, value_enum, default_value_t = EngineArg::Native)]
     engine: EngineArg,
@@ -258,6 +264,7 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         plan: args.plan,
         out: args.out,
         threads: args.threads.map(usize::from),
+        sets: args.sets,
     };
     let settings = Settings::resolve(&request, &Environment::of_process())?;
     let (threads, years) = (settings.threads, settings.years());

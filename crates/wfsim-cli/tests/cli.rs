@@ -1309,3 +1309,38 @@ fn sql_engine_writes_the_native_files() {
     let summary = std::fs::read_to_string(sql.join("generation_summary.json")).unwrap();
     assert!(summary.contains("\"engine\": \"sql\""), "{summary}");
 }
+
+#[test]
+fn set_edits_one_key_with_the_config_checks_and_records_it() {
+    let sb = Sandbox::new();
+    sb.run(["run", "-q", "--end", "2025", "--out", "base"])
+        .assert_success();
+    sb.run([
+        "run",
+        "-q",
+        "--end",
+        "2025",
+        "--out",
+        "set",
+        "--set",
+        "enrollment.auto_enrollment.default_deferral_rate=0.04",
+    ])
+    .assert_success();
+    let summary = std::fs::read_to_string(sb.join("set/generation_summary.json")).unwrap();
+    assert!(
+        summary.contains("\"default_deferral_rate\": 0.04"),
+        "{summary}"
+    );
+    let diff = sb.run(["diff", "--exact", "base", "set"]);
+    assert_eq!(diff.code, Some(1), "{}", diff.stdout);
+    sb.run([
+        "run",
+        "-q",
+        "--out",
+        "bad",
+        "--set",
+        "eligibility.minimum_age=200",
+    ])
+    .assert_input_error(&["with --set", "eligibility.minimum_age", "200"]);
+    assert!(!sb.join("bad").exists(), "a refused run wrote output");
+}

@@ -30,6 +30,8 @@ pub struct Request {
     pub plan: Option<String>,
     pub out: Option<PathBuf>,
     pub threads: Option<usize>,
+    /// `--set KEY=VALUE` edits of the config document, applied in order.
+    pub sets: Vec<config::Set>,
 }
 
 /// The environment a run depends on, as the caller read it.
@@ -93,9 +95,21 @@ impl Settings {
                 .is_file()
                 .then(|| PathBuf::from(DEFAULT_CONFIG))
         });
-        let (mut cfg, config_sha256) = match &config_path {
+        let (text, config_sha256) = match &config_path {
             Some(path) => read_config(path)?,
-            None => (config::Config::default(), sha256_hex(b"")),
+            None => (String::new(), sha256_hex(b"")),
+        };
+        let name = config_path
+            .as_deref()
+            .unwrap_or(Path::new("built-in defaults"));
+        let mut cfg = if request.sets.is_empty() {
+            config::parse(&text, name)?
+        } else {
+            let mut doc = config::Document::parse(&text, name)?;
+            for set in &request.sets {
+                doc.set(set)?;
+            }
+            doc.into_config(Path::new(&format!("{} with --set", name.display())))?
         };
         let s = &mut cfg.simulation;
         let overrides = [
@@ -114,10 +128,10 @@ impl Settings {
                 *p = dir.join(&*p);
             }
         }
-        let mut file = config_path.as_ref().map_or_else(
-            || "built-in defaults".to_string(),
-            |p| p.display().to_string(),
-        );
+        let mut file = name.display().to_string();
+        if !request.sets.is_empty() {
+            file.push_str(" with --set");
+        }
         if overridden {
             file.push_str(" with command-line overrides (--start/--end/--seed/--scenario/--plan)");
         }
@@ -150,14 +164,16 @@ impl Settings {
     }
 }
 
-fn read_config(path: &Path) -> Result<(config::Config, String)> {
+/// The config file's text and the SHA-256 of its bytes.
+fn read_config(path: &Path) -> Result<(String, String)> {
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e))?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| Error::Config {
+    let sha256 = sha256_hex(&bytes);
+    let text = String::from_utf8(bytes).map_err(|_| Error::Config {
         file: path.display().to_string(),
         key: "(file)".into(),
         message: "the file is not valid UTF-8".into(),
     })?;
-    Ok((config::parse(text, path)?, sha256_hex(&bytes)))
+    Ok((text, sha256))
 }
 
 /// The flag, else `WFSIM_THREADS`, else every core.
@@ -283,6 +299,36 @@ mod tests {
         let e = Settings::resolve(&request, &env()).unwrap_err().to_string();
         assert!(e.contains("with command-line overrides"), "{e}");
         assert!(e.contains("simulation.end_year"), "{e}");
+    }
+
+    #[test]
+    fn sets_edit_the_config_and_flags_still_win() {
+        let dir = tempfile::tempdir().unwrap();
+        let request = Request {
+            config: Some(config_file(dir.path(), "simulation:\n  random_seed: 5\n")),
+            sets: ["simulation.random_seed=6", "eligibility.minimum_age=25"]
+                .map(|s| s.parse().unwrap())
+                .to_vec(),
+            ..Request::default()
+        };
+        let s = Settings::resolve(&request, &env()).unwrap();
+        assert_eq!(s.model.config.simulation.random_seed, 6);
+        assert_eq!(s.model.config.eligibility.minimum_age.get(), 25);
+        let resolved = s.model.resolved_config(None);
+        assert_eq!(resolved["eligibility"]["minimum_age"], 25);
+        let flagged = Request {
+            seed: Some(8),
+            ..request.clone()
+        };
+        let s = Settings::resolve(&flagged, &env()).unwrap();
+        assert_eq!(s.model.config.simulation.random_seed, 8);
+        let bad = Request {
+            sets: vec!["eligibility.minimum_age=200".parse().unwrap()],
+            ..request
+        };
+        let e = Settings::resolve(&bad, &env()).unwrap_err().to_string();
+        assert!(e.contains("sim.yaml with --set"), "{e}");
+        assert!(e.contains("eligibility.minimum_age"), "{e}");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 mod compensation;
 mod deferral_auto_escalation;
+mod document;
 mod eligibility;
 mod enrollment;
 mod job_levels;
@@ -16,6 +17,7 @@ mod workforce;
 
 pub use compensation::Compensation;
 pub use deferral_auto_escalation::{Escalation, EscalationScope};
+pub use document::{Document, Set};
 pub use eligibility::Eligibility;
 pub use enrollment::{AutoEnrollment, AutoEnrollmentScope, Conversion, Enrollment, Voluntary};
 pub use job_levels::{JobLevel, JobLevels};
@@ -83,24 +85,27 @@ pub fn parse(text: &str, path: &Path) -> Result<Config> {
         return Ok(Config::default());
     }
     let de = serde_norway::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let key = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        // serde_norway starts its message with the enclosing key path, which `key` names in full.
-        let message = match inner.split_once(": ") {
-            Some((enclosing, rest)) if key.starts_with(enclosing) => rest.to_string(),
-            _ => inner,
-        };
-        Error::Config {
-            file: path.display().to_string(),
-            key: if key == "." {
-                "(top level)".into()
-            } else {
-                key
-            },
-            message,
-        }
-    })
+    serde_path_to_error::deserialize(de).map_err(|e| config_error(e, path))
+}
+
+/// A YAML or typing error at its key path.
+fn config_error(e: serde_path_to_error::Error<serde_norway::Error>, path: &Path) -> Error {
+    let key = e.path().to_string();
+    let inner = e.into_inner().to_string();
+    // serde_norway starts its message with the enclosing key path, which `key` names in full.
+    let message = match inner.split_once(": ") {
+        Some((enclosing, rest)) if key.starts_with(enclosing) => rest.to_string(),
+        _ => inner,
+    };
+    Error::Config {
+        file: path.display().to_string(),
+        key: if key == "." {
+            "(top level)".into()
+        } else {
+            key
+        },
+        message,
+    }
 }
 
 /// Builds the errors of the cross-key checks: `file` names the config in messages.

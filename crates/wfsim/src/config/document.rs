@@ -1,0 +1,175 @@
+//! The config as a YAML document, before it is typed. Edits made on top of a file (`--set`,
+//! and a batch's scenario overlays) are applied here, so the result is checked by the same
+//! types with the same messages as a file that said it directly.
+
+use super::{config_error, Config};
+use crate::error::{Error, Result};
+use serde_norway::{Mapping, Value};
+use std::path::Path;
+use std::str::FromStr;
+
+/// One `KEY=VALUE` assignment: a dotted key path and a YAML value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Set {
+    keys: Vec<String>,
+    value: Value,
+    text: String,
+}
+
+impl FromStr for Set {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Set> {
+        let usage = |why: &str| Error::Usage {
+            message: format!("--set {text:?}: {why}"),
+        };
+        let (key, value) = text
+            .split_once('=')
+            .ok_or_else(|| usage("expected KEY=VALUE, e.g. simulation.target_growth_rate=0.05"))?;
+        let keys: Vec<String> = key.trim().split('.').map(str::to_string).collect();
+        if keys.iter().any(String::is_empty) {
+            return Err(usage(
+                "the key must be a dotted path such as eligibility.minimum_age",
+            ));
+        }
+        let value = serde_norway::from_str(value)
+            .map_err(|e| usage(&format!("the value is not valid YAML: {e}")))?;
+        Ok(Set {
+            keys,
+            value,
+            text: text.to_string(),
+        })
+    }
+}
+
+impl Set {
+    /// The dotted key path.
+    pub fn key(&self) -> String {
+        self.keys.join(".")
+    }
+}
+
+/// A config file's YAML document (an empty file is an empty mapping).
+#[derive(Clone, Debug)]
+pub struct Document(Value);
+
+impl Document {
+    pub fn parse(text: &str, path: &Path) -> Result<Document> {
+        if text.trim().is_empty() {
+            return Ok(Document(Value::Mapping(Mapping::new())));
+        }
+        let de = serde_norway::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(de)
+            .map(Document)
+            .map_err(|e| config_error(e, path))
+    }
+
+    /// Sets one key, creating the mappings on its path; a key below a value that is not a
+    /// mapping is an error naming the `--set`.
+    pub fn set(&mut self, set: &Set) -> Result<()> {
+        let mut node = &mut self.0;
+        for (depth, key) in set.keys.iter().enumerate() {
+            if node.is_null() {
+                *node = Value::Mapping(Mapping::new());
+            }
+            let Value::Mapping(map) = node else {
+                return Err(Error::Usage {
+                    message: format!(
+                        "--set {:?}: `{}` is not a section, so it has no key `{key}`",
+                        set.text,
+                        set.keys[..depth].join(".")
+                    ),
+                });
+            };
+            node = map.entry(Value::String(key.clone())).or_insert(Value::Null);
+        }
+        *node = set.value.clone();
+        Ok(())
+    }
+
+    /// Types the document; `file` names it in messages.
+    pub fn into_config(self, file: &Path) -> Result<Config> {
+        serde_path_to_error::deserialize(self.0).map_err(|e| config_error(e, file))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(text: &str) -> Set {
+        text.parse().unwrap()
+    }
+
+    fn with_sets(yaml: &str, sets: &[&str]) -> Result<Config> {
+        let mut doc = Document::parse(yaml, Path::new("c.yaml"))?;
+        for s in sets {
+            doc.set(&set(s))?;
+        }
+        doc.into_config(Path::new("c.yaml with --set"))
+    }
+
+    #[test]
+    fn a_set_overrides_the_file_and_keeps_its_neighbours() {
+        let c = with_sets(
+            "enrollment:\n  auto_enrollment:\n    window_days: 10\n",
+            &["enrollment.auto_enrollment.default_deferral_rate=0.04"],
+        )
+        .unwrap();
+        let ae = &c.enrollment.auto_enrollment;
+        assert_eq!(ae.default_deferral_rate.get(), 0.04);
+        assert_eq!(ae.window_days.get(), 10);
+        let c = with_sets(
+            "",
+            &["simulation.random_seed=7", "simulation.random_seed=9"],
+        )
+        .unwrap();
+        assert_eq!(c.simulation.random_seed, 9);
+    }
+
+    #[test]
+    fn values_are_yaml() {
+        let c = with_sets(
+            "",
+            &[
+                "promotion.age_multipliers=[1, 1, 1, 1, 1, 2]",
+                "deferral_auto_escalation.enabled=false",
+            ],
+        )
+        .unwrap();
+        assert!(!c.deferral_auto_escalation.enabled);
+        assert_eq!(c.promotion.age_multipliers[5].get(), 2.0);
+    }
+
+    #[test]
+    fn a_bad_value_or_key_gets_the_config_messages() {
+        let e = with_sets("", &["workforce.total_termination_rate=1.5"])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("c.yaml with --set"), "{e}");
+        assert!(e.contains("workforce.total_termination_rate"), "{e}");
+        assert!(e.contains("1.5"), "{e}");
+        let e = with_sets("", &["workforce.total_termination_rat=0.1"])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown field"), "{e}");
+    }
+
+    #[test]
+    fn malformed_sets_are_usage_errors() {
+        for bad in ["simulation.random_seed", "=3", "a..b=1", "x=[1,"] {
+            let e = bad.parse::<Set>().unwrap_err();
+            assert!(matches!(e, Error::Usage { .. }), "{bad}: {e}");
+            assert!(e.to_string().contains(bad), "{e}");
+        }
+        let mut doc = Document::parse("simulation:\n  random_seed: 3\n", Path::new("c")).unwrap();
+        let e = doc
+            .set(&set("simulation.random_seed.x=1"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`simulation.random_seed` is not a section"),
+            "{e}"
+        );
+    }
+}

@@ -160,11 +160,16 @@ fn census(args: CensusArgs, quiet: bool) -> anyhow::Result<()> {
             key: "--census-date".into(),
             message: format!("value {:?} is not a YYYY-MM-DD date", args.census_date),
         })?;
-    let rows = synthetic::generate(&synthetic::Spec {
-        employees: args.employees as usize,
-        seed: args.seed,
-        census_date,
-    });
+    // The generated levels are the default job levels'.
+    let defaults = config::validate(config::Config::default(), "built-in defaults")?;
+    let rows = synthetic::generate(
+        &defaults,
+        &synthetic::Spec {
+            employees: args.employees as usize,
+            seed: args.seed,
+            census_date,
+        },
+    );
     synthetic::write(&args.out, &rows)?;
     if !quiet {
         println!("wrote {} employees to {}", rows.len(), args.out.display());
@@ -287,10 +292,10 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         .threads
         .map(usize::from)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    // The census loader parses rows on rayon's global pool: give it the same thread count.
-    rayon::ThreadPoolBuilder::new()
+    // Loading the census takes the run's thread count.
+    let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
-        .build_global()
+        .build()
         .with_context(|| format!("cannot start {threads} worker threads"))?;
     let census_path = args
         .census
@@ -298,9 +303,9 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         .or_else(|| model.config.simulation.census_path.clone());
     let (rows, census_label, census_sha256) = match &census_path {
         Some(path) => {
-            let census = wfsim::census::load(path, &model)?;
+            let census = wfsim::census::load(path, &model, &pool)?;
             if verbose {
-                eprintln!("census {}: {} active employees, {} leavers set aside, {} levels derived from salary", path.display(), census.employees.len(), census.leavers, census.derived_levels);
+                eprintln!("census {}: {} active employees, {} leavers set aside, {} levels derived from salary", path.display(), census.rows.len() - census.leavers, census.leavers, census.derived_levels);
                 if !census.ignored_columns.is_empty() {
                     eprintln!(
                         "census {}: ignored columns: {}",
@@ -309,10 +314,10 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
                     );
                 }
             }
-            (census.employees, path.display().to_string(), census.sha256)
+            (census.rows, path.display().to_string(), census.sha256)
         }
         None => {
-            let rows = synthetic::example(&model);
+            let rows = pool.install(|| synthetic::example(&model));
             // Piped output carries nothing but the table; the note is for people at a terminal.
             if verbose || (!quiet && std::io::stderr().is_terminal()) {
                 eprintln!("census: built-in example ({EXAMPLE_EMPLOYEES} synthetic employees, seed {EXAMPLE_SEED}); pass --census FILE for your own");

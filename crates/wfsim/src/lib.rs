@@ -17,6 +17,9 @@ pub mod rng;
 mod run;
 
 pub use error::{Error, Result};
+/// The thread pools the library takes ([`census::load`]) are rayon's: callers build them with
+/// this version.
+pub use rayon;
 pub use run::{
     created_at_from_env, run, run_with_engine, EngineChoice, Progress, RunInputs, RunReport,
 };

@@ -194,14 +194,10 @@ fn main() {
             first = Some(out);
         }
     }
-    let ids: Vec<String> = census
-        .employees
-        .iter()
-        .map(|c| c.employee_id.clone())
-        .collect();
+    let ids: Vec<String> = active.iter().map(|c| c.employee_id.clone()).collect();
     let mut report = serde_json::json!({
         "census": args.census.display().to_string(),
-        "employees": census.employees.len(),
+        "employees": active.len(),
         "years": per_year,
     });
     if let Some(first) = first {

@@ -29,7 +29,7 @@ use table::Table;
 /// with it: a level the config lacks would panic there, and checking once where a level is
 /// made leaves the engine, the SQL engine and the run nothing to check. A level is checked
 /// against the model it is made with; rows are made for the model of the run that uses them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Level(u8);
 
 impl Level {

@@ -20,7 +20,16 @@ fn path() -> &'static PathBuf {
     })
 }
 
+fn pool() -> &'static wfsim::rayon::ThreadPool {
+    static POOL: OnceLock<wfsim::rayon::ThreadPool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        wfsim::rayon::ThreadPoolBuilder::new()
+            .build()
+            .expect("a thread pool starts")
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
     std::fs::write(path(), data).expect("write the fuzz input");
-    let _ = wfsim::census::load(path(), model());
+    let _ = wfsim::census::load(path(), model(), pool());
 });

@@ -10,8 +10,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use wfsim::census::synthetic::{self, EXAMPLE_EMPLOYEES, EXAMPLE_SEED};
+use wfsim::config;
 use wfsim::event::YearCounts;
-use wfsim::settings::{CensusSource, Environment, Request, Settings};
+use wfsim::settings::{CensusSource, Environment, Request, Settings, DEFAULT_CONFIG};
 use wfsim::{Error, Progress, RunInputs};
 
 #[derive(Parser)]
@@ -189,11 +190,16 @@ fn census(args: CensusArgs, quiet: bool) -> anyhow::Result<()> {
                 args.census_date
             ),
         })?;
-    let rows = synthetic::generate(&synthetic::Spec {
-        employees: args.employees as usize,
-        seed: args.seed,
-        census_date,
-    });
+    // The generated levels are the default job levels'.
+    let defaults = config::validate(config::Config::default(), "built-in defaults")?;
+    let rows = synthetic::generate(
+        &defaults,
+        &synthetic::Spec {
+            employees: args.employees as usize,
+            seed: args.seed,
+            census_date,
+        },
+    );
     synthetic::write(&args.out, &rows, args.force)?;
     if !quiet {
         println!("wrote {} employees to {}", rows.len(), args.out.display());
@@ -268,17 +274,21 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
     };
     let settings = Settings::resolve(&request, &Environment::of_process())?;
     let (threads, years) = (settings.threads, settings.years());
-    // The census loader parses rows on rayon's global pool: give it the same thread count.
-    rayon::ThreadPoolBuilder::new()
+    // Loading the census takes the run's thread count.
+    let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
-        .build_global()
+        .build()
         .with_context(|| format!("cannot start {threads} worker threads"))?;
     let model = settings.model;
+    let config_label = settings.config_path.as_ref().map_or_else(
+        || format!("built-in defaults (no --config, and no ./{DEFAULT_CONFIG} here)"),
+        |p| p.display().to_string(),
+    );
     let (rows, census_label, census_sha256) = match &settings.census {
         CensusSource::File(path) => {
-            let census = wfsim::census::load(path, &model)?;
+            let census = wfsim::census::load(path, &model, &pool)?;
             if verbose {
-                eprintln!("census {}: {} active employees, {} leavers set aside, {} levels derived from salary", path.display(), census.employees.len(), census.leavers, census.derived_levels);
+                eprintln!("census {}: {} active employees, {} leavers set aside, {} levels derived from salary", path.display(), census.rows.len() - census.leavers, census.leavers, census.derived_levels);
                 if !census.ignored_columns.is_empty() {
                     eprintln!(
                         "census {}: ignored columns: {}",
@@ -287,17 +297,21 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
                     );
                 }
             }
-            (census.employees, path.display().to_string(), census.sha256)
+            (census.rows, path.display().to_string(), census.sha256)
         }
         CensusSource::Example => {
-            let rows = synthetic::example(&model);
-            // Piped output carries nothing but the table; the note is for people at a terminal.
-            if verbose || (!quiet && std::io::stderr().is_terminal()) {
-                eprintln!("census: built-in example ({EXAMPLE_EMPLOYEES} synthetic employees, seed {EXAMPLE_SEED}); pass --census FILE for your own");
-            }
+            let rows = pool.install(|| synthetic::example(&model));
             (rows, format!("built-in example: wfsim census --employees {EXAMPLE_EMPLOYEES} --seed {EXAMPLE_SEED}"), String::new())
         }
     };
+    // Which inputs were used is never left to guess (a run from a subfolder misses the config).
+    if !quiet {
+        let census = match &settings.census {
+            CensusSource::File(path) => path.display().to_string(),
+            CensusSource::Example => format!("built-in example census ({EXAMPLE_EMPLOYEES} synthetic employees, seed {EXAMPLE_SEED}; --census FILE for your own)"),
+        };
+        println!("config: {config_label}\ncensus: {census}");
+    }
     let out = settings.out;
     let bar = Bar::new(years, quiet);
     let inputs = RunInputs {

@@ -1344,3 +1344,42 @@ fn set_edits_one_key_with_the_config_checks_and_records_it() {
     .assert_input_error(&["with --set", "eligibility.minimum_age", "200"]);
     assert!(!sb.join("bad").exists(), "a refused run wrote output");
 }
+
+#[test]
+fn every_run_names_the_config_and_census_it_used() {
+    let sb = Sandbox::new();
+    let o = sb.run(["run", "--end", "2025", "--out", "a"]);
+    o.assert_success();
+    let head: Vec<&str> = o.stdout.lines().take(2).collect();
+    assert!(
+        head[0].starts_with("config: built-in defaults (no --config"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        head[1].starts_with("census: built-in example census"),
+        "{}",
+        o.stdout
+    );
+    let census = sb.generated_census("c.csv", 50, 2);
+    let config = sb.write("sim.yaml", "simulation:\n  end_year: 2025\n");
+    let o = sb.run([
+        "run",
+        "--config",
+        &s(&config),
+        "--census",
+        &s(&census),
+        "--out",
+        "b",
+    ]);
+    o.assert_success();
+    assert!(
+        o.stdout
+            .starts_with(&format!("config: {}\ncensus: {}\n", s(&config), s(&census))),
+        "{}",
+        o.stdout
+    );
+    let quiet = sb.run(["run", "-q", "--end", "2025", "--out", "a"]);
+    quiet.assert_success();
+    assert_eq!(quiet.stdout, "");
+}

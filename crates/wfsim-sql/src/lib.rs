@@ -257,7 +257,7 @@ impl SqlEngine {
                     c.employee_id,
                     c.birth_date.0,
                     c.hire_date.0,
-                    i32::from(c.level_id.expect("the loader assigns every census level")),
+                    i32::from(c.level_id.get()),
                     c.annual_salary,
                     c.eligibility_override == Some(false),
                     c.deferral_rate,

@@ -7,6 +7,7 @@ use wfsim::census::{synthetic, CensusRow};
 use wfsim::config::{self, Model};
 use wfsim::date::Date;
 use wfsim::output::diff::diff_dirs;
+use wfsim::output::parquet::CENSUS_FILE;
 use wfsim::{run_with_engine, EngineChoice, RunInputs};
 use wfsim_sql::SqlEngine;
 
@@ -18,15 +19,16 @@ fn model(yaml: &str) -> Model {
     .unwrap()
 }
 
+/// A synthetic census, leavers included (the run sets them aside).
 fn census(employees: usize, seed: u64) -> Vec<CensusRow> {
-    synthetic::generate(&synthetic::Spec {
-        employees,
-        seed,
-        census_date: Date::dec31(2024),
-    })
-    .into_iter()
-    .filter(|r| r.termination_date.is_none())
-    .collect()
+    synthetic::generate(
+        &model(""),
+        &synthetic::Spec {
+            employees,
+            seed,
+            census_date: Date::dec31(2024),
+        },
+    )
 }
 
 fn run(engine: EngineChoice, model: &Model, rows: &[CensusRow], out: &Path) -> wfsim::RunReport {
@@ -56,6 +58,11 @@ fn compare(yaml: &str, rows: &[CensusRow], sql: EngineChoice) -> wfsim::output::
     assert_eq!(
         native.summary.years, sql.summary.years,
         "per-year counts differ"
+    );
+    assert_eq!(
+        std::fs::read(a.join(CENSUS_FILE)).unwrap(),
+        std::fs::read(b.join(CENSUS_FILE)).unwrap(),
+        "census.parquet differs"
     );
     diff_dirs(&a, &b).unwrap()
 }

@@ -17,11 +17,14 @@ fn model() -> Model {
 
 /// The synthetic census of `wfsim census --employees n --seed 1`, leavers dropped.
 fn census(model: &Model, n: usize) -> Vec<wfsim::census::CensusRow> {
-    generate(&Spec {
-        employees: n,
-        seed: 1,
-        census_date: model.census_date,
-    })
+    generate(
+        model,
+        &Spec {
+            employees: n,
+            seed: 1,
+            census_date: model.census_date,
+        },
+    )
     .into_iter()
     .filter(|r| r.termination_date.is_none())
     .collect()

@@ -156,7 +156,17 @@ fn rates(model: &Model, ids: &[String], first: &YearOutput) -> serde_json::Value
 fn main() {
     let args = parse_args();
     let model = load_model(args.config.as_deref(), args.years);
-    let census = wfsim::census::load(&args.census, &model).expect("census loads");
+    let census = wfsim::census::load(
+        &args.census,
+        &model,
+        &rayon::ThreadPoolBuilder::new().build().expect("pool"),
+    )
+    .expect("census loads");
+    let active: Vec<_> = census
+        .rows
+        .into_iter()
+        .filter(|r| !r.is_leaver(model.census_date))
+        .collect();
     // One thread: the rates are per core, and so is the engine time reported.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
@@ -167,7 +177,7 @@ fn main() {
     let mut first = None;
     let mut engine_seconds = 0.0;
     let before = rng::draws_made();
-    let mut engine = Engine::new(model.clone(), &census.employees);
+    let mut engine = Engine::new(model.clone(), &active);
     let sim = &model.config.simulation;
     for year in sim.start_year..=sim.end_year {
         let started = Instant::now();
@@ -184,14 +194,10 @@ fn main() {
             first = Some(out);
         }
     }
-    let ids: Vec<String> = census
-        .employees
-        .iter()
-        .map(|c| c.employee_id.clone())
-        .collect();
+    let ids: Vec<String> = active.iter().map(|c| c.employee_id.clone()).collect();
     let mut report = serde_json::json!({
         "census": args.census.display().to_string(),
-        "employees": census.employees.len(),
+        "employees": active.len(),
         "years": per_year,
     });
     if let Some(first) = first {

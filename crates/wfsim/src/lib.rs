@@ -19,4 +19,7 @@ mod run;
 pub mod settings;
 
 pub use error::{Error, Result};
+/// The thread pools the library takes ([`census::load`]) are rayon's: callers build them with
+/// this version.
+pub use rayon;
 pub use run::{run, run_with_engine, EngineChoice, Progress, RunInputs, RunReport, YearEngine};

@@ -6,7 +6,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::event::{YearCounts, YearOutput};
 use crate::output::directory::Staging;
-use crate::output::parquet::{write_year, RunLabels};
+use crate::output::parquet::{write_census, write_year, RunLabels};
 use crate::output::summary::{self, GenerationSummary};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -14,6 +14,8 @@ use std::time::Instant;
 /// Everything a run needs, already loaded and validated.
 pub struct RunInputs {
     pub model: Model,
+    /// Every census row, leavers included, sorted by id (as [`crate::census::load`] returns
+    /// them). Written to `census.parquet`; the engine gets the rows that are not leavers.
     /// Owned so the run can free it once the engine has built its workforce (a million rows
     /// is ~100 MB that would otherwise stay for the whole run).
     pub census: Vec<CensusRow>,
@@ -93,10 +95,15 @@ pub fn run_with_engine(
         plan_design_id: sim.plan_design_id.clone(),
         created_at_micros: inputs.created_at_micros,
     };
-    check_levels(&inputs)?;
     let mut census = std::mem::take(&mut inputs.census);
     let engine_name = engine.name.clone();
     let staging = Staging::create(&inputs.out)?;
+    let census_date = inputs.model.census_date;
+    // The file says it is sorted by id, and the engine needs its workforce in id order. Linear
+    // when the rows come sorted, as the loader's do.
+    census.sort_by(|a, b| a.employee_id.cmp(&b.employee_id));
+    let census_bytes = pool.install(|| write_census(staging.path(), &census, census_date))?;
+    census.retain(|r| !r.is_leaver(census_date));
     // Year N is written while year N + 1 is simulated; the rendezvous channel keeps at most
     // those two years in memory.
     let (years, output_bytes) = std::thread::scope(|scope| -> Result<(Vec<YearCounts>, u64)> {
@@ -151,7 +158,7 @@ pub fn run_with_engine(
         config_sha256: inputs.config_sha256,
         years,
         total_events,
-        output_bytes,
+        output_bytes: census_bytes + output_bytes,
         wall_seconds,
         events_per_second: if wall_seconds > 0.0 {
             total_events as f64 / wall_seconds
@@ -164,29 +171,4 @@ pub fn run_with_engine(
     summary::write(staging.path(), &summary)?;
     staging.commit()?;
     Ok(RunReport { summary })
-}
-
-/// Census rows reach the engine with a level the config knows (the CSV/Parquet loader
-/// guarantees it; rows built by library callers are checked here).
-fn check_levels(inputs: &RunInputs) -> Result<()> {
-    let max = inputs.model.max_level();
-    match inputs
-        .census
-        .iter()
-        .position(|r| !r.level_id.is_some_and(|l| (1..=max).contains(&l)))
-    {
-        None => Ok(()),
-        Some(i) => Err(Error::Census {
-            file: inputs.census_label.clone(),
-            row: Some(i + 1),
-            column: Some("level_id".into()),
-            value: Some(
-                inputs.census[i]
-                    .level_id
-                    .map(|l| l.to_string())
-                    .unwrap_or_default(),
-            ),
-            message: format!("level must be between 1 and {max} (the configured job levels)"),
-        }),
-    }
 }

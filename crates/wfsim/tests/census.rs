@@ -8,7 +8,18 @@ use wfsim::census;
 fn load(csv: &str) -> wfsim::Result<census::Census> {
     let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
     f.write_all(csv.as_bytes()).unwrap();
-    census::load(f.path(), &common::model(""))
+    census::load(f.path(), &common::model(""), &pool())
+}
+
+fn pool() -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap()
+}
+
+fn level(c: &census::CensusRow) -> u8 {
+    c.level_id.get()
 }
 
 const HEAD: &str = "employee_id,birth_date,hire_date,annual_salary,level_id,deferral_rate\n";
@@ -16,7 +27,7 @@ const HEAD: &str = "employee_id,birth_date,hire_date,annual_salary,level_id,defe
 #[test]
 fn integral_float_levels_are_accepted_and_fractions_rejected() {
     let c = load(&format!("{HEAD}A,1980-01-01,2010-01-01,90000,2.0,\n")).unwrap();
-    assert_eq!(c.employees[0].level_id, Some(2));
+    assert_eq!(level(&c.rows[0]), 2);
     let e = load(&format!("{HEAD}A,1980-01-01,2010-01-01,90000,2.5,\n"))
         .unwrap_err()
         .to_string();
@@ -29,7 +40,7 @@ fn integral_float_levels_are_accepted_and_fractions_rejected() {
 #[test]
 fn missing_levels_come_from_salary_thresholds() {
     let c = load(&format!("{HEAD}A,1980-01-01,2010-01-01,80999.99,,\nB,1980-01-01,2010-01-01,81000,,\nC,1980-01-01,2010-01-01,299999,,\nD,1980-01-01,2010-01-01,300000,,\n")).unwrap();
-    let levels: Vec<_> = c.employees.iter().map(|e| e.level_id.unwrap()).collect();
+    let levels: Vec<_> = c.rows.iter().map(level).collect();
     assert_eq!(levels, vec![1, 2, 4, 5]);
     assert_eq!(c.derived_levels, 4);
 }
@@ -40,20 +51,21 @@ fn percent_deferral_rates_are_divided_and_kept_in_basis_points() {
         "{HEAD}A,1980-01-01,2010-01-01,90000,1,6\nB,1980-01-01,2010-01-01,90000,1,0.0612345\n"
     ))
     .unwrap();
-    assert_eq!(c.employees[0].deferral_rate, 0.06);
-    assert_eq!(c.employees[1].deferral_rate, 0.0612);
+    assert_eq!(c.rows[0].deferral_rate, 0.06);
+    assert_eq!(c.rows[1].deferral_rate, 0.0612);
 }
 
 #[test]
-fn leavers_are_set_aside_and_rows_are_sorted_by_id() {
-    let c = load("employee_id,birth_date,hire_date,annual_salary,termination_date\nZ,1980-01-01,2010-01-01,90000,\nA,1980-01-01,2010-01-01,90000,2024-06-30\nM,1980-01-01,2010-01-01,90000,\n").unwrap();
+fn leavers_are_kept_with_a_resolved_level_and_rows_are_sorted_by_id() {
+    let c = load("employee_id,birth_date,hire_date,annual_salary,termination_date\nZ,1980-01-01,2010-01-01,90000,\nA,1980-01-01,2010-01-01,130000,2024-06-30\nM,1980-01-01,2010-01-01,90000,\n").unwrap();
     assert_eq!(c.leavers, 1);
+    let census_date = common::d("2024-12-31");
     assert_eq!(
-        c.employees
+        c.rows
             .iter()
-            .map(|e| e.employee_id.as_str())
+            .map(|e| (e.employee_id.as_str(), e.is_leaver(census_date), level(e)))
             .collect::<Vec<_>>(),
-        vec!["M", "Z"]
+        vec![("A", true, 3), ("M", false, 2), ("Z", false, 2)]
     );
 }
 
@@ -63,8 +75,8 @@ fn example_census_fits_configs_with_fewer_levels() {
         "job_levels:\n  - {level: 1, min_salary: 50000, max_salary: 90000, hire_percentile: 0.3, census_salary_threshold: 0}\n  - {level: 2, min_salary: 90000, max_salary: 200000, hire_percentile: 0.3, census_salary_threshold: 90000}\nworkforce: {termination_level_multipliers: [1, 1]}\ncompensation: {merit_rate_by_level: [0.03, 0.03]}\nenrollment: {voluntary: {level_multipliers: [1, 1]}}\n",
     );
     let rows = census::synthetic::example(&m);
-    assert!(rows.iter().all(|r| matches!(r.level_id, Some(1..=2))));
-    assert!(rows.iter().any(|r| r.level_id == Some(2)));
+    assert!(rows.iter().all(|r| matches!(level(r), 1..=2)));
+    assert!(rows.iter().any(|r| level(r) == 2));
 }
 
 #[test]
@@ -109,11 +121,11 @@ fn parquet_census_from_other_tools_loads_whatever_its_compression() {
                 .unwrap();
         w.write(&batch).unwrap();
         w.close().unwrap();
-        let c = census::load(f.path(), &common::model(""))
+        let c = census::load(f.path(), &common::model(""), &pool())
             .unwrap_or_else(|e| panic!("{compression:?}: {e}"));
-        assert_eq!(c.employees.len(), 2);
-        assert_eq!(c.employees[1].level_id, Some(3));
-        assert_eq!(c.employees[1].birth_date, common::d("1990-02-28"));
+        assert_eq!(c.rows.len(), 2);
+        assert_eq!(level(&c.rows[1]), 3);
+        assert_eq!(c.rows[1].birth_date, common::d("1990-02-28"));
     }
 }
 
@@ -143,4 +155,17 @@ fn the_first_bad_row_in_the_file_is_reported() {
         e.contains("row 2001") && e.contains("annual_salary") && e.contains("lots"),
         "{e}"
     );
+}
+
+/// A level is made only by a check against the config's job levels, so the engines never see
+/// one the config lacks.
+#[test]
+fn a_level_outside_the_job_levels_cannot_be_made() {
+    let m = common::model(
+        "job_levels:\n  - {level: 1, min_salary: 50000, max_salary: 90000, hire_percentile: 0.3, census_salary_threshold: 0}\n  - {level: 2, min_salary: 90000, max_salary: 200000, hire_percentile: 0.3, census_salary_threshold: 90000}\nworkforce: {termination_level_multipliers: [1, 1]}\ncompensation: {merit_rate_by_level: [0.03, 0.03]}\nenrollment: {voluntary: {level_multipliers: [1, 1]}}\n",
+    );
+    let made: Vec<_> = (0..=3)
+        .map(|l| census::Level::new(&m, l).map(census::Level::get))
+        .collect();
+    assert_eq!(made, [None, Some(1), Some(2), None]);
 }

@@ -15,11 +15,14 @@ fn census(seed: u64) -> Vec<wfsim::census::CensusRow> {
 
 /// The active rows of a synthetic census of `employees` rows.
 fn census_of(employees: usize, seed: u64) -> Vec<wfsim::census::CensusRow> {
-    synthetic::generate(&synthetic::Spec {
-        employees,
-        seed,
-        census_date: Date::dec31(2024),
-    })
+    synthetic::generate(
+        &common::model(""),
+        &synthetic::Spec {
+            employees,
+            seed,
+            census_date: Date::dec31(2024),
+        },
+    )
     .into_iter()
     .filter(|r| r.termination_date.is_none())
     .collect()

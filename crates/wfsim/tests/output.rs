@@ -9,11 +9,13 @@ use parquet::arrow::ArrowWriter;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use wfsim::census::synthetic;
+use wfsim::census::{self, synthetic, CensusRow};
+use wfsim::config::Model;
 use wfsim::date::Date;
 use wfsim::event::Category;
 use wfsim::output::diff::diff_dirs;
 use wfsim::output::directory::{Staging, MARKER};
+use wfsim::RunReport;
 
 fn read(path: &Path) -> RecordBatch {
     let file = std::fs::File::open(path).unwrap();
@@ -23,28 +25,37 @@ fn read(path: &Path) -> RecordBatch {
     arrow_select::concat::concat_batches(&schema, &batches).unwrap()
 }
 
-fn run_into(out: &Path, yaml: &str) -> wfsim::RunReport {
-    let rows: Vec<_> = synthetic::generate(&synthetic::Spec {
-        employees: 500,
-        seed: 4,
-        census_date: Date::dec31(2024),
-    })
-    .into_iter()
-    .filter(|r| r.termination_date.is_none())
-    .collect();
+/// A synthetic census of 500 rows, leavers included.
+fn synthetic_census(model: &Model) -> Vec<CensusRow> {
+    synthetic::generate(
+        model,
+        &synthetic::Spec {
+            employees: 500,
+            seed: 4,
+            census_date: Date::dec31(2024),
+        },
+    )
+}
+
+fn run_census(out: &Path, model: &Model, census: Vec<CensusRow>, threads: usize) -> RunReport {
     let inputs = wfsim::RunInputs {
-        model: common::model(yaml),
-        census: rows,
+        model: model.clone(),
+        census,
         census_label: "test".into(),
         census_path: None,
         census_sha256: String::new(),
         config_label: None,
         config_sha256: String::new(),
         out: out.to_path_buf(),
-        threads: 2,
+        threads,
         created_at_micros: 0,
     };
     wfsim::run(inputs, &()).unwrap()
+}
+
+fn run_into(out: &Path, yaml: &str) -> RunReport {
+    let model = common::model(yaml);
+    run_census(out, &model, synthetic_census(&model), 2)
 }
 
 #[test]
@@ -87,6 +98,122 @@ fn files_have_the_spec_types_and_counts() {
     }
     assert!(out.join(MARKER).is_file());
     assert!(out.join("generation_summary.json").is_file());
+}
+
+fn column<'b, T: 'static>(batch: &'b RecordBatch, name: &str) -> &'b T {
+    batch
+        .column_by_name(name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+        .as_any()
+        .downcast_ref::<T>()
+        .unwrap()
+}
+
+/// `census.parquet` is the census as loaded (spec §5): wfsim's names whatever the input used,
+/// levels resolved, percent rates as fractions, leavers kept and marked, sorted by id, the same
+/// bytes for any thread count; loading it again gives the same rows.
+#[test]
+fn the_census_is_written_as_loaded() {
+    use arrow_array::{BooleanArray, Int32Array, StringArray};
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("in.csv");
+    std::fs::write(
+        &csv,
+        "employee_id,employee_birth_date,employee_hire_date,employee_gross_compensation,\
+         employee_termination_date,level_id,employee_deferral_rate,eligibility_override,ssn\n\
+         B,1980-01-01,2010-01-01,130000.5,,,6,,x\n\
+         A,1975-05-05,2001-02-03,90000,2024-06-30,2,0.031,false,y\n\
+         C,1990-02-28T00:00:00,2015-03-01,300000,,,,true,z\n",
+    )
+    .unwrap();
+    let model = common::model("simulation: {end_year: 2025}");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let loaded = census::load(&csv, &model, &pool).unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let report = run_census(&a, &model, loaded.rows.clone(), 1);
+    run_census(&b, &model, loaded.rows.clone(), 3);
+    assert_eq!(
+        report.summary.years[0].n_start, 2,
+        "the leaver is not simulated"
+    );
+
+    let written = a.join("census.parquet");
+    let bytes = std::fs::read(&written).unwrap();
+    assert_eq!(bytes, std::fs::read(b.join("census.parquet")).unwrap());
+    let again = census::load(&written, &model, &pool).unwrap();
+    assert_eq!(again.rows, loaded.rows);
+    assert_eq!((again.leavers, again.derived_levels), (1, 0));
+    assert_eq!(again.ignored_columns, ["is_leaver"]);
+
+    let batch = read(&written);
+    let fields: Vec<_> = batch
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| (f.name().clone(), f.data_type().clone(), f.is_nullable()))
+        .collect();
+    let field = |name: &str, data_type, nullable| (name.to_string(), data_type, nullable);
+    assert_eq!(
+        fields,
+        [
+            field("employee_id", DataType::Utf8, false),
+            field("birth_date", DataType::Date32, false),
+            field("hire_date", DataType::Date32, false),
+            field("termination_date", DataType::Date32, true),
+            field("annual_salary", DataType::Float64, false),
+            field("level_id", DataType::Int32, false),
+            field("deferral_rate", DataType::Float64, false),
+            field("auto_escalation_opt_out", DataType::Boolean, false),
+            field("eligibility_override", DataType::Boolean, true),
+            field("is_leaver", DataType::Boolean, false),
+        ]
+    );
+    let ids: Vec<_> = column::<StringArray>(&batch, "employee_id")
+        .iter()
+        .flatten()
+        .collect();
+    assert_eq!(ids, ["A", "B", "C"]);
+    let levels: Vec<_> = column::<Int32Array>(&batch, "level_id")
+        .iter()
+        .flatten()
+        .collect();
+    assert_eq!(levels, [2, 3, 5]);
+    let leavers: Vec<_> = column::<BooleanArray>(&batch, "is_leaver").iter().collect();
+    assert_eq!(leavers, [Some(true), Some(false), Some(false)]);
+    let overrides: Vec<_> = column::<BooleanArray>(&batch, "eligibility_override")
+        .iter()
+        .collect();
+    assert_eq!(overrides, [Some(false), None, Some(true)]);
+    let rates: Vec<_> = column::<arrow_array::Float64Array>(&batch, "deferral_rate")
+        .iter()
+        .flatten()
+        .collect();
+    assert_eq!(rates, [0.031, 0.06, 0.0]);
+}
+
+/// The built-in example and library callers' rows go through the same file: leavers are
+/// written and marked, and only the others are simulated.
+#[test]
+fn a_census_built_in_memory_is_written_with_its_leavers() {
+    use arrow_array::BooleanArray;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let model = common::model("simulation: {end_year: 2025}");
+    let rows = synthetic_census(&model);
+    let leavers = rows.iter().filter(|r| r.termination_date.is_some()).count();
+    assert!(leavers > 0, "the synthetic census has leavers");
+    let report = run_census(&out, &model, rows, 2);
+    assert_eq!(report.summary.years[0].n_start, (500 - leavers) as i64);
+    let batch = read(&out.join("census.parquet"));
+    assert_eq!(batch.num_rows(), 500);
+    let marked = column::<BooleanArray>(&batch, "is_leaver")
+        .iter()
+        .filter(|l| *l == Some(true))
+        .count();
+    assert_eq!(marked, leavers);
 }
 
 #[test]

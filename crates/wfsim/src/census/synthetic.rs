@@ -3,7 +3,8 @@
 //! Every attribute is a draw of the model's random function on its own stream, keyed by the
 //! employee's row number, so the same `(employees, seed)` always gives the same file.
 
-use super::CensusRow;
+use super::{level_from_salary, CensusRow, Column, Level};
+use crate::config::Model;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::numerics::{round_cents, Cumulative};
@@ -33,7 +34,9 @@ pub struct Spec {
     pub census_date: Date,
 }
 
-pub fn generate(spec: &Spec) -> Vec<CensusRow> {
+/// The census `wfsim census` writes. Its levels are those of the default job levels (1–5); a
+/// level `model` lacks is derived from salary instead.
+pub fn generate(model: &Model, spec: &Spec) -> Vec<CensusRow> {
     let rng = Rng::new(spec.seed);
     let width = spec.employees.to_string().len().max(6);
     let levels = Cumulative::from_weights(LEVEL_SHARES);
@@ -55,9 +58,11 @@ pub fn generate(spec: &Spec) -> Vec<CensusRow> {
             let hire_date = spec
                 .census_date
                 .add_days(-u("census_service").day_offset(max_service_days + 1));
-            let level = levels.pick(u("census_level"));
-            let (lo, hi) = LEVEL_BANDS[level];
+            let band = levels.pick(u("census_level"));
+            let (lo, hi) = LEVEL_BANDS[band];
             let annual_salary = round_cents(lo + (hi - lo) * u("census_salary").u());
+            let level_id = Level::new(model, band as u8 + 1)
+                .unwrap_or_else(|| level_from_salary(model, annual_salary));
             let deferral_rate = if u("census_enrolled").below(0.65) {
                 f64::from(2 + u("census_deferral").day_offset(11)) / 100.0
             } else {
@@ -78,7 +83,7 @@ pub fn generate(spec: &Spec) -> Vec<CensusRow> {
                 hire_date,
                 termination_date,
                 annual_salary,
-                level_id: Some(level as u8 + 1),
+                level_id,
                 deferral_rate,
                 auto_escalation_opt_out,
                 eligibility_override,
@@ -88,26 +93,17 @@ pub fn generate(spec: &Spec) -> Vec<CensusRow> {
 }
 
 /// The built-in example census: `wfsim census --employees 5000 --seed 1` as of the model's
-/// census date, leavers dropped. Levels the config does not have are derived from salary.
+/// census date, leavers included (a run sets them aside as it does a loaded census's).
 pub const EXAMPLE_EMPLOYEES: usize = 5_000;
 pub const EXAMPLE_SEED: u64 = 1;
 
-pub fn example(model: &crate::config::Model) -> Vec<CensusRow> {
+pub fn example(model: &Model) -> Vec<CensusRow> {
     let spec = Spec {
         employees: EXAMPLE_EMPLOYEES,
         seed: EXAMPLE_SEED,
         census_date: model.census_date,
     };
-    generate(&spec)
-        .into_iter()
-        .filter(|r| r.termination_date.is_none())
-        .map(|mut r| {
-            if r.level_id.is_some_and(|l| l > model.max_level()) {
-                r.level_id = Some(super::level_from_salary(model, r.annual_salary));
-            }
-            r
-        })
-        .collect()
+    generate(model, &spec)
 }
 
 /// Checks that [`write`] would accept `path`: a `.csv` or `.parquet` name, and no existing file
@@ -167,18 +163,8 @@ fn write_csv(path: &Path, rows: &[CensusRow]) -> Result<()> {
     let fail = |e: csv::Error| Error::write(path, format!("cannot write CSV: {e}"));
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, file));
-    w.write_record([
-        "employee_id",
-        "birth_date",
-        "hire_date",
-        "termination_date",
-        "annual_salary",
-        "level_id",
-        "deferral_rate",
-        "auto_escalation_opt_out",
-        "eligibility_override",
-    ])
-    .map_err(fail)?;
+    w.write_record(Column::FILE_ORDER.map(Column::name))
+        .map_err(fail)?;
     let mut money = String::new();
     for r in rows {
         use std::fmt::Write;
@@ -188,7 +174,7 @@ fn write_csv(path: &Path, rows: &[CensusRow]) -> Result<()> {
             .termination_date
             .map(|d| d.to_string())
             .unwrap_or_default();
-        let level = r.level_id.map(|l| l.to_string()).unwrap_or_default();
+        let level = r.level_id.get().to_string();
         let rate = format!("{:.4}", r.deferral_rate);
         let ovr = r
             .eligibility_override
@@ -235,21 +221,23 @@ fn write_parquet(path: &Path, rows: &[CensusRow]) -> Result<()> {
         hire.append_value(r.hire_date.0);
         term.append_option(r.termination_date.map(|d| d.0));
         salary.append_value(r.annual_salary);
-        level.append_option(r.level_id.map(i32::from));
+        level.append_value(i32::from(r.level_id.get()));
         rate.append_value(r.deferral_rate);
         esc.append_value(r.auto_escalation_opt_out);
         ovr.append_option(r.eligibility_override);
     }
+    let field =
+        |c: Column, data_type: DataType, nullable: bool| Field::new(c.name(), data_type, nullable);
     let schema = Arc::new(Schema::new(vec![
-        Field::new("employee_id", DataType::Utf8, false),
-        Field::new("birth_date", DataType::Date32, false),
-        Field::new("hire_date", DataType::Date32, false),
-        Field::new("termination_date", DataType::Date32, true),
-        Field::new("annual_salary", DataType::Float64, false),
-        Field::new("level_id", DataType::Int32, true),
-        Field::new("deferral_rate", DataType::Float64, false),
-        Field::new("auto_escalation_opt_out", DataType::Boolean, false),
-        Field::new("eligibility_override", DataType::Boolean, true),
+        field(Column::EmployeeId, DataType::Utf8, false),
+        field(Column::BirthDate, DataType::Date32, false),
+        field(Column::HireDate, DataType::Date32, false),
+        field(Column::TerminationDate, DataType::Date32, true),
+        field(Column::AnnualSalary, DataType::Float64, false),
+        field(Column::LevelId, DataType::Int32, true),
+        field(Column::DeferralRate, DataType::Float64, false),
+        field(Column::AutoEscalationOptOut, DataType::Boolean, false),
+        field(Column::EligibilityOverride, DataType::Boolean, true),
     ]));
     let columns: Vec<ArrayRef> = vec![
         Arc::new(id.finish()),

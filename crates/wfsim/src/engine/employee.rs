@@ -1,5 +1,8 @@
 //! The state the engine carries for one employee from year to year.
 
+use super::eligibility;
+use crate::census::CensusRow;
+use crate::config::Model;
 use crate::date::{years_between, Date};
 use crate::event::EnrollmentMethod;
 use std::sync::Arc;
@@ -58,6 +61,39 @@ pub struct StartOfYear {
 }
 
 impl Employee {
+    /// A census employee as the run starts: a participant (deferral rate > 0) is enrolled at the
+    /// census date, and eligibility follows the census baseline (spec §4.7).
+    pub fn from_census(model: &Model, c: &CensusRow) -> Employee {
+        let rule_date = eligibility::rule_date(model, c.birth_date, c.hire_date);
+        let participant = c.deferral_rate > 0.0;
+        let plan_ineligible = c.eligibility_override == Some(false);
+        Employee {
+            id: Arc::from(c.employee_id.as_str()),
+            birth_date: c.birth_date,
+            hire_date: c.hire_date,
+            level: c.level_id.get(),
+            salary: c.annual_salary,
+            plan_ineligible,
+            eligibility_rule_date: rule_date,
+            eligibility_date: eligibility::census_baseline(
+                model,
+                rule_date,
+                participant,
+                plan_ineligible,
+                model.config.simulation.start_year,
+            ),
+            enrollment: participant.then_some(Enrolled {
+                date: model.census_date,
+                method: EnrollmentMethod::Census,
+            }),
+            deferral_rate: c.deferral_rate,
+            ever_opted_out: false,
+            auto_escalation_opt_out: c.auto_escalation_opt_out,
+            escalations_received: 0,
+            termination: None,
+        }
+    }
+
     pub fn start_of_year(&self, jan1: Date) -> StartOfYear {
         StartOfYear {
             age: years_between(self.birth_date, jan1),

@@ -22,13 +22,12 @@ pub mod timeline;
 use crate::census::CensusRow;
 use crate::config::Model;
 use crate::error::Result;
-use crate::event::{EnrollmentMethod, YearCounts, YearOutput};
+use crate::event::{YearCounts, YearOutput};
 use crate::rng::Rng;
 use crate::run::YearEngine;
 use context::YearContext;
-use employee::{Employee, Enrolled};
+use employee::Employee;
 use rayon::prelude::*;
-use std::sync::Arc;
 
 /// Employees per parallel work unit: large enough to amortise scheduling, small enough to
 /// balance two to dozens of cores.
@@ -57,39 +56,9 @@ pub struct Engine {
 impl Engine {
     pub fn new(model: Model, census: &[CensusRow]) -> Engine {
         let rng = Rng::new(model.config.simulation.random_seed);
-        let start_year = model.config.simulation.start_year;
         let workforce = census
             .iter()
-            .map(|c| {
-                let rule_date = eligibility::rule_date(&model, c.birth_date, c.hire_date);
-                let participant = c.deferral_rate > 0.0;
-                let plan_ineligible = c.eligibility_override == Some(false);
-                Employee {
-                    id: Arc::from(c.employee_id.as_str()),
-                    birth_date: c.birth_date,
-                    hire_date: c.hire_date,
-                    level: c.level_id.expect("the loader assigns every census level"),
-                    salary: c.annual_salary,
-                    plan_ineligible,
-                    eligibility_rule_date: rule_date,
-                    eligibility_date: eligibility::census_baseline(
-                        &model,
-                        rule_date,
-                        participant,
-                        plan_ineligible,
-                        start_year,
-                    ),
-                    enrollment: participant.then_some(Enrolled {
-                        date: model.census_date,
-                        method: EnrollmentMethod::Census,
-                    }),
-                    deferral_rate: c.deferral_rate,
-                    ever_opted_out: false,
-                    auto_escalation_opt_out: c.auto_escalation_opt_out,
-                    escalations_received: 0,
-                    termination: None,
-                }
-            })
+            .map(|c| Employee::from_census(&model, c))
             .collect();
         Engine {
             model,

@@ -1,5 +1,5 @@
-//! The Parquet files of spec §5: one events file and one snapshot file per year, zstd,
-//! statistics on, sorted by employee (and event sequence).
+//! The Parquet files of spec §5: one events file and one snapshot file per year, and the census
+//! as loaded; zstd, statistics on, sorted by employee (and event sequence).
 //!
 //! Each file is described by a table of columns (name, type, nullability, encoding, and how a
 //! row group builds it), so the schema, the writer settings and the data come from one place.
@@ -7,6 +7,7 @@
 //! columns being encoded are in memory, never a whole row group of Arrow data.
 
 use crate::bands::{age_band, tenure_band, AGE_BAND_LABELS, TENURE_BAND_LABELS};
+use crate::census::{CensusRow, Column as CensusColumn};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::event::{Event, SnapshotRow, YearOutput};
@@ -48,6 +49,13 @@ pub struct SnapshotRows<'a> {
     pub labels: &'a RunLabels,
     pub year: i32,
     pub rows: &'a [SnapshotRow],
+}
+
+/// The rows of one row group of `census.parquet`.
+pub struct CensusRows<'a> {
+    pub rows: &'a [CensusRow],
+    /// Marks the leavers.
+    pub census_date: Date,
 }
 
 /// Whether the writer tries dictionary encoding. Values that rarely repeat (ids, pay, draws,
@@ -321,6 +329,51 @@ fn snapshot_columns<'a>() -> Vec<Column<SnapshotRows<'a>>> {
     ]
 }
 
+/// The census as loaded: wfsim's column names, levels resolved, leavers marked, so a replay
+/// (the dbt project) starts from exactly what the run started from.
+fn census_columns<'a>() -> Vec<Column<CensusRows<'a>>> {
+    use CensusColumn::*;
+    use DataType::*;
+    let name = CensusColumn::name;
+    vec![
+        col(name(EmployeeId), Utf8, false, MostlyUnique, |g| {
+            strings(g.rows.iter().map(|r| r.employee_id.as_str()))
+        }),
+        col(name(BirthDate), Date32, false, MostlyUnique, |g| {
+            dates(g.rows.iter().map(|r| r.birth_date))
+        }),
+        col(name(HireDate), Date32, false, MostlyUnique, |g| {
+            dates(g.rows.iter().map(|r| r.hire_date))
+        }),
+        col(name(TerminationDate), Date32, true, Repeating, |g| {
+            opt_dates(g.rows.iter().map(|r| r.termination_date))
+        }),
+        col(name(AnnualSalary), Float64, false, MostlyUnique, |g| {
+            float64s(g.rows.iter().map(|r| r.annual_salary))
+        }),
+        col(name(LevelId), Int32, false, Repeating, |g| {
+            int32s(g.rows.iter().map(|r| i32::from(r.level_id.get())))
+        }),
+        col(name(DeferralRate), Float64, false, Repeating, |g| {
+            float64s(g.rows.iter().map(|r| r.deferral_rate))
+        }),
+        col(name(AutoEscalationOptOut), Boolean, false, Repeating, |g| {
+            bools(g.rows.iter().map(|r| r.auto_escalation_opt_out))
+        }),
+        col(name(EligibilityOverride), Boolean, true, Repeating, |g| {
+            Arc::new(
+                g.rows
+                    .iter()
+                    .map(|r| r.eligibility_override)
+                    .collect::<BooleanArray>(),
+            )
+        }),
+        col("is_leaver", Boolean, false, Repeating, |g| {
+            bools(g.rows.iter().map(|r| r.is_leaver(g.census_date)))
+        }),
+    ]
+}
+
 fn schema_of<R>(columns: &[Column<R>]) -> SchemaRef {
     Arc::new(Schema::new(
         columns
@@ -424,6 +477,11 @@ pub fn snapshots_properties() -> WriterProperties {
     properties(&snapshot_columns(), &["employee_id"])
 }
 
+/// Writer settings of `census.parquet`, sorted by employee.
+pub fn census_properties() -> WriterProperties {
+    properties(&census_columns(), &[CensusColumn::EmployeeId.name()])
+}
+
 /// Rows per row group: big enough for good compression, small enough for readers to split
 /// a large year across threads.
 const ROW_GROUP_ROWS: usize = 1 << 20;
@@ -437,7 +495,7 @@ fn write_file<R: Sync>(
     props: WriterProperties,
     row_groups: impl Iterator<Item = R>,
 ) -> Result<()> {
-    let dir = path.parent().expect("partition files live in a directory");
+    let dir = path.parent().expect("output files live in a directory");
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     let fail =
@@ -486,6 +544,22 @@ pub fn year_paths(root: &Path, year: i32) -> (PathBuf, PathBuf) {
             .join(format!("simulation_year={year}"))
             .join(format!("snapshot_{year}.parquet")),
     )
+}
+
+pub const CENSUS_FILE: &str = "census.parquet";
+
+/// Writes `root/census.parquet` from `rows`, which are sorted by id; returns the bytes written.
+pub fn write_census(root: &Path, rows: &[CensusRow], census_date: Date) -> Result<u64> {
+    let path = root.join(CENSUS_FILE);
+    write_file(
+        &path,
+        &census_columns(),
+        census_properties(),
+        row_group_chunks(rows).map(|rows| CensusRows { rows, census_date }),
+    )?;
+    std::fs::metadata(&path)
+        .map(|m| m.len())
+        .map_err(|e| Error::io(&path, e))
 }
 
 /// Writes one year's events and snapshot under `root`; returns the bytes written.

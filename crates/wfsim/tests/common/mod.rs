@@ -2,10 +2,9 @@
 #![allow(dead_code)]
 
 use std::path::Path;
-use std::sync::Arc;
+use wfsim::census::{CensusRow, Level};
 use wfsim::config::{self, Model};
 use wfsim::date::Date;
-use wfsim::engine::eligibility;
 use wfsim::engine::employee::{Employee, Enrolled};
 use wfsim::event::EnrollmentMethod;
 
@@ -30,30 +29,18 @@ pub fn employee(
     level: u8,
     salary: f64,
 ) -> Employee {
-    let (birth_date, hire_date) = (d(birth), d(hire));
-    let rule_date = eligibility::rule_date(model, birth_date, hire_date);
-    Employee {
-        id: Arc::from(id),
-        birth_date,
-        hire_date,
-        level,
-        salary,
-        plan_ineligible: false,
-        eligibility_rule_date: rule_date,
-        eligibility_date: eligibility::census_baseline(
-            model,
-            rule_date,
-            false,
-            false,
-            model.config.simulation.start_year,
-        ),
-        enrollment: None,
+    let row = CensusRow {
+        employee_id: id.into(),
+        birth_date: d(birth),
+        hire_date: d(hire),
+        termination_date: None,
+        annual_salary: salary,
+        level_id: Level::new(model, level).expect("a level of the test's model"),
         deferral_rate: 0.0,
-        ever_opted_out: false,
         auto_escalation_opt_out: false,
-        escalations_received: 0,
-        termination: None,
-    }
+        eligibility_override: None,
+    };
+    Employee::from_census(model, &row)
 }
 
 pub fn enrolled(mut e: Employee, date: &str, method: EnrollmentMethod, rate: f64) -> Employee {

@@ -1,0 +1,79 @@
+//! CSV → [`Table`]: UTF-8 with an optional byte-order mark, a header row, fields as written.
+
+use super::census_error;
+use super::columns::Column;
+use super::table::Table;
+use crate::error::Result;
+
+pub(super) fn read(bytes: &[u8], file: &str) -> Result<Table> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        let required: Vec<&str> = Column::ALL
+            .iter()
+            .filter(|c| c.required())
+            .map(|c| c.name())
+            .collect();
+        return Err(census_error(
+            file,
+            None,
+            None,
+            None,
+            format!(
+                "the file is empty (expected a header row with {})",
+                required.join(", ")
+            ),
+        ));
+    }
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let header_record = reader
+        .byte_headers()
+        .map_err(|e| {
+            census_error(
+                file,
+                None,
+                None,
+                None,
+                format!("cannot read the header: {e}"),
+            )
+        })?
+        .clone();
+    let mut header = Vec::with_capacity(header_record.len());
+    for (i, h) in header_record.iter().enumerate() {
+        let text = std::str::from_utf8(h).map_err(|_| {
+            census_error(
+                file,
+                None,
+                None,
+                Some(&String::from_utf8_lossy(h)),
+                format!("header field {} is not valid UTF-8", i + 1),
+            )
+        })?;
+        header.push(text.trim_start_matches('\u{feff}').trim().to_string());
+    }
+    let mut table = Table::new(header);
+    let mut record = ::csv::ByteRecord::new();
+    for i in 0.. {
+        let row = i + 1;
+        let more = reader.read_byte_record(&mut record).map_err(|e| {
+            census_error(file, Some(row), None, None, format!("malformed CSV: {e}"))
+        })?;
+        if !more {
+            break;
+        }
+        for (j, f) in record.iter().enumerate() {
+            let text = std::str::from_utf8(f).map_err(|_| {
+                census_error(
+                    file,
+                    Some(row),
+                    table.header.get(j).map(String::as_str),
+                    Some(&String::from_utf8_lossy(f)),
+                    "the value is not valid UTF-8 (save the file as UTF-8)",
+                )
+            })?;
+            table.push_field(text);
+        }
+        table.end_row();
+    }
+    Ok(table)
+}

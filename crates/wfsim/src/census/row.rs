@@ -1,0 +1,248 @@
+//! Typing and checking one census row (spec §6). Rows are independent except for their ids,
+//! so [`parse`] runs on rows in parallel and [`Ids`] checks ids serially in row order.
+
+use super::columns::{Col, Column, Columns};
+use super::table::Table;
+use super::{census_error, level_from_salary, CensusRow, Level};
+use crate::config::Model;
+use crate::date::{years_between, Date};
+use crate::error::{Error, Result};
+use crate::numerics::round_bp;
+use std::collections::HashMap;
+
+/// A typed row and whether its level came from salary.
+pub(super) struct Parsed {
+    pub row: CensusRow,
+    pub derived_level: bool,
+}
+
+/// Types and checks everything of row `i` (0-based) but the id checks of [`Ids`].
+pub(super) fn parse(
+    table: &Table,
+    i: usize,
+    cols: &Columns,
+    file: &str,
+    model: &Model,
+) -> Result<Parsed> {
+    let row = i + 1;
+    let census_date = model.census_date;
+    let max_level = model.max_level();
+    let field = |c: Col| table.value(i, c);
+    let err = |c: Col, v: &str, m: String| census_error(file, Some(row), Some(c.name), Some(v), m);
+    let date = |c: Col| -> Result<Option<Date>> {
+        let v = field(c);
+        if v.is_empty() {
+            return Ok(None);
+        }
+        Date::parse_iso(v).map(Some).ok_or_else(|| {
+            err(
+                c,
+                v,
+                "not a valid date (expected YYYY-MM-DD, optionally with a time)".into(),
+            )
+        })
+    };
+    let required_date = |c: Col| -> Result<Date> {
+        date(c)?.ok_or_else(|| err(c, "", "a date is required".into()))
+    };
+    let (id_col, birth_col, hire_col) = (
+        cols.get(Column::EmployeeId),
+        cols.get(Column::BirthDate),
+        cols.get(Column::HireDate),
+    );
+    let (salary_col, term_col, level_col, rate_col) = (
+        cols.get(Column::AnnualSalary),
+        cols.get(Column::TerminationDate),
+        cols.get(Column::LevelId),
+        cols.get(Column::DeferralRate),
+    );
+    let (opt_out_col, override_col) = (
+        cols.get(Column::AutoEscalationOptOut),
+        cols.get(Column::EligibilityOverride),
+    );
+
+    let id = field(id_col);
+    let birth_date = required_date(birth_col)?;
+    let hire_date = required_date(hire_col)?;
+    let termination_date = date(term_col)?;
+
+    let salary_text = field(salary_col);
+    let annual_salary: f64 = salary_text.parse().map_err(|_| err(salary_col, salary_text, "not a number (write plain digits, e.g. 50000.00, without currency signs or thousands separators)".into()))?;
+    if !(annual_salary.is_finite() && annual_salary > 0.0) {
+        return Err(err(
+            salary_col,
+            salary_text,
+            "salary must be a finite number greater than 0".into(),
+        ));
+    }
+
+    let level_text = field(level_col);
+    let level_id = if level_text.is_empty() {
+        None
+    } else {
+        // Integers, also when a spreadsheet or a float column wrote them as `2.0`.
+        let level = level_text
+            .parse::<i64>()
+            .ok()
+            .or_else(|| {
+                level_text
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e6)
+                    .map(|f| f as i64)
+            })
+            .ok_or_else(|| err(level_col, level_text, "not an integer level".into()))?;
+        let level = u8::try_from(level)
+            .ok()
+            .and_then(|l| Level::new(model, l))
+            .ok_or_else(|| {
+                err(
+                    level_col,
+                    level_text,
+                    format!("level must be between 1 and {max_level} (the configured job levels)"),
+                )
+            })?;
+        Some(level)
+    };
+
+    let rate_text = field(rate_col);
+    let deferral_rate = if rate_text.is_empty() {
+        0.0
+    } else {
+        let raw: f64 = rate_text
+            .parse()
+            .map_err(|_| err(rate_col, rate_text, "not a number".into()))?;
+        let rate = if raw > 1.0 { raw / 100.0 } else { raw };
+        if !(rate.is_finite() && (0.0..=1.0).contains(&rate)) {
+            return Err(err(
+                rate_col,
+                rate_text,
+                "deferral rate must be a fraction in [0, 1] or a percent in (1, 100]".into(),
+            ));
+        }
+        round_bp(rate)
+    };
+
+    let flag = |c: Col| -> Result<Option<bool>> {
+        let v = field(c);
+        parse_bool(v).ok_or_else(|| {
+            err(
+                c,
+                v,
+                "not a boolean (expected true/false, yes/no, 1/0 or empty)".into(),
+            )
+        })
+    };
+    let auto_escalation_opt_out = flag(opt_out_col)?.unwrap_or(false);
+    let eligibility_override = flag(override_col)?;
+
+    if let Some(t) = termination_date {
+        if t > census_date {
+            return Err(err(term_col, field(term_col), format!("termination after the census date {census_date}; the census must describe the workforce as of that date")));
+        }
+        if t < hire_date {
+            return Err(err(
+                term_col,
+                field(term_col),
+                format!("termination before the hire date {hire_date}"),
+            ));
+        }
+    }
+    if hire_date > census_date {
+        return Err(err(
+            hire_col,
+            field(hire_col),
+            format!("hire date after the census date {census_date}"),
+        ));
+    }
+    let age = years_between(birth_date, census_date);
+    if !(14..=100).contains(&age) {
+        return Err(err(
+            birth_col,
+            field(birth_col),
+            format!("age {age} at the census date {census_date} is outside 14–100"),
+        ));
+    }
+    if hire_date < birth_date {
+        return Err(err(
+            hire_col,
+            field(hire_col),
+            format!("hire date before the birth date {birth_date}"),
+        ));
+    }
+    if years_between(birth_date, hire_date) < 14 {
+        return Err(err(
+            hire_col,
+            field(hire_col),
+            format!("hired before age 14 (birth date {birth_date})"),
+        ));
+    }
+    Ok(Parsed {
+        derived_level: level_id.is_none(),
+        row: CensusRow {
+            employee_id: id.to_string(),
+            birth_date,
+            hire_date,
+            termination_date,
+            annual_salary,
+            level_id: level_id.unwrap_or_else(|| level_from_salary(model, annual_salary)),
+            deferral_rate,
+            auto_escalation_opt_out,
+            eligibility_override,
+        },
+    })
+}
+
+fn parse_bool(text: &str) -> Option<Option<bool>> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" => Some(None),
+        "true" | "t" | "yes" | "y" | "1" => Some(Some(true)),
+        "false" | "f" | "no" | "n" | "0" => Some(Some(false)),
+        _ => None,
+    }
+}
+
+/// The id checks, which need the rows before: run in row order, so that together with the
+/// parallel [`parse`] the error reported is the first one in the file.
+pub(super) struct Ids<'t> {
+    table: &'t Table,
+    col: Col,
+    /// Every id is hashed once: a fixed fast hash, not SipHash (the map is never iterated, so
+    /// its order cannot reach the output).
+    first_row_of: HashMap<&'t str, usize, foldhash::fast::FixedState>,
+}
+
+impl<'t> Ids<'t> {
+    pub fn new(table: &'t Table, cols: &Columns) -> Ids<'t> {
+        Ids {
+            table,
+            col: cols.get(Column::EmployeeId),
+            first_row_of: HashMap::with_capacity_and_hasher(
+                table.len(),
+                foldhash::fast::FixedState::default(),
+            ),
+        }
+    }
+
+    /// Checks the id of row `i` (0-based); rows must come in order.
+    pub fn check(&mut self, i: usize, file: &str) -> Result<()> {
+        let (row, col, table) = (i + 1, self.col, self.table);
+        let id = table.value(i, col);
+        let err =
+            |m: String| -> Error { census_error(file, Some(row), Some(col.name), Some(id), m) };
+        if id.is_empty() {
+            return Err(err(format!("{} is empty", col.name)));
+        }
+        if id.starts_with("NH_") {
+            return Err(err(
+                "ids starting with `NH_` are reserved for simulated hires".into(),
+            ));
+        }
+        if let Some(first) = self.first_row_of.insert(id, row) {
+            return Err(err(format!(
+                "duplicate employee_id (first seen on row {first})"
+            )));
+        }
+        Ok(())
+    }
+}

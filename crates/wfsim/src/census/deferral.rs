@@ -79,7 +79,7 @@ impl Evidence {
             DeferralRateUnit::Auto => match self.largest {
                 _ if self.percent_sign => Ok(RateUnit::Percent),
                 Some((v, _)) if v > 1.0 => Ok(RateUnit::Percent),
-                Some((v, i)) if v == 1.0 => Err(i),
+                Some((1.0, i)) => Err(i),
                 _ => Ok(RateUnit::Fraction),
             },
         }

@@ -1,9 +1,9 @@
 //! The employee census: the starting workforce (spec §6).
 //!
 //! [`load`] reads CSV (`csv.rs`) or Parquet (`parquet.rs`) into one text [`Table`], resolves
-//! the header (`columns.rs`), then types and checks the rows (`row.rs`): both formats go
-//! through the same field parser, so a value is accepted or rejected the same way whatever the
-//! file type.
+//! the header (`columns.rs`), then types and checks the rows (`row.rs`) and reads the deferral
+//! rates in the file's unit (`deferral.rs`): both formats go through the same field parser, so a
+//! value is accepted or rejected the same way whatever the file type.
 
 mod columns;
 mod csv;
@@ -188,6 +188,8 @@ fn build(table: &Table, file: &str, model: &Model, pool: &rayon::ThreadPool) -> 
         }
     }
     let parsed = parsed.into_iter().collect::<Result<Vec<_>>>()?;
+    // The deferral-rate unit needs every row (spec §6): decided here from the numbers as
+    // written, then each rate is scaled.
     let rate_col = cols.get(Column::DeferralRate);
     let deferral_rate_unit = match rate_col.position {
         None => None,

@@ -10,6 +10,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use wfsim::census::synthetic::{self, EXAMPLE_EMPLOYEES, EXAMPLE_SEED};
+use wfsim::census::RateUnit;
 use wfsim::config;
 use wfsim::event::YearCounts;
 use wfsim::settings::{CensusSource, Environment, Request, Settings, DEFAULT_CONFIG};
@@ -284,7 +285,7 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         || format!("built-in defaults (no --config, and no ./{DEFAULT_CONFIG} here)"),
         |p| p.display().to_string(),
     );
-    let (rows, census_label, census_sha256) = match &settings.census {
+    let (rows, census_label, census_sha256, deferral_rate_unit) = match &settings.census {
         CensusSource::File(path) => {
             let census = wfsim::census::load(path, &model, &pool)?;
             if verbose {
@@ -297,17 +298,27 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
                     );
                 }
             }
-            (census.rows, path.display().to_string(), census.sha256)
+            (
+                census.rows,
+                path.display().to_string(),
+                census.sha256,
+                census.deferral_rate_unit,
+            )
         }
         CensusSource::Example => {
             let rows = pool.install(|| synthetic::example(&model));
-            (rows, format!("built-in example: wfsim census --employees {EXAMPLE_EMPLOYEES} --seed {EXAMPLE_SEED}"), String::new())
+            (rows, format!("built-in example: wfsim census --employees {EXAMPLE_EMPLOYEES} --seed {EXAMPLE_SEED}"), String::new(), None)
         }
     };
     // Which inputs were used is never left to guess (a run from a subfolder misses the config).
     if !quiet {
         let census = match &settings.census {
-            CensusSource::File(path) => path.display().to_string(),
+            // A census in the wrong unit goes wrong silently: the unit read is always shown.
+            CensusSource::File(path) => match deferral_rate_unit {
+                Some(RateUnit::Percent) => format!("{} (deferral rates in percent)", path.display()),
+                Some(RateUnit::Fraction) => format!("{} (deferral rates as fractions)", path.display()),
+                None => format!("{} (no deferral rate column)", path.display()),
+            },
             CensusSource::Example => format!("built-in example census ({EXAMPLE_EMPLOYEES} synthetic employees, seed {EXAMPLE_SEED}; --census FILE for your own)"),
         };
         println!("config: {config_label}\ncensus: {census}");
@@ -320,6 +331,7 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         census_label,
         census_path: settings.census.path().map(Path::to_path_buf),
         census_sha256,
+        census_deferral_rate_unit: deferral_rate_unit,
         config_label: settings.config_path.map(|p| p.display().to_string()),
         config_sha256: settings.config_sha256,
         out: out.clone(),

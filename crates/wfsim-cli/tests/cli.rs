@@ -6,7 +6,7 @@
 //! default `config/simulation.yaml` lookup and the `./sim_events` default never touch the repo.
 
 mod common;
-use arrow_array::{Array, StringArray, TimestampMicrosecondArray};
+use arrow_array::{Array, Float64Array, StringArray, TimestampMicrosecondArray};
 use common::{
     events_file, read_batches, repo, s, shared_fixture, snapshot_file, tree, Outcome, Sandbox,
     MARKER,
@@ -1374,12 +1374,201 @@ fn every_run_names_the_config_and_census_it_used() {
     ]);
     o.assert_success();
     assert!(
-        o.stdout
-            .starts_with(&format!("config: {}\ncensus: {}\n", s(&config), s(&census))),
+        o.stdout.starts_with(&format!(
+            "config: {}\ncensus: {} (deferral rates as fractions)\n",
+            s(&config),
+            s(&census)
+        )),
         "{}",
         o.stdout
     );
     let quiet = sb.run(["run", "-q", "--end", "2025", "--out", "a"]);
     quiet.assert_success();
     assert_eq!(quiet.stdout, "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The census deferral-rate unit (spec §6)
+// ---------------------------------------------------------------------------------------------
+
+const RATE_HEADER: &str = "employee_id,birth_date,hire_date,annual_salary,deferral_rate";
+
+/// (employee_id, deferral_rate) of the run's `census.parquet`: the census as loaded.
+fn loaded_rates(out: &Path) -> BTreeMap<String, f64> {
+    let mut rates = BTreeMap::new();
+    for batch in read_batches(&out.join("census.parquet")) {
+        let ids = batch.column_by_name("employee_id").unwrap();
+        let ids = ids.as_any().downcast_ref::<StringArray>().unwrap();
+        let rate = batch.column_by_name("deferral_rate").unwrap();
+        let rate = rate.as_any().downcast_ref::<Float64Array>().unwrap();
+        for i in 0..batch.num_rows() {
+            rates.insert(ids.value(i).to_string(), rate.value(i));
+        }
+    }
+    rates
+}
+
+fn summary_unit(out: &Path) -> String {
+    let summary = std::fs::read_to_string(out.join("generation_summary.json")).unwrap();
+    let line = summary
+        .lines()
+        .find(|l| l.contains("\"census_deferral_rate_unit\""))
+        .unwrap_or_else(|| panic!("no census_deferral_rate_unit in {summary}"));
+    line.trim().trim_end_matches(',').to_string()
+}
+
+/// The same census written in percent (with and without `%`) runs exactly as in fractions,
+/// and the run says which unit it read.
+#[test]
+fn percent_census_runs_exactly_as_the_fraction_census() {
+    let sb = Sandbox::new();
+    let fraction = sb.generated_census("fraction.csv", 300, 3);
+    let text = std::fs::read_to_string(&fraction).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "deferral_rate").unwrap();
+    let mut percent = format!("{}\n", header.join(","));
+    for (n, line) in lines.enumerate() {
+        let mut fields: Vec<String> = line.split(',').map(String::from).collect();
+        if !fields[col].is_empty() {
+            let value: f64 = fields[col].parse().unwrap();
+            let suffix = ["", "%", " %"][n % 3];
+            fields[col] = format!("{}{suffix}", value * 100.0);
+        }
+        percent.push_str(&fields.join(","));
+        percent.push('\n');
+    }
+    assert!(percent.contains(" %,") && percent.contains("%,"));
+    let percent = sb.write("percent.csv", percent);
+    let (a, b) = (sb.join("a"), sb.join("b"));
+    for (census, out, unit, said) in [
+        (&fraction, &a, "\"fraction\"", "deferral rates as fractions"),
+        (&percent, &b, "\"percent\"", "deferral rates in percent"),
+    ] {
+        let o = sb.run([
+            "run",
+            "--census",
+            &s(census),
+            "--out",
+            &s(out),
+            "--end",
+            "2026",
+        ]);
+        o.assert_success();
+        let census_line = o.stdout.lines().nth(1).unwrap();
+        assert_eq!(census_line, format!("census: {} ({said})", s(census)));
+        assert_eq!(
+            summary_unit(out),
+            format!("\"census_deferral_rate_unit\": {unit}")
+        );
+    }
+    let diff = sb.run(["diff", &s(&a), &s(&b)]);
+    assert_eq!(diff.code, Some(0), "{}{}", diff.stdout, diff.stderr);
+    assert_eq!(
+        std::fs::read(a.join("census.parquet")).unwrap(),
+        std::fs::read(b.join("census.parquet")).unwrap()
+    );
+}
+
+/// The consultant's census: a 1 % row read as 100 % went unnoticed. In a file with a 7 it is 1 %.
+#[test]
+fn a_1_beside_a_7_is_1_percent() {
+    let sb = Sandbox::new();
+    let census = sb.census(
+        "pct.csv",
+        RATE_HEADER,
+        &[
+            "E001,1985-03-10,2015-06-01,65000,1",
+            "E002,1990-07-21,2019-01-15,92000,7",
+            "E003,1970-01-01,2000-01-01,80000,",
+        ],
+    );
+    let out = sb.join("out");
+    sb.run_quick(&census, &out, &[]).assert_success();
+    let rates = loaded_rates(&out);
+    assert_eq!(
+        (rates["E001"], rates["E002"], rates["E003"]),
+        (0.01, 0.07, 0.0)
+    );
+}
+
+#[test]
+fn an_explicit_unit_decides_and_a_percent_sign_is_always_percent() {
+    let sb = Sandbox::new();
+    let census = sb.census(
+        "c.csv",
+        RATE_HEADER,
+        &[
+            "E001,1985-03-10,2015-06-01,65000,0.05",
+            "E002,1990-07-21,2019-01-15,92000,7",
+        ],
+    );
+    let fraction = ["--set", "census.deferral_rate_unit=fraction"];
+    sb.run_quick(&census, &sb.join("bad"), &fraction)
+        .assert_input_error(&[
+            "c.csv",
+            "row 2",
+            "column `deferral_rate`",
+            "value \"7\"",
+            "census.deferral_rate_unit is fraction",
+        ]);
+    sb.assert_nothing_written(&sb.join("bad"));
+    // In percent, 0.05 is 0.05 % (rounded to basis points).
+    let out = sb.join("percent");
+    sb.run_quick(
+        &census,
+        &out,
+        &["--set", "census.deferral_rate_unit=percent"],
+    )
+    .assert_success();
+    let rates = loaded_rates(&out);
+    assert_eq!((rates["E001"], rates["E002"]), (0.0005, 0.07));
+    let signed = sb.census(
+        "signed.csv",
+        RATE_HEADER,
+        &[
+            "E001,1985-03-10,2015-06-01,65000,0.05",
+            "E002,1990-07-21,2019-01-15,92000,7 %",
+        ],
+    );
+    let out = sb.join("signed");
+    sb.run_quick(&signed, &out, &fraction).assert_success();
+    let rates = loaded_rates(&out);
+    assert_eq!((rates["E001"], rates["E002"]), (0.05, 0.07));
+    assert_eq!(
+        summary_unit(&out),
+        "\"census_deferral_rate_unit\": \"fraction\""
+    );
+}
+
+#[test]
+fn no_deferral_column_has_no_unit() {
+    let sb = Sandbox::new();
+    sb.good_census("census.csv");
+    let o = sb.run([
+        "run",
+        "--census",
+        "census.csv",
+        "--out",
+        "a",
+        "--end",
+        "2025",
+    ]);
+    o.assert_success();
+    assert!(
+        o.stdout
+            .contains("census: census.csv (no deferral rate column)\n"),
+        "{}",
+        o.stdout
+    );
+    assert_eq!(
+        summary_unit(&sb.join("a")),
+        "\"census_deferral_rate_unit\": null"
+    );
+    sb.run(["-q", "run", "--out", "b", "--end", "2025"])
+        .assert_success();
+    assert_eq!(
+        summary_unit(&sb.join("b")),
+        "\"census_deferral_rate_unit\": null"
+    );
 }

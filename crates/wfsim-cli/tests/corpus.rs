@@ -506,8 +506,8 @@ fn every_lenient_fixture_is_accepted() {
 
 #[test]
 fn percent_deferral_is_read_as_a_fraction() {
-    // percent_deferral.csv: E001 writes 6 (a percent), E002 writes 0.06; both are 6% at the
-    // census date. The 2025 snapshot may show one escalation step on top.
+    // percent_deferral.csv: E001 writes 6, E002 writes 6 %; the file is in percent (spec §6),
+    // so both are 6 % at the census date. The 2025 snapshot may show one escalation step on top.
     let sandbox = Sandbox::new();
     let file = repo().join("tests/fixtures/lenient/percent_deferral.csv");
     let r = sandbox.run([
@@ -531,6 +531,6 @@ fn percent_deferral_is_read_as_a_fraction() {
     }
     assert_eq!(
         rates["E001"], rates["E002"],
-        "6 and 0.06 must mean the same rate"
+        "6 and 6 % must mean the same rate"
     );
 }

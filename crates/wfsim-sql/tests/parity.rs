@@ -38,6 +38,7 @@ fn run(engine: EngineChoice, model: &Model, rows: &[CensusRow], out: &Path) -> w
         census_label: "test".into(),
         census_path: None,
         census_sha256: String::new(),
+        census_deferral_rate_unit: None,
         config_label: None,
         config_sha256: String::new(),
         out: out.to_path_buf(),

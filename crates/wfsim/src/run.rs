@@ -1,6 +1,6 @@
 //! A whole run: inputs → year loop → writers, into an atomically swapped output directory.
 
-use crate::census::CensusRow;
+use crate::census::{CensusRow, RateUnit};
 use crate::config::Model;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -24,6 +24,8 @@ pub struct RunInputs {
     /// The census file read; `None` for a census built in memory (the built-in example).
     pub census_path: Option<PathBuf>,
     pub census_sha256: String,
+    /// The unit the census deferral rates were read in (`Census::deferral_rate_unit`).
+    pub census_deferral_rate_unit: Option<RateUnit>,
     pub config_label: Option<String>,
     pub config_sha256: String,
     pub out: PathBuf,
@@ -154,6 +156,7 @@ pub fn run_with_engine(
         threads: inputs.threads,
         census_file: inputs.census_label,
         census_sha256: inputs.census_sha256,
+        census_deferral_rate_unit: inputs.census_deferral_rate_unit,
         config_file: inputs.config_label,
         config_sha256: inputs.config_sha256,
         years,

@@ -48,11 +48,63 @@ fn missing_levels_come_from_salary_thresholds() {
 #[test]
 fn percent_deferral_rates_are_divided_and_kept_in_basis_points() {
     let c = load(&format!(
-        "{HEAD}A,1980-01-01,2010-01-01,90000,1,6\nB,1980-01-01,2010-01-01,90000,1,0.0612345\n"
+        "{HEAD}A,1980-01-01,2010-01-01,90000,1,6\nB,1980-01-01,2010-01-01,90000,1,6.12345\n"
     ))
     .unwrap();
+    assert_eq!(c.deferral_rate_unit, Some(census::RateUnit::Percent));
     assert_eq!(c.rows[0].deferral_rate, 0.06);
     assert_eq!(c.rows[1].deferral_rate, 0.0612);
+}
+
+/// The unit is the file's, not the value's: in a percent file `1` is 1 % and `0.5` is 0.5 %,
+/// whichever row says so, leavers included.
+#[test]
+fn one_value_above_1_makes_the_whole_column_percent() {
+    let c = load(
+        "employee_id,birth_date,hire_date,annual_salary,termination_date,deferral_rate\n\
+         A,1980-01-01,2010-01-01,90000,,1\nB,1980-01-01,2010-01-01,90000,,0.5\n\
+         C,1980-01-01,2010-01-01,90000,,\nL,1980-01-01,2010-01-01,90000,2024-06-30,7\n",
+    )
+    .unwrap();
+    let rates: Vec<f64> = c.rows.iter().map(|r| r.deferral_rate).collect();
+    assert_eq!(rates, vec![0.01, 0.005, 0.0, 0.07]);
+    assert_eq!(c.deferral_rate_unit, Some(census::RateUnit::Percent));
+}
+
+#[test]
+fn fractions_stay_and_an_empty_or_absent_column_is_said() {
+    let c = load(&format!(
+        "{HEAD}A,1980-01-01,2010-01-01,90000,1,0.06\nB,1980-01-01,2010-01-01,90000,1,0.99\n"
+    ))
+    .unwrap();
+    assert_eq!(c.deferral_rate_unit, Some(census::RateUnit::Fraction));
+    assert_eq!(c.rows[1].deferral_rate, 0.99);
+    let empty = load(&format!("{HEAD}A,1980-01-01,2010-01-01,90000,1,\n")).unwrap();
+    assert_eq!(empty.deferral_rate_unit, Some(census::RateUnit::Fraction));
+    let absent =
+        load("employee_id,birth_date,hire_date,annual_salary\nA,1980-01-01,2010-01-01,90000\n")
+            .unwrap();
+    assert_eq!(absent.deferral_rate_unit, None);
+}
+
+/// A range error needs the unit, so it comes after the row checks of the whole file.
+#[test]
+fn a_rate_error_follows_the_row_errors_of_the_file() {
+    let e = load(&format!(
+        "{HEAD}A,1980-01-01,2010-01-01,90000,1,150\nB,1980-01-01,2010-01-01,lots,1,6\n"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("row 2") && e.contains("annual_salary"), "{e}");
+    let e = load(&format!(
+        "{HEAD}A,1980-01-01,2010-01-01,90000,1,150\nB,1980-01-01,2010-01-01,90000,1,6\n"
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("row 1") && e.contains("\"150\"") && e.contains("above 100 %"),
+        "{e}"
+    );
 }
 
 #[test]

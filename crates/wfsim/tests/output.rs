@@ -44,6 +44,7 @@ fn run_census(out: &Path, model: &Model, census: Vec<CensusRow>, threads: usize)
         census_label: "test".into(),
         census_path: None,
         census_sha256: String::new(),
+        census_deferral_rate_unit: None,
         config_label: None,
         config_sha256: String::new(),
         out: out.to_path_buf(),
@@ -122,7 +123,7 @@ fn the_census_is_written_as_loaded() {
         "employee_id,employee_birth_date,employee_hire_date,employee_gross_compensation,\
          employee_termination_date,level_id,employee_deferral_rate,eligibility_override,ssn\n\
          B,1980-01-01,2010-01-01,130000.5,,,6,,x\n\
-         A,1975-05-05,2001-02-03,90000,2024-06-30,2,0.031,false,y\n\
+         A,1975-05-05,2001-02-03,90000,2024-06-30,2,3.1,false,y\n\
          C,1990-02-28T00:00:00,2015-03-01,300000,,,,true,z\n",
     )
     .unwrap();

@@ -94,6 +94,14 @@ pub(super) fn is_used(header: &str) -> bool {
     Column::ALL.iter().any(|c| c.is_named(header))
 }
 
+/// Whether these header names hold every required column.
+pub(super) fn has_required<'a>(header: impl Iterator<Item = &'a str> + Clone) -> bool {
+    Column::ALL
+        .iter()
+        .filter(|c| c.required())
+        .all(|c| header.clone().any(|h| c.is_named(h)))
+}
+
 /// A census field as the row checks read it: its spelling in this file (for error messages)
 /// and its position, `None` when the file lacks the optional column.
 #[derive(Clone, Copy)]

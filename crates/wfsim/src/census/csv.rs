@@ -1,7 +1,7 @@
 //! CSV → [`Table`]: UTF-8 with an optional byte-order mark, a header row, fields as written.
 
 use super::census_error;
-use super::columns::Column;
+use super::columns::{has_required, Column};
 use super::table::Table;
 use crate::error::Result;
 
@@ -51,6 +51,15 @@ pub(super) fn read(bytes: &[u8], file: &str) -> Result<Table> {
         })?;
         header.push(text.trim_start_matches('\u{feff}').trim().to_string());
     }
+    if looks_semicolon_separated(&header) {
+        return Err(census_error(
+            file,
+            None,
+            None,
+            None,
+            "the file looks semicolon-separated; save it with commas (in Excel: CSV UTF-8 (Comma delimited))",
+        ));
+    }
     let mut table = Table::new(header);
     let mut record = ::csv::ByteRecord::new();
     for i in 0.. {
@@ -76,4 +85,15 @@ pub(super) fn read(bytes: &[u8], file: &str) -> Result<Table> {
         table.end_row();
     }
     Ok(table)
+}
+
+/// A header of one field that splits on `;` into the required columns: a spreadsheet saved
+/// with a European list separator, which would otherwise fail as a missing column.
+fn looks_semicolon_separated(header: &[String]) -> bool {
+    match header {
+        [only] if only.contains(';') => {
+            has_required(only.split(';').map(|h| h.trim().trim_matches('"')))
+        }
+        _ => false,
+    }
 }

@@ -1,18 +1,20 @@
 //! The employee census: the starting workforce (spec §6).
 //!
 //! [`load`] reads CSV (`csv.rs`) or Parquet (`parquet.rs`) into one text [`Table`], resolves
-//! the header (`columns.rs`), then types and checks the rows (`row.rs`): both formats go
-//! through the same field parser, so a value is accepted or rejected the same way whatever the
-//! file type.
+//! the header (`columns.rs`), then types and checks the rows (`row.rs`) and reads the deferral
+//! rates in the file's unit (`deferral.rs`): both formats go through the same field parser, so a
+//! value is accepted or rejected the same way whatever the file type.
 
 mod columns;
 mod csv;
+mod deferral;
 mod parquet;
 mod row;
 pub mod synthetic;
 mod table;
 
 pub use columns::Column;
+pub use deferral::RateUnit;
 
 use crate::config::Model;
 use crate::date::Date;
@@ -94,6 +96,8 @@ pub struct Census {
     pub ignored_columns: Vec<String>,
     /// Rows whose level was derived from salary because the census had none.
     pub derived_levels: usize,
+    /// The unit the deferral rates were read in; `None` when the file has no such column.
+    pub deferral_rate_unit: Option<RateUnit>,
     pub sha256: String,
 }
 
@@ -103,6 +107,15 @@ pub fn load(path: &Path, model: &Model, pool: &rayon::ThreadPool) -> Result<Cens
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e))?;
     let sha256 = crate::digest::sha256_hex(&bytes);
     let file = path.display().to_string();
+    if is_excel(path, &bytes) {
+        return Err(census_error(
+            &file,
+            None,
+            None,
+            None,
+            "Excel workbooks are not read yet: save the sheet as CSV (UTF-8) or Parquet",
+        ));
+    }
     let is_parquet = bytes.starts_with(b"PAR1")
         || path
             .extension()
@@ -115,6 +128,20 @@ pub fn load(path: &Path, model: &Model, pool: &rayon::ThreadPool) -> Result<Cens
     let mut census = build(&table, &file, model, pool)?;
     census.sha256 = sha256;
     Ok(census)
+}
+
+/// An Excel workbook, by extension or content (`.xlsx`/`.xlsm` are zip archives, `.xls` an OLE
+/// compound file): read as CSV it would fail with a baffling missing-column error.
+fn is_excel(path: &Path, bytes: &[u8]) -> bool {
+    const ZIP: &[u8] = b"PK\x03\x04";
+    const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+    bytes.starts_with(ZIP)
+        || bytes.starts_with(OLE)
+        || path.extension().is_some_and(|e| {
+            ["xlsx", "xlsm", "xls"]
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        })
 }
 
 fn census_error(
@@ -144,8 +171,8 @@ fn build(table: &Table, file: &str, model: &Model, pool: &rayon::ThreadPool) -> 
             "the census has a header but no employee rows",
         ));
     }
-    // Rows are typed and checked in parallel; ids are checked here in row order, so the error
-    // reported is still the first one in the file.
+    // Rows are typed and checked in parallel; ids are checked here in row order up to the first
+    // row that failed, so the error reported is still the first one in the file.
     let parsed: Vec<Result<row::Parsed>> = pool.install(|| {
         (0..table.len())
             .into_par_iter()
@@ -154,13 +181,52 @@ fn build(table: &Table, file: &str, model: &Model, pool: &rayon::ThreadPool) -> 
             .collect()
     });
     let mut ids = row::Ids::new(table, &cols);
-    let mut rows = Vec::with_capacity(table.len());
-    let mut derived_levels = 0;
-    for (i, parsed) in parsed.into_iter().enumerate() {
+    for (i, parsed) in parsed.iter().enumerate() {
         ids.check(i, file)?;
-        let parsed = parsed?;
-        derived_levels += usize::from(parsed.derived_level);
-        rows.push(parsed.row);
+        if parsed.is_err() {
+            break;
+        }
+    }
+    let parsed = parsed.into_iter().collect::<Result<Vec<_>>>()?;
+    // The deferral-rate unit needs every row (spec §6): decided here from the numbers as
+    // written, then each rate is scaled.
+    let rate_col = cols.get(Column::DeferralRate);
+    let deferral_rate_unit = match rate_col.position {
+        None => None,
+        Some(_) => {
+            let mut evidence = deferral::Evidence::default();
+            for (i, p) in parsed.iter().enumerate() {
+                if let Some(w) = p.deferral {
+                    evidence.see(i, w);
+                }
+            }
+            let unit = evidence
+                .unit(model.config.census.deferral_rate_unit)
+                .map_err(|i| {
+                    let value = table.value(i, rate_col);
+                    census_error(
+                        file,
+                        Some(i + 1),
+                        Some(rate_col.name),
+                        Some(value),
+                        deferral::AMBIGUOUS,
+                    )
+                })?;
+            Some(unit)
+        }
+    };
+    let mut rows = Vec::with_capacity(parsed.len());
+    let mut derived_levels = 0;
+    for (i, p) in parsed.into_iter().enumerate() {
+        let mut row = p.row;
+        if let (Some(w), Some(unit)) = (p.deferral, deferral_rate_unit) {
+            row.deferral_rate = deferral::to_fraction(w, unit).map_err(|message| {
+                let value = table.value(i, rate_col);
+                census_error(file, Some(i + 1), Some(rate_col.name), Some(value), message)
+            })?;
+        }
+        derived_levels += usize::from(p.derived_level);
+        rows.push(row);
     }
     let leavers = rows
         .iter()
@@ -181,6 +247,7 @@ fn build(table: &Table, file: &str, model: &Model, pool: &rayon::ThreadPool) -> 
         leavers,
         ignored_columns: cols.ignored,
         derived_levels,
+        deferral_rate_unit,
         sha256: String::new(),
     })
 }

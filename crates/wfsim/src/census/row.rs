@@ -2,18 +2,21 @@
 //! so [`parse`] runs on rows in parallel and [`Ids`] checks ids serially in row order.
 
 use super::columns::{Col, Column, Columns};
+use super::deferral::Written;
 use super::table::Table;
 use super::{census_error, level_from_salary, CensusRow, Level};
 use crate::config::Model;
 use crate::date::{years_between, Date};
 use crate::error::{Error, Result};
-use crate::numerics::round_bp;
 use std::collections::HashMap;
 
-/// A typed row and whether its level came from salary.
+/// A typed row, whether its level came from salary, and its deferral rate as written: the
+/// rate's unit is known only once every row is read, so `row.deferral_rate` is 0 until the
+/// loader sets it from `deferral`.
 pub(super) struct Parsed {
     pub row: CensusRow,
     pub derived_level: bool,
+    pub deferral: Option<Written>,
 }
 
 /// Types and checks everything of row `i` (0-based) but the id checks of [`Ids`].
@@ -106,21 +109,24 @@ pub(super) fn parse(
     };
 
     let rate_text = field(rate_col);
-    let deferral_rate = if rate_text.is_empty() {
-        0.0
+    let deferral = if rate_text.is_empty() {
+        None
     } else {
-        let raw: f64 = rate_text
-            .parse()
-            .map_err(|_| err(rate_col, rate_text, "not a number".into()))?;
-        let rate = if raw > 1.0 { raw / 100.0 } else { raw };
-        if !(rate.is_finite() && (0.0..=1.0).contains(&rate)) {
+        let w = Written::parse(rate_text).ok_or_else(|| {
+            err(
+                rate_col,
+                rate_text,
+                "not a number (write e.g. 0.06, 6 or 6 %)".into(),
+            )
+        })?;
+        if !(w.value.is_finite() && w.value >= 0.0) {
             return Err(err(
                 rate_col,
                 rate_text,
-                "deferral rate must be a fraction in [0, 1] or a percent in (1, 100]".into(),
+                "deferral rate must be a finite number, 0 or more".into(),
             ));
         }
-        round_bp(rate)
+        Some(w)
     };
 
     let flag = |c: Col| -> Result<Option<bool>> {
@@ -179,6 +185,7 @@ pub(super) fn parse(
     }
     Ok(Parsed {
         derived_level: level_id.is_none(),
+        deferral,
         row: CensusRow {
             employee_id: id.to_string(),
             birth_date,
@@ -186,7 +193,7 @@ pub(super) fn parse(
             termination_date,
             annual_salary,
             level_id: level_id.unwrap_or_else(|| level_from_salary(model, annual_salary)),
-            deferral_rate,
+            deferral_rate: 0.0,
             auto_escalation_opt_out,
             eligibility_override,
         },

@@ -3,6 +3,7 @@
 //! value ([`values`]); what [`validate`] adds are the checks that span several keys, each
 //! beside its section.
 
+mod census;
 mod compensation;
 mod deferral_auto_escalation;
 mod document;
@@ -15,6 +16,7 @@ mod simulation;
 pub mod values;
 mod workforce;
 
+pub use census::{CensusInput, DeferralRateUnit};
 pub use compensation::Compensation;
 pub use deferral_auto_escalation::{Escalation, EscalationScope};
 pub use document::{Document, Set};
@@ -38,6 +40,7 @@ use std::path::{Path, PathBuf};
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub simulation: Simulation,
+    pub census: CensusInput,
     pub workforce: Workforce,
     pub compensation: Compensation,
     pub promotion: Promotion,

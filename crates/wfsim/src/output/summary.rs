@@ -1,5 +1,6 @@
 //! `generation_summary.json`: what was run, on what inputs, and what it produced.
 
+use crate::census::RateUnit;
 use crate::error::{Error, Result};
 use crate::event::YearCounts;
 use serde::Serialize;
@@ -17,6 +18,9 @@ pub struct GenerationSummary {
     pub threads: usize,
     pub census_file: String,
     pub census_sha256: String,
+    /// The unit the census deferral rates were read in (spec §6); `None` without the column or
+    /// for the built-in example census.
+    pub census_deferral_rate_unit: Option<RateUnit>,
     pub config_file: Option<String>,
     pub config_sha256: String,
     pub years: Vec<YearCounts>,

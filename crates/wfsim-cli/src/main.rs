@@ -125,6 +125,14 @@ struct RunArgs {
     /// Engine: native, or sql (the SQL reference engine; results are identical).
     #[arg(long, value_enum, default_value_t = EngineArg::Native)]
     engine: EngineArg,
+    /// Set census rows that fail validation aside into this CSV (row, employee_id, column,
+    /// value, reason) and run on the rest. Written only when the run succeeds; an existing
+    /// file is replaced. A missing column or a duplicate id still stops the run.
+    #[arg(long, value_name = "FILE")]
+    rejects: Option<PathBuf>,
+    /// With --rejects: stop (exit 2, nothing written) when more than N rows are bad.
+    #[arg(long, value_name = "N", requires = "rejects")]
+    max_rejects: Option<usize>,
 }
 
 #[derive(Args)]
@@ -285,9 +293,17 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         || format!("built-in defaults (no --config, and no ./{DEFAULT_CONFIG} here)"),
         |p| p.display().to_string(),
     );
-    let (rows, census_label, census_sha256, deferral_rate_unit) = match &settings.census {
+    let rejects_path = args.rejects;
+    if let Some(r) = &rejects_path {
+        check_rejects_path(r, &settings.out)?;
+    }
+    let opts = wfsim::census::LoadOptions {
+        set_aside: rejects_path.is_some(),
+        max_rejects: args.max_rejects,
+    };
+    let (rows, census_label, census_sha256, deferral_rate_unit, rejects) = match &settings.census {
         CensusSource::File(path) => {
-            let census = wfsim::census::load(path, &model, &pool)?;
+            let census = wfsim::census::load_with(path, &model, &pool, opts)?;
             if verbose {
                 eprintln!("census {}: {} active employees, {} leavers set aside, {} levels derived from salary", path.display(), census.rows.len() - census.leavers, census.leavers, census.derived_levels);
                 if !census.ignored_columns.is_empty() {
@@ -303,11 +319,12 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
                 path.display().to_string(),
                 census.sha256,
                 census.deferral_rate_unit,
+                census.rejects,
             )
         }
         CensusSource::Example => {
             let rows = pool.install(|| synthetic::example(&model));
-            (rows, format!("built-in example: wfsim census --employees {EXAMPLE_EMPLOYEES} --seed {EXAMPLE_SEED}"), String::new(), None)
+            (rows, format!("built-in example: wfsim census --employees {EXAMPLE_EMPLOYEES} --seed {EXAMPLE_SEED}"), String::new(), None, Vec::new())
         }
     };
     // Which inputs were used is never left to guess (a run from a subfolder misses the config).
@@ -322,6 +339,23 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
             CensusSource::Example => format!("built-in example census ({EXAMPLE_EMPLOYEES} synthetic employees, seed {EXAMPLE_SEED}; --census FILE for your own)"),
         };
         println!("config: {config_label}\ncensus: {census}");
+        if let Some(r) = &rejects_path {
+            let by_reason = wfsim::census::rejects_by_reason(&rejects);
+            let reasons: Vec<String> = by_reason
+                .iter()
+                .map(|(k, n)| format!("{n} × {k}"))
+                .collect();
+            println!(
+                "census: {} rows set aside into {}{}",
+                rejects.len(),
+                r.display(),
+                if reasons.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", reasons.join("; "))
+                }
+            );
+        }
     }
     let out = settings.out;
     let bar = Bar::new(years, quiet);
@@ -332,6 +366,7 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         census_path: settings.census.path().map(Path::to_path_buf),
         census_sha256,
         census_deferral_rate_unit: deferral_rate_unit,
+        census_rejects: rejects.clone(),
         config_label: settings.config_path.map(|p| p.display().to_string()),
         config_sha256: settings.config_sha256,
         out: out.clone(),
@@ -345,6 +380,9 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         )
     })?;
     bar.0.finish_and_clear();
+    if let Some(r) = &rejects_path {
+        wfsim::census::write_rejects(r, &rejects)?;
+    }
     if !quiet {
         print!("{}", table::render(&report.summary.years));
         println!(
@@ -353,6 +391,39 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
             report.summary.wall_seconds,
             out.display()
         );
+    }
+    Ok(())
+}
+
+/// The rejects file must not be, or be inside, the output directory (which a run replaces).
+fn check_rejects_path(rejects: &Path, out: &Path) -> anyhow::Result<()> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Resolve what exists (symlinks, `..`) so two spellings of one place compare equal.
+        std::fs::canonicalize(&p).unwrap_or(p)
+    };
+    let (r, o) = (abs(rejects), abs(out));
+    let r_parent = rejects.parent().map(|p| {
+        abs(if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        })
+    });
+    let inside = r == o || r.starts_with(&o) || r_parent.is_some_and(|p| p.starts_with(&o));
+    if inside || rejects.is_dir() {
+        return Err(Error::Usage {
+            message: format!(
+                "--rejects {}: must be a file outside the output directory {}",
+                rejects.display(),
+                out.display()
+            ),
+        }
+        .into());
     }
     Ok(())
 }

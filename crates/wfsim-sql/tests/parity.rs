@@ -39,6 +39,7 @@ fn run(engine: EngineChoice, model: &Model, rows: &[CensusRow], out: &Path) -> w
         census_path: None,
         census_sha256: String::new(),
         census_deferral_rate_unit: None,
+        census_rejects: Vec::new(),
         config_label: None,
         config_sha256: String::new(),
         out: out.to_path_buf(),

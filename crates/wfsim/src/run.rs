@@ -26,6 +26,8 @@ pub struct RunInputs {
     pub census_sha256: String,
     /// The unit the census deferral rates were read in (`Census::deferral_rate_unit`).
     pub census_deferral_rate_unit: Option<RateUnit>,
+    /// Census rows set aside (`--rejects`); empty when none were.
+    pub census_rejects: Vec<crate::census::Reject>,
     pub config_label: Option<String>,
     pub config_sha256: String,
     pub out: PathBuf,
@@ -157,6 +159,8 @@ pub fn run_with_engine(
         census_file: inputs.census_label,
         census_sha256: inputs.census_sha256,
         census_deferral_rate_unit: inputs.census_deferral_rate_unit,
+        census_rejected_rows: inputs.census_rejects.len(),
+        census_rejects_by_reason: crate::census::rejects_by_reason(&inputs.census_rejects),
         config_file: inputs.config_label,
         config_sha256: inputs.config_sha256,
         years,

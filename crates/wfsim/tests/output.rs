@@ -45,6 +45,7 @@ fn run_census(out: &Path, model: &Model, census: Vec<CensusRow>, threads: usize)
         census_path: None,
         census_sha256: String::new(),
         census_deferral_rate_unit: None,
+        census_rejects: Vec::new(),
         config_label: None,
         config_sha256: String::new(),
         out: out.to_path_buf(),

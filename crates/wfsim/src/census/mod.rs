@@ -98,12 +98,141 @@ pub struct Census {
     pub derived_levels: usize,
     /// The unit the deferral rates were read in; `None` when the file has no such column.
     pub deferral_rate_unit: Option<RateUnit>,
+    /// Rows set aside (with [`LoadOptions::set_aside`]), in file order, first problem per row.
+    pub rejects: Vec<Reject>,
     pub sha256: String,
+}
+
+/// A census row set aside: one per bad row, with its first problem.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reject {
+    /// 1-based data row (the header is row 0).
+    pub row: usize,
+    pub employee_id: String,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+impl Reject {
+    fn from_error(e: Error, table: &Table, cols: &Columns) -> Reject {
+        match e {
+            Error::Census {
+                row,
+                column,
+                value,
+                message,
+                ..
+            } => {
+                let row = row.unwrap_or(0);
+                let employee_id = if row >= 1 {
+                    table
+                        .value(row - 1, cols.get(Column::EmployeeId))
+                        .to_string()
+                } else {
+                    String::new()
+                };
+                Reject {
+                    row,
+                    employee_id,
+                    column: column.unwrap_or_default(),
+                    value: value.unwrap_or_default(),
+                    reason: message,
+                }
+            }
+            other => Reject {
+                row: 0,
+                employee_id: String::new(),
+                column: String::new(),
+                value: String::new(),
+                reason: other.to_string(),
+            },
+        }
+    }
+
+    /// The reason without its row's numbers (dates, ages, amounts), so rows with the same
+    /// problem count together: `column: reason`, each number written `#`.
+    pub fn reason_key(&self) -> String {
+        let mut key = format!("{}: ", self.column);
+        let mut in_number = false;
+        for c in self.reason.chars() {
+            let numeric =
+                c.is_ascii_digit() || (in_number && matches!(c, '.' | '-' | ':' | ',' | 'e' | 'E'));
+            if numeric {
+                if !in_number {
+                    key.push('#');
+                }
+            } else {
+                key.push(c);
+            }
+            in_number = numeric;
+        }
+        key
+    }
+}
+
+/// Writes the rejects CSV (`row,employee_id,column,value,reason`) next to `path`, then renames
+/// it there, so `path` is either the previous file or the complete new one.
+pub fn write_rejects(path: &Path, rejects: &[Reject]) -> Result<()> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "rejects".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut w = ::csv::Writer::from_path(&tmp)?;
+        w.write_record(["row", "employee_id", "column", "value", "reason"])?;
+        for r in rejects {
+            w.write_record([
+                r.row.to_string().as_str(),
+                &r.employee_id,
+                &r.column,
+                &r.value,
+                &r.reason,
+            ])?;
+        }
+        w.flush()?;
+        drop(w);
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
+/// Rejects counted by [`Reject::reason_key`], in key order.
+pub fn rejects_by_reason(rejects: &[Reject]) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for r in rejects {
+        *counts.entry(r.reason_key()).or_insert(0) += 1;
+    }
+    counts
 }
 
 /// Loads and checks a census file. Rows are typed on `pool`: the caller decides how many
 /// threads a load may take.
 pub fn load(path: &Path, model: &Model, pool: &rayon::ThreadPool) -> Result<Census> {
+    load_with(path, model, pool, LoadOptions::default())
+}
+
+/// How [`load_with`] treats rows that fail validation.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadOptions {
+    /// Set bad rows aside into [`Census::rejects`] and keep the rest (`--rejects`); otherwise
+    /// the first bad row in the file stops the load, its message counting the others.
+    pub set_aside: bool,
+    /// With `set_aside`: more bad rows than this stop the load (`--max-rejects`).
+    pub max_rejects: Option<usize>,
+}
+
+/// [`load`], with bad rows set aside or not as `opts` says. Problems of the file as a whole (a
+/// missing required column, a duplicate id, an undecidable deferral-rate unit) always stop.
+pub fn load_with(
+    path: &Path,
+    model: &Model,
+    pool: &rayon::ThreadPool,
+    opts: LoadOptions,
+) -> Result<Census> {
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e))?;
     let sha256 = crate::digest::sha256_hex(&bytes);
     let file = path.display().to_string();
@@ -125,7 +254,7 @@ pub fn load(path: &Path, model: &Model, pool: &rayon::ThreadPool) -> Result<Cens
     } else {
         self::csv::read(&bytes, &file)?
     };
-    let mut census = build(&table, &file, model, pool)?;
+    let mut census = build(&table, &file, model, pool, opts)?;
     census.sha256 = sha256;
     Ok(census)
 }
@@ -160,7 +289,13 @@ fn census_error(
     }
 }
 
-fn build(table: &Table, file: &str, model: &Model, pool: &rayon::ThreadPool) -> Result<Census> {
+fn build(
+    table: &Table,
+    file: &str,
+    model: &Model,
+    pool: &rayon::ThreadPool,
+    opts: LoadOptions,
+) -> Result<Census> {
     let cols = Columns::resolve(&table.header, file)?;
     if table.len() == 0 {
         return Err(census_error(
@@ -171,8 +306,10 @@ fn build(table: &Table, file: &str, model: &Model, pool: &rayon::ThreadPool) -> 
             "the census has a header but no employee rows",
         ));
     }
-    // Rows are typed and checked in parallel; ids are checked here in row order up to the first
-    // row that failed, so the error reported is still the first one in the file.
+    // Rows are typed and checked in parallel; ids are checked here in row order. Every
+    // row-level problem is collected (the first problem of each row), so the default message can
+    // say how many rows are bad and `--rejects` can set them all aside; a duplicate id is a
+    // problem of the file and always stops.
     let parsed: Vec<Result<row::Parsed>> = pool.install(|| {
         (0..table.len())
             .into_par_iter()
@@ -181,52 +318,150 @@ fn build(table: &Table, file: &str, model: &Model, pool: &rayon::ThreadPool) -> 
             .collect()
     });
     let mut ids = row::Ids::new(table, &cols);
-    for (i, parsed) in parsed.iter().enumerate() {
-        ids.check(i, file)?;
-        if parsed.is_err() {
-            break;
+    let mut problems: Vec<Error> = Vec::new();
+    let mut kept: Vec<(usize, row::Parsed)> = Vec::with_capacity(parsed.len());
+    for (i, parsed) in parsed.into_iter().enumerate() {
+        match ids.check(i, file) {
+            Err(row::IdProblem::Duplicate(e)) => {
+                // Without `--rejects` the first problem in the file is the one reported.
+                if !opts.set_aside && !problems.is_empty() {
+                    break;
+                }
+                return Err(e);
+            }
+            Err(row::IdProblem::Row(e)) => problems.push(e),
+            Ok(()) => match parsed {
+                Ok(p) => kept.push((i, p)),
+                Err(e) => problems.push(e),
+            },
         }
     }
-    let parsed = parsed.into_iter().collect::<Result<Vec<_>>>()?;
     // The deferral-rate unit needs every row (spec §6): decided here from the numbers as
-    // written, then each rate is scaled.
+    // written in the rows kept, then each rate is scaled. An undecidable unit is a problem of
+    // the file.
     let rate_col = cols.get(Column::DeferralRate);
+    // `skip` is sorted (rows in file order).
+    // The unit from the kept rows but `skip` (sorted: rows in file order).
+    let decide = |skip: &[usize]| {
+        let mut evidence = deferral::Evidence::default();
+        for (i, p) in &kept {
+            if let (Some(w), false) = (p.deferral, skip.binary_search(i).is_ok()) {
+                evidence.see(*i, w);
+            }
+        }
+        evidence.unit(model.config.census.deferral_rate_unit)
+    };
+    let ambiguous = |i: usize| {
+        census_error(
+            file,
+            Some(i + 1),
+            Some(rate_col.name),
+            Some(table.value(i, rate_col)),
+            deferral::AMBIGUOUS,
+        )
+    };
     let deferral_rate_unit = match rate_col.position {
         None => None,
-        Some(_) => {
-            let mut evidence = deferral::Evidence::default();
-            for (i, p) in parsed.iter().enumerate() {
-                if let Some(w) = p.deferral {
-                    evidence.see(i, w);
+        Some(_) => match decide(&[]) {
+            Ok(unit) => Some(unit),
+            Err(_) if !opts.set_aside && !problems.is_empty() => None,
+            Err(i) => return Err(ambiguous(i)),
+        },
+    };
+    // Rates out of range in the unit decided: row problems, unless setting those rows aside
+    // would change the unit the other rows are read in (then no run could equal a run on the
+    // file without them, and the file stops as a whole).
+    let mut out_of_range: Vec<(usize, Error)> = Vec::new();
+    if let Some(unit) = deferral_rate_unit {
+        for (i, p) in &kept {
+            if let Some(w) = p.deferral {
+                if let Err(message) = deferral::to_fraction(w, unit) {
+                    let value = table.value(*i, rate_col);
+                    let e =
+                        census_error(file, Some(i + 1), Some(rate_col.name), Some(value), message);
+                    out_of_range.push((*i, e));
                 }
             }
-            let unit = evidence
-                .unit(model.config.census.deferral_rate_unit)
-                .map_err(|i| {
-                    let value = table.value(i, rate_col);
-                    census_error(
-                        file,
-                        Some(i + 1),
-                        Some(rate_col.name),
-                        Some(value),
-                        deferral::AMBIGUOUS,
-                    )
-                })?;
-            Some(unit)
         }
-    };
-    let mut rows = Vec::with_capacity(parsed.len());
+    }
+    if opts.set_aside && !out_of_range.is_empty() {
+        let skip: Vec<usize> = out_of_range.iter().map(|(i, _)| *i).collect();
+        if decide(&skip).ok() != deferral_rate_unit {
+            let (_, mut first) = out_of_range.swap_remove(0);
+            if let Error::Census { message, .. } = &mut first {
+                message.push_str(
+                    "; the unit was decided with this row, so it cannot be set aside: fix it or set census.deferral_rate_unit",
+                );
+            }
+            return Err(first);
+        }
+    }
+    let skip: Vec<usize> = out_of_range.iter().map(|(i, _)| *i).collect();
+    problems.extend(out_of_range.into_iter().map(|(_, e)| e));
+    let mut rows = Vec::with_capacity(kept.len());
     let mut derived_levels = 0;
-    for (i, p) in parsed.into_iter().enumerate() {
+    for (i, p) in kept {
+        if skip.binary_search(&i).is_ok() {
+            continue;
+        }
         let mut row = p.row;
         if let (Some(w), Some(unit)) = (p.deferral, deferral_rate_unit) {
-            row.deferral_rate = deferral::to_fraction(w, unit).map_err(|message| {
-                let value = table.value(i, rate_col);
-                census_error(file, Some(i + 1), Some(rate_col.name), Some(value), message)
-            })?;
+            row.deferral_rate = deferral::to_fraction(w, unit).expect("checked above");
         }
         derived_levels += usize::from(p.derived_level);
         rows.push(row);
+    }
+    if !problems.is_empty() && !opts.set_aside {
+        let more = problems.len() - 1;
+        let mut first = problems.swap_remove(0);
+        if let Error::Census { message, .. } = &mut first {
+            let others = match more {
+                0 => "no other row has a problem".to_string(),
+                1 => "1 more row has a problem".to_string(),
+                n => format!("{n} more rows have problems"),
+            };
+            message.push_str(&format!(
+                " ({others}; `--rejects FILE` sets every bad row aside into FILE and runs on the rest)"
+            ));
+        }
+        return Err(first);
+    }
+    // A range error needs the unit, so without `--rejects` it is reported after the row
+    // errors of the whole file; the rejects file lists rows in file order.
+    problems.sort_by_key(|e| match e {
+        Error::Census { row, .. } => *row,
+        _ => None,
+    });
+    if let Some(max) = opts.max_rejects {
+        if problems.len() > max {
+            let first = problems[0].to_string();
+            return Err(census_error(
+                file,
+                None,
+                None,
+                None,
+                format!(
+                    "{} rows have problems, more than --max-rejects {max}: nothing was run (first: {first})",
+                    problems.len()
+                ),
+            ));
+        }
+    }
+    let rejects: Vec<Reject> = problems
+        .into_iter()
+        .map(|e| Reject::from_error(e, table, &cols))
+        .collect();
+    if rows.is_empty() {
+        return Err(census_error(
+            file,
+            None,
+            None,
+            None,
+            format!(
+                "every row has a problem ({} set aside): nothing to run",
+                rejects.len()
+            ),
+        ));
     }
     let leavers = rows
         .iter()
@@ -248,6 +483,7 @@ fn build(table: &Table, file: &str, model: &Model, pool: &rayon::ThreadPool) -> 
         ignored_columns: cols.ignored,
         derived_levels,
         deferral_rate_unit,
+        rejects,
         sha256: String::new(),
     })
 }

@@ -211,6 +211,14 @@ fn parse_bool(text: &str) -> Option<Option<bool>> {
 
 /// The id checks, which need the rows before: run in row order, so that together with the
 /// parallel [`parse`] the error reported is the first one in the file.
+/// What [`Ids::check`] found wrong.
+pub(super) enum IdProblem {
+    /// The row alone is wrong (empty or reserved id): it can be set aside.
+    Row(Error),
+    /// The id was seen before: the file is wrong, the run stops.
+    Duplicate(Error),
+}
+
 pub(super) struct Ids<'t> {
     table: &'t Table,
     col: Col,
@@ -231,24 +239,25 @@ impl<'t> Ids<'t> {
         }
     }
 
-    /// Checks the id of row `i` (0-based); rows must come in order.
-    pub fn check(&mut self, i: usize, file: &str) -> Result<()> {
+    /// Checks the id of row `i` (0-based); rows must come in order. A duplicate id is a
+    /// problem of the file (`Err(Duplicate)`), an empty or reserved id one of the row.
+    pub fn check(&mut self, i: usize, file: &str) -> Result<(), IdProblem> {
         let (row, col, table) = (i + 1, self.col, self.table);
         let id = table.value(i, col);
         let err =
             |m: String| -> Error { census_error(file, Some(row), Some(col.name), Some(id), m) };
         if id.is_empty() {
-            return Err(err(format!("{} is empty", col.name)));
+            return Err(IdProblem::Row(err(format!("{} is empty", col.name))));
         }
         if id.starts_with("NH_") {
-            return Err(err(
+            return Err(IdProblem::Row(err(
                 "ids starting with `NH_` are reserved for simulated hires".into(),
-            ));
+            )));
         }
         if let Some(first) = self.first_row_of.insert(id, row) {
-            return Err(err(format!(
+            return Err(IdProblem::Duplicate(err(format!(
                 "duplicate employee_id (first seen on row {first})"
-            )));
+            ))));
         }
         Ok(())
     }

@@ -21,6 +21,10 @@ pub struct GenerationSummary {
     /// The unit the census deferral rates were read in (spec §6); `None` without the column or
     /// for the built-in example census.
     pub census_deferral_rate_unit: Option<RateUnit>,
+    /// Census rows set aside with `--rejects` (0 without it), and how many per reason
+    /// (`column: reason`, numbers written `#`), in key order.
+    pub census_rejected_rows: usize,
+    pub census_rejects_by_reason: std::collections::BTreeMap<String, usize>,
     pub config_file: Option<String>,
     pub config_sha256: String,
     pub years: Vec<YearCounts>,

@@ -346,8 +346,12 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
                 .map(|(k, n)| format!("{n} × {k}"))
                 .collect();
             println!(
-                "census: {} rows set aside into {}{}",
-                rejects.len(),
+                "census: {} set aside into {}{}",
+                if rejects.len() == 1 {
+                    "1 row".to_string()
+                } else {
+                    format!("{} rows", rejects.len())
+                },
                 r.display(),
                 if reasons.is_empty() {
                     String::new()

@@ -1,8 +1,8 @@
 //! CSV → [`Table`]: UTF-8 with an optional byte-order mark, a header row, fields as written.
 
-use super::census_error;
 use super::columns::{has_required, Column};
 use super::table::Table;
+use super::{census_error, file_error};
 use crate::error::Result;
 
 pub(super) fn read(bytes: &[u8], file: &str) -> Result<Table> {
@@ -12,11 +12,8 @@ pub(super) fn read(bytes: &[u8], file: &str) -> Result<Table> {
             .filter(|c| c.required())
             .map(|c| c.name())
             .collect();
-        return Err(census_error(
+        return Err(file_error(
             file,
-            None,
-            None,
-            None,
             format!(
                 "the file is empty (expected a header row with {})",
                 required.join(", ")
@@ -28,15 +25,7 @@ pub(super) fn read(bytes: &[u8], file: &str) -> Result<Table> {
         .from_reader(bytes);
     let header_record = reader
         .byte_headers()
-        .map_err(|e| {
-            census_error(
-                file,
-                None,
-                None,
-                None,
-                format!("cannot read the header: {e}"),
-            )
-        })?
+        .map_err(|e| file_error(file, format!("cannot read the header: {e}")))?
         .clone();
     let mut header = Vec::with_capacity(header_record.len());
     for (i, h) in header_record.iter().enumerate() {
@@ -52,12 +41,7 @@ pub(super) fn read(bytes: &[u8], file: &str) -> Result<Table> {
         header.push(text.trim_start_matches('\u{feff}').trim().to_string());
     }
     if looks_semicolon_separated(&header) {
-        return Err(census_error(
-            file,
-            None,
-            None,
-            None,
-            "the file looks semicolon-separated; save it with commas (in Excel: CSV UTF-8 (Comma delimited))",
+        return Err(file_error(file, "the file looks semicolon-separated; save it with commas (in Excel: CSV UTF-8 (Comma delimited))",
         ));
     }
     let mut table = Table::new(header);

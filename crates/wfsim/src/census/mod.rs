@@ -237,11 +237,8 @@ pub fn load_with(
     let sha256 = crate::digest::sha256_hex(&bytes);
     let file = path.display().to_string();
     if is_excel(path, &bytes) {
-        return Err(census_error(
+        return Err(file_error(
             &file,
-            None,
-            None,
-            None,
             "Excel workbooks are not read yet: save the sheet as CSV (UTF-8) or Parquet",
         ));
     }
@@ -289,6 +286,11 @@ fn census_error(
     }
 }
 
+/// A problem with the file as a whole (no row, column or value to name).
+fn file_error(file: &str, message: impl Into<String>) -> Error {
+    census_error(file, None, None, None, message)
+}
+
 fn build(
     table: &Table,
     file: &str,
@@ -298,11 +300,8 @@ fn build(
 ) -> Result<Census> {
     let cols = Columns::resolve(&table.header, file)?;
     if table.len() == 0 {
-        return Err(census_error(
+        return Err(file_error(
             file,
-            None,
-            None,
-            None,
             "the census has a header but no employee rows",
         ));
     }
@@ -435,12 +434,7 @@ fn build(
     if let Some(max) = opts.max_rejects {
         if problems.len() > max {
             let first = problems[0].to_string();
-            return Err(census_error(
-                file,
-                None,
-                None,
-                None,
-                format!(
+            return Err(file_error(file, format!(
                     "{} rows have problems, more than --max-rejects {max}: nothing was run (first: {first})",
                     problems.len()
                 ),
@@ -452,11 +446,8 @@ fn build(
         .map(|e| Reject::from_error(e, table, &cols))
         .collect();
     if rows.is_empty() {
-        return Err(census_error(
+        return Err(file_error(
             file,
-            None,
-            None,
-            None,
             format!(
                 "every row has a problem ({} set aside): nothing to run",
                 rejects.len()
@@ -468,11 +459,8 @@ fn build(
         .filter(|r| r.is_leaver(model.census_date))
         .count();
     if leavers == rows.len() {
-        return Err(census_error(
+        return Err(file_error(
             file,
-            None,
-            None,
-            None,
             "no active employees: every row is a leaver",
         ));
     }

@@ -1,9 +1,9 @@
 //! Parquet → [`Table`]: the columns wfsim reads are cast to text (whatever their type), so they
 //! go through the same checks as a CSV field. The decoder runs under a panic guard.
 
-use super::census_error;
 use super::columns::is_used;
 use super::table::Table;
+use super::{census_error, file_error};
 use crate::error::Result;
 use arrow_array::{Array, StringArray};
 use arrow_schema::DataType;
@@ -15,11 +15,8 @@ pub(super) fn read(bytes: Vec<u8>, file: &str) -> Result<Table> {
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown failure".into());
-        Err(census_error(
+        Err(file_error(
             file,
-            None,
-            None,
-            None,
             format!("cannot read as Parquet: the file is corrupt (the decoder failed: {why})"),
         ))
     })
@@ -51,15 +48,7 @@ fn catch_decoder_panic<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
 
 fn read_unguarded(bytes: Vec<u8>, file: &str) -> Result<Table> {
     use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    let bad = |e: &dyn std::fmt::Display| {
-        census_error(
-            file,
-            None,
-            None,
-            None,
-            format!("cannot read as Parquet: {e}"),
-        )
-    };
+    let bad = |e: &dyn std::fmt::Display| file_error(file, format!("cannot read as Parquet: {e}"));
     let builder =
         ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes)).map_err(|e| bad(&e))?;
     let schema = builder.schema().clone();

@@ -858,18 +858,7 @@ fn planalign_fixture_loads_and_runs() {
         fixture.display()
     );
     let sb = Sandbox::new();
-    let out = sb.join("out");
-    let r = sb.run([
-        "-v",
-        "run",
-        "--census",
-        &s(&fixture),
-        "--out",
-        &s(&out),
-        "--end",
-        "2026",
-    ]);
-    r.assert_success();
+    let (r, out) = run_verbose_on(&sb, &fixture);
     // Upstream columns wfsim does not use are listed as ignored, not rejected.
     assert!(
         r.stderr.contains("ignored columns") && r.stderr.contains("employee_ssn"),
@@ -883,6 +872,23 @@ fn planalign_fixture_loads_and_runs() {
     );
 }
 
+/// `wfsim -v run` on `census` through 2026, into `out` of the sandbox.
+fn run_verbose_on(sb: &Sandbox, census: &Path) -> (Outcome, PathBuf) {
+    let out = sb.join("out");
+    let r = sb.run([
+        "-v",
+        "run",
+        "--census",
+        &s(census),
+        "--out",
+        &s(&out),
+        "--end",
+        "2026",
+    ]);
+    r.assert_success();
+    (r, out)
+}
+
 /// The project's own census in the PlanAlign layout (`tests/fixtures/planalign_layout.csv`):
 /// every `employee_*` alias is read, the extra columns (one with a quoted comma) are ignored,
 /// leavers are set aside and missing levels derived, on every checkout.
@@ -890,18 +896,7 @@ fn planalign_fixture_loads_and_runs() {
 fn planalign_layout_loads_and_runs() {
     let fixture = repo().join("tests/fixtures/planalign_layout.csv");
     let sb = Sandbox::new();
-    let out = sb.join("out");
-    let r = sb.run([
-        "-v",
-        "run",
-        "--census",
-        &s(&fixture),
-        "--out",
-        &s(&out),
-        "--end",
-        "2026",
-    ]);
-    r.assert_success();
+    let (r, out) = run_verbose_on(&sb, &fixture);
     let expect = |line: String| {
         assert!(
             r.stderr.lines().any(|l| l == line),

@@ -2,7 +2,7 @@
 //! with the rest; problems of the file as a whole still stop it.
 
 mod common;
-use common::{repo, s, Sandbox};
+use common::{repo, s, Outcome, Sandbox};
 use std::path::PathBuf;
 
 /// Corpus files (`tests/fixtures/bad/`) whose one problem is a row's own: data row 2.
@@ -40,8 +40,13 @@ fn bad(name: &str) -> PathBuf {
     repo().join("tests/fixtures/bad").join(name)
 }
 
-fn config() -> String {
-    s(&repo().join("config/simulation.yaml"))
+/// `wfsim run` with the project's config on `census`, then `args` (global flags such as `-q`
+/// go after `run`, which clap accepts).
+fn run(sb: &Sandbox, census: &str, args: &[&str]) -> Outcome {
+    let config = s(&repo().join("config/simulation.yaml"));
+    let mut all = vec!["run", "--config", &config, "--census", census];
+    all.extend_from_slice(args);
+    sb.run(all)
 }
 
 fn summary(out: &std::path::Path) -> String {
@@ -69,20 +74,19 @@ fn row_level_corpus_files_set_aside_exactly_the_bad_row_and_run_the_rest() {
     let sb = Sandbox::new();
     for name in ROW_LEVEL {
         let census = bad(name);
-        let r = sb.run([
-            "-q",
-            "run",
-            "--config",
-            &config(),
-            "--census",
+        let r = run(
+            &sb,
             &s(&census),
-            "--end",
-            "2025",
-            "--out",
-            "with_rejects",
-            "--rejects",
-            "rejects.csv",
-        ]);
+            &[
+                "-q",
+                "--end",
+                "2025",
+                "--out",
+                "with_rejects",
+                "--rejects",
+                "rejects.csv",
+            ],
+        );
         assert_eq!(r.code, Some(0), "{name}: {}", r.stderr);
         let rejects = std::fs::read_to_string(sb.join("rejects.csv")).unwrap();
         let lines: Vec<&str> = rejects.lines().collect();
@@ -103,18 +107,7 @@ fn row_level_corpus_files_set_aside_exactly_the_bad_row_and_run_the_rest() {
             .map(|(_, l)| l)
             .collect();
         sb.write("clean.csv", kept.join("\n") + "\n");
-        let r = sb.run([
-            "-q",
-            "run",
-            "--config",
-            &config(),
-            "--census",
-            "clean.csv",
-            "--end",
-            "2025",
-            "--out",
-            "clean",
-        ]);
+        let r = run(&sb, "clean.csv", &["-q", "--end", "2025", "--out", "clean"]);
         assert_eq!(r.code, Some(0), "{name} without row 2: {}", r.stderr);
         let d = sb.run(["diff", "with_rejects", "clean"]);
         assert_eq!(d.code, Some(0), "{name}: {}{}", d.stdout, d.stderr);
@@ -132,15 +125,7 @@ fn default_message_counts_the_other_bad_rows_and_points_at_rejects() {
          E003,1980-01-01,2010-01-01,0\n\
          E004,1981-01-01,2011-01-01,abc\n",
     );
-    let r = sb.run([
-        "run",
-        "--config",
-        &config(),
-        "--census",
-        "census.csv",
-        "--out",
-        "out",
-    ]);
+    let r = run(&sb, "census.csv", &["--out", "out"]);
     r.assert_input_error(&[
         "row 2",
         "hired before age 14",
@@ -150,19 +135,11 @@ fn default_message_counts_the_other_bad_rows_and_points_at_rejects() {
     assert!(!sb.join("out").exists());
 
     // With --rejects the three are set aside, and the header and summary say so.
-    let r = sb.run([
-        "run",
-        "--config",
-        &config(),
-        "--census",
+    let r = run(
+        &sb,
         "census.csv",
-        "--out",
-        "out",
-        "--end",
-        "2025",
-        "--rejects",
-        "rejects.csv",
-    ]);
+        &["--out", "out", "--end", "2025", "--rejects", "rejects.csv"],
+    );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
         r.stdout
@@ -187,38 +164,36 @@ fn default_message_counts_the_other_bad_rows_and_points_at_rejects() {
 
     // --max-rejects: more bad rows than allowed stops the run, nothing written.
     std::fs::remove_file(sb.join("rejects.csv")).unwrap();
-    let r = sb.run([
-        "run",
-        "--config",
-        &config(),
-        "--census",
+    let r = run(
+        &sb,
         "census.csv",
-        "--out",
-        "out2",
-        "--rejects",
-        "rejects.csv",
-        "--max-rejects",
-        "2",
-    ]);
+        &[
+            "--out",
+            "out2",
+            "--rejects",
+            "rejects.csv",
+            "--max-rejects",
+            "2",
+        ],
+    );
     r.assert_input_error(&["3 rows have problems", "--max-rejects 2"]);
     assert!(!sb.join("out2").exists());
     assert!(!sb.join("rejects.csv").exists());
-    let r = sb.run([
-        "-q",
-        "run",
-        "--config",
-        &config(),
-        "--census",
+    let r = run(
+        &sb,
         "census.csv",
-        "--out",
-        "out3",
-        "--end",
-        "2025",
-        "--rejects",
-        "rejects.csv",
-        "--max-rejects",
-        "3",
-    ]);
+        &[
+            "-q",
+            "--out",
+            "out3",
+            "--end",
+            "2025",
+            "--rejects",
+            "rejects.csv",
+            "--max-rejects",
+            "3",
+        ],
+    );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
 }
 
@@ -242,17 +217,11 @@ fn file_level_problems_still_stop_with_rejects() {
             &["row 2", "cannot be set aside"][..],
         ),
     ] {
-        let r = sb.run([
-            "run",
-            "--config",
-            &config(),
-            "--census",
+        let r = run(
+            &sb,
             &s(&bad(name)),
-            "--out",
-            "out",
-            "--rejects",
-            "rejects.csv",
-        ]);
+            &["--out", "out", "--rejects", "rejects.csv"],
+        );
         r.assert_input_error(needles);
         assert!(!sb.join("out").exists(), "{name}");
         assert!(!sb.join("rejects.csv").exists(), "{name}");
@@ -265,17 +234,11 @@ fn file_level_problems_still_stop_with_rejects() {
          E002,1990-07-21,2000-01-15,92000\n\
          E002,1980-01-01,2010-01-01,50000\n",
     );
-    let r = sb.run([
-        "run",
-        "--config",
-        &config(),
-        "--census",
+    let r = run(
+        &sb,
         "census.csv",
-        "--out",
-        "out",
-        "--rejects",
-        "rejects.csv",
-    ]);
+        &["--out", "out", "--rejects", "rejects.csv"],
+    );
     r.assert_input_error(&["row 3", "duplicate employee_id"]);
 }
 

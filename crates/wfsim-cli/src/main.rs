@@ -14,7 +14,7 @@ use wfsim::census::RateUnit;
 use wfsim::config;
 use wfsim::event::YearCounts;
 use wfsim::settings::{CensusSource, Environment, Request, Settings, DEFAULT_CONFIG};
-use wfsim::{Error, Progress, RunInputs};
+use wfsim::{Error, Progress};
 
 #[derive(Parser)]
 #[command(
@@ -288,7 +288,6 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         .num_threads(threads)
         .build()
         .with_context(|| format!("cannot start {threads} worker threads"))?;
-    let model = settings.model;
     let config_label = settings.config_path.as_ref().map_or_else(
         || format!("built-in defaults (no --config, and no ./{DEFAULT_CONFIG} here)"),
         |p| p.display().to_string(),
@@ -301,56 +300,47 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         set_aside: rejects_path.is_some(),
         max_rejects: args.max_rejects,
     };
-    let (rows, census_label, census_sha256, deferral_rate_unit, rejects) = match &settings.census {
-        CensusSource::File(path) => {
-            let census = wfsim::census::load_with(path, &model, &pool, opts)?;
-            if verbose {
-                eprintln!("census {}: {} active employees, {} leavers set aside, {} levels derived from salary", path.display(), census.rows.len() - census.leavers, census.leavers, census.derived_levels);
-                if !census.ignored_columns.is_empty() {
-                    eprintln!(
-                        "census {}: ignored columns: {}",
-                        path.display(),
-                        census.ignored_columns.join(", ")
-                    );
-                }
-            }
-            (
-                census.rows,
-                path.display().to_string(),
-                census.sha256,
-                census.deferral_rate_unit,
-                census.rejects,
-            )
+    let census = settings.load_census(&pool, opts)?;
+    if let (true, CensusSource::File(path)) = (verbose, &settings.census) {
+        eprintln!(
+            "census {}: {} active employees, {} leavers set aside, {} levels derived from salary",
+            path.display(),
+            census.rows.len() - census.leavers,
+            census.leavers,
+            census.derived_levels
+        );
+        if !census.ignored_columns.is_empty() {
+            eprintln!(
+                "census {}: ignored columns: {}",
+                path.display(),
+                census.ignored_columns.join(", ")
+            );
         }
-        CensusSource::Example => {
-            let rows = pool.install(|| synthetic::example(&model));
-            (rows, format!("built-in example: wfsim census --employees {EXAMPLE_EMPLOYEES} --seed {EXAMPLE_SEED}"), String::new(), None, Vec::new())
-        }
-    };
+    }
     // Which inputs were used is never left to guess (a run from a subfolder misses the config).
     if !quiet {
-        let census = match &settings.census {
+        let census_text = match &settings.census {
             // A census in the wrong unit goes wrong silently: the unit read is always shown.
-            CensusSource::File(path) => match deferral_rate_unit {
+            CensusSource::File(path) => match census.deferral_rate_unit {
                 Some(RateUnit::Percent) => format!("{} (deferral rates in percent)", path.display()),
                 Some(RateUnit::Fraction) => format!("{} (deferral rates as fractions)", path.display()),
                 None => format!("{} (no deferral rate column)", path.display()),
             },
             CensusSource::Example => format!("built-in example census ({EXAMPLE_EMPLOYEES} synthetic employees, seed {EXAMPLE_SEED}; --census FILE for your own)"),
         };
-        println!("config: {config_label}\ncensus: {census}");
+        println!("config: {config_label}\ncensus: {census_text}");
         if let Some(r) = &rejects_path {
-            let by_reason = wfsim::census::rejects_by_reason(&rejects);
+            let by_reason = wfsim::census::rejects_by_reason(&census.rejects);
             let reasons: Vec<String> = by_reason
                 .iter()
                 .map(|(k, n)| format!("{n} × {k}"))
                 .collect();
             println!(
                 "census: {} set aside into {}{}",
-                if rejects.len() == 1 {
+                if census.rejects.len() == 1 {
                     "1 row".to_string()
                 } else {
-                    format!("{} rows", rejects.len())
+                    format!("{} rows", census.rejects.len())
                 },
                 r.display(),
                 if reasons.is_empty() {
@@ -361,22 +351,11 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
             );
         }
     }
-    let out = settings.out;
+    // The rejects file is written once the run has succeeded.
+    let rejects = rejects_path.as_ref().map(|_| census.rejects.clone());
+    let out = settings.out.clone();
     let bar = Bar::new(years, quiet);
-    let inputs = RunInputs {
-        model,
-        census: rows,
-        census_label,
-        census_path: settings.census.path().map(Path::to_path_buf),
-        census_sha256,
-        census_deferral_rate_unit: deferral_rate_unit,
-        census_rejects: rejects.clone(),
-        config_label: settings.config_path.map(|p| p.display().to_string()),
-        config_sha256: settings.config_sha256,
-        out: out.clone(),
-        threads,
-        created_at_micros: settings.created_at_micros,
-    };
+    let inputs = settings.into_inputs(census);
     let report = wfsim::run_with_engine(inputs, engine, &bar).with_context(|| {
         format!(
             "run into {} failed; the previous output, if any, is unchanged",
@@ -384,8 +363,8 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         )
     })?;
     bar.0.finish_and_clear();
-    if let Some(r) = &rejects_path {
-        wfsim::census::write_rejects(r, &rejects)?;
+    if let (Some(r), Some(rejects)) = (&rejects_path, &rejects) {
+        wfsim::census::write_rejects(r, rejects)?;
     }
     if !quiet {
         print!("{}", table::render(&report.summary.years));

@@ -4,9 +4,11 @@
 //! a run here, so they cannot disagree. The library reads no environment variables: the caller
 //! passes the ones that matter in [`Environment`].
 
+use crate::census::{self, synthetic};
 use crate::config::{self, Model};
 use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
+use crate::run::RunInputs;
 use std::path::{Path, PathBuf};
 
 /// The config used when none is named and this file exists in the working directory.
@@ -155,6 +157,58 @@ impl Settings {
             census,
             out,
         })
+    }
+
+    /// Loads the census from its source on `pool`; the built-in example is generated there.
+    pub fn load_census(
+        &self,
+        pool: &rayon::ThreadPool,
+        options: census::LoadOptions,
+    ) -> Result<census::Census> {
+        match &self.census {
+            CensusSource::File(path) => census::load_with(path, &self.model, pool, options),
+            CensusSource::Example => {
+                let rows = pool.install(|| synthetic::example(&self.model));
+                Ok(census::Census {
+                    leavers: rows
+                        .iter()
+                        .filter(|r| r.is_leaver(self.model.census_date))
+                        .count(),
+                    rows,
+                    ignored_columns: Vec::new(),
+                    derived_levels: 0,
+                    deferral_rate_unit: None,
+                    rejects: Vec::new(),
+                    sha256: String::new(),
+                })
+            }
+        }
+    }
+
+    /// Everything a run needs, from these settings and the census they loaded.
+    pub fn into_inputs(self, census: census::Census) -> RunInputs {
+        let census_label = match &self.census {
+            CensusSource::File(path) => path.display().to_string(),
+            CensusSource::Example => format!(
+                "built-in example: wfsim census --employees {} --seed {}",
+                synthetic::EXAMPLE_EMPLOYEES,
+                synthetic::EXAMPLE_SEED
+            ),
+        };
+        RunInputs {
+            model: self.model,
+            census: census.rows,
+            census_label,
+            census_path: self.census.path().map(Path::to_path_buf),
+            census_sha256: census.sha256,
+            census_deferral_rate_unit: census.deferral_rate_unit,
+            census_rejects: census.rejects,
+            config_label: self.config_path.map(|p| p.display().to_string()),
+            config_sha256: self.config_sha256,
+            out: self.out,
+            threads: self.threads,
+            created_at_micros: self.created_at_micros,
+        }
     }
 
     /// Years the run simulates.

@@ -8,12 +8,16 @@ mod compensation;
 mod deferral_auto_escalation;
 mod document;
 mod eligibility;
+mod employer_core;
+mod employer_match;
 mod enrollment;
+mod irs_limits;
 mod job_levels;
 mod new_hire;
 mod promotion;
 mod simulation;
 pub mod values;
+mod vesting;
 mod workforce;
 
 pub use census::{CensusInput, DeferralRateUnit};
@@ -21,12 +25,16 @@ pub use compensation::Compensation;
 pub use deferral_auto_escalation::{Escalation, EscalationScope};
 pub use document::{Document, Set};
 pub use eligibility::Eligibility;
+pub use employer_core::{AgeRate, EmployerCore, ServiceRate};
+pub use employer_match::{EmployerMatch, ServiceTiers, Tier, Tiers};
 pub use enrollment::{AutoEnrollment, AutoEnrollmentScope, Conversion, Enrollment, Voluntary};
+pub use irs_limits::{IrsLimits, LimitRow, LimitYear, Limits, Published};
 pub use job_levels::{JobLevel, JobLevels};
 pub use new_hire::{AgeWeight, NewHire};
 pub use promotion::Promotion;
 pub use simulation::Simulation;
 pub use values::MonthDay;
+pub use vesting::{Schedule, Vesting};
 pub use workforce::Workforce;
 
 use crate::date::Date;
@@ -49,6 +57,10 @@ pub struct Config {
     pub deferral_auto_escalation: Escalation,
     pub job_levels: JobLevels,
     pub new_hire: NewHire,
+    pub employer_match: EmployerMatch,
+    pub employer_core: EmployerCore,
+    pub vesting: Vesting,
+    pub irs_limits: IrsLimits,
 }
 
 /// A validated configuration with the derived values the engines need.
@@ -151,6 +163,7 @@ pub fn validate(config: Config, file: &str) -> Result<Model> {
     config.compensation.check(&c, levels)?;
     config.enrollment.check(&c, levels)?;
     let hire_ages = config.new_hire.check(&c, levels)?;
+    config.employer_core.check(&c)?;
     let hire_date_cutoff = config
         .enrollment
         .auto_enrollment

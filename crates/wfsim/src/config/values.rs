@@ -114,6 +114,81 @@ bounded_f64!(
     |v| (0.01..=1e9).contains(&v)
 );
 
+bounded_f64!(
+    /// A rate with no natural upper bound (a match tier's rate: 200 % of the first 1 % is a
+    /// real design).
+    NonNegative,
+    "must be a finite number >= 0",
+    |v| v >= 0.0
+);
+bounded_f64!(
+    /// A published IRS limit.
+    PositiveAmount,
+    "must be > 0 and <= 1000000000",
+    |v| v > 0.0 && v <= 1e9
+);
+
+/// An entry of a table keyed by a whole-number threshold (`min_years`, `min_age`).
+pub trait Step {
+    /// The threshold's key name, for messages.
+    const KEY: &'static str;
+    fn threshold(&self) -> i32;
+}
+
+/// A threshold table: thresholds start at 0 and strictly increase, so every value from 0 up
+/// has exactly one entry (the one with the largest threshold not above it).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(try_from = "Vec<E>", into = "Vec<E>")]
+#[serde(bound(
+    deserialize = "E: Deserialize<'de> + Step",
+    serialize = "E: Serialize + Clone"
+))]
+pub struct Steps<E>(Vec<E>);
+
+impl<E: Step> TryFrom<Vec<E>> for Steps<E> {
+    type Error = String;
+
+    fn try_from(entries: Vec<E>) -> Result<Self, String> {
+        let thresholds: Vec<String> = entries.iter().map(|e| e.threshold().to_string()).collect();
+        let increasing = entries
+            .windows(2)
+            .all(|w| w[0].threshold() < w[1].threshold());
+        if entries.first().map(Step::threshold) != Some(0) {
+            Err(format!(
+                "{} thresholds must start at 0, found [{}]",
+                E::KEY,
+                thresholds.join(", ")
+            ))
+        } else if !increasing {
+            Err(format!(
+                "{} thresholds must strictly increase, found [{}]",
+                E::KEY,
+                thresholds.join(", ")
+            ))
+        } else {
+            Ok(Steps(entries))
+        }
+    }
+}
+
+impl<E> From<Steps<E>> for Vec<E> {
+    fn from(s: Steps<E>) -> Vec<E> {
+        s.0
+    }
+}
+
+impl<E: Step> Steps<E> {
+    /// The entry with the largest threshold not above `x` (the first entry below 0).
+    pub fn at(&self, x: i32) -> &E {
+        let i = self.0.partition_point(|e| e.threshold() <= x);
+        &self.0[i.saturating_sub(1)]
+    }
+
+    pub fn entries(&self) -> &[E] {
+        &self.0
+    }
+}
+
 /// A deferral rate, rounded to basis points when read (spec §3: every rate that is read).
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Deserialize, Serialize)]
 #[serde(try_from = "f64", into = "f64")]

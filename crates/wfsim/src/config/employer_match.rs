@@ -1,0 +1,226 @@
+//! `employer_match`: the match formula (spec §4.11), as tiers of the deferral rate, optionally
+//! graded by service.
+
+use super::values::{Fraction, NonNegative, Step, Steps};
+use serde::{Deserialize, Serialize};
+
+/// The match on the part of the deferral rate in `[from, to)`, at `rate` per unit deferred.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(try_from = "RawTier", into = "RawTier")]
+pub struct Tier {
+    from: f64,
+    to: f64,
+    rate: f64,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RawTier {
+    from: Fraction,
+    to: Fraction,
+    rate: NonNegative,
+}
+
+impl TryFrom<RawTier> for Tier {
+    type Error = String;
+
+    fn try_from(t: RawTier) -> Result<Self, String> {
+        let (from, to) = (t.from.get(), t.to.get());
+        if from < to {
+            Ok(Tier {
+                from,
+                to,
+                rate: t.rate.get(),
+            })
+        } else {
+            Err(format!("a tier needs from < to, found from {from} to {to}"))
+        }
+    }
+}
+
+impl From<Tier> for RawTier {
+    fn from(t: Tier) -> RawTier {
+        let fraction = |v: f64| Fraction::try_from(v).expect("checked when read");
+        RawTier {
+            from: fraction(t.from),
+            to: fraction(t.to),
+            rate: NonNegative::try_from(t.rate).expect("checked when read"),
+        }
+    }
+}
+
+impl Tier {
+    pub fn from(&self) -> f64 {
+        self.from
+    }
+
+    pub fn to(&self) -> f64 {
+        self.to
+    }
+
+    pub fn rate(&self) -> f64 {
+        self.rate
+    }
+}
+
+/// A tier set: tiers that do not overlap, kept in the order listed (the order of the fold).
+/// An empty set matches nothing.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(try_from = "Vec<Tier>", into = "Vec<Tier>")]
+pub struct Tiers(Vec<Tier>);
+
+impl TryFrom<Vec<Tier>> for Tiers {
+    type Error = String;
+
+    fn try_from(tiers: Vec<Tier>) -> Result<Self, String> {
+        let mut sorted = tiers.clone();
+        sorted.sort_by(|a, b| a.from.total_cmp(&b.from));
+        if let Some(w) = sorted.windows(2).find(|w| w[1].from < w[0].to) {
+            return Err(format!(
+                "tiers overlap: [{}, {}) and [{}, {})",
+                w[0].from, w[0].to, w[1].from, w[1].to
+            ));
+        }
+        Ok(Tiers(tiers))
+    }
+}
+
+impl From<Tiers> for Vec<Tier> {
+    fn from(t: Tiers) -> Vec<Tier> {
+        t.0
+    }
+}
+
+impl Tiers {
+    pub fn new(tiers: Vec<Tier>) -> Result<Tiers, String> {
+        Tiers::try_from(tiers)
+    }
+
+    pub fn tiers(&self) -> &[Tier] {
+        &self.0
+    }
+
+    /// `mshare(x)`: the match as a share of pay for deferral rate `x`, folded over the tiers in
+    /// listed order from 0.0.
+    pub fn share(&self, x: f64) -> f64 {
+        let mut acc = 0.0;
+        for t in &self.0 {
+            acc += t.rate * (x - t.from).max(0.0).min(t.to - t.from);
+        }
+        acc
+    }
+}
+
+/// One entry of `by_service`: the tier set from `min_years` of service on.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceTiers {
+    pub min_years: i32,
+    pub tiers: Tiers,
+}
+
+impl Step for ServiceTiers {
+    const KEY: &'static str = "min_years";
+
+    fn threshold(&self) -> i32 {
+        self.min_years
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmployerMatch {
+    pub tiers: Tiers,
+    /// Replaces `tiers`: the entry with the largest `min_years` not above the tenure at Jan 1.
+    pub by_service: Option<Steps<ServiceTiers>>,
+    /// A year-end match on the year's deferrals, when the per-period match paid less.
+    pub true_up: bool,
+    /// No match for an employee terminated in the year.
+    pub last_day_rule: bool,
+}
+
+impl Default for EmployerMatch {
+    fn default() -> Self {
+        let tier = |from, to, rate| Tier { from, to, rate };
+        EmployerMatch {
+            tiers: Tiers(vec![tier(0.0, 0.03, 1.0), tier(0.03, 0.05, 0.5)]),
+            by_service: None,
+            true_up: false,
+            last_day_rule: false,
+        }
+    }
+}
+
+impl EmployerMatch {
+    /// The tier set for tenure `tenure` at Jan 1 (this year's hires: 0).
+    pub fn tiers_for(&self, tenure: i32) -> &Tiers {
+        match &self.by_service {
+            Some(steps) => &steps.at(tenure).tiers,
+            None => &self.tiers,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{invalid, parse_str};
+
+    #[test]
+    fn mshare_folds_the_tiers_in_order() {
+        let m = parse_str("").unwrap().employer_match;
+        let t = m.tiers_for(0);
+        assert_eq!(t.share(0.0), 0.0);
+        assert_eq!(t.share(0.02), 0.02);
+        assert_eq!(t.share(0.04), 0.03 + 0.5 * (0.04 - 0.03));
+        assert_eq!(t.share(0.10), 0.03 + 0.5 * (0.05 - 0.03));
+    }
+
+    #[test]
+    fn by_service_picks_the_largest_threshold_not_above_tenure() {
+        let c = parse_str(
+            "employer_match:\n  by_service:\n    - {min_years: 0, tiers: [{from: 0, to: 0.04, rate: 0.5}]}\n    - {min_years: 5, tiers: [{from: 0, to: 0.06, rate: 1.0}]}\n",
+        )
+        .unwrap();
+        let m = &c.employer_match;
+        assert_eq!(m.tiers_for(0).share(0.10), 0.5 * 0.04);
+        assert_eq!(m.tiers_for(4).share(0.10), 0.5 * 0.04);
+        assert_eq!(m.tiers_for(5).share(0.10), 0.06);
+        assert_eq!(m.tiers_for(30).share(0.10), 0.06);
+    }
+
+    #[test]
+    fn bad_tiers_name_their_key_path() {
+        let e = invalid("employer_match:\n  tiers: [{from: 0, to: 0.04, rate: 1}, {from: 0.03, to: 0.06, rate: 0.5}]\n");
+        assert!(
+            e.contains("key `employer_match.tiers`") && e.contains("tiers overlap"),
+            "{e}"
+        );
+        let e = invalid("employer_match:\n  tiers: [{from: 0.05, to: 0.03, rate: 1}]\n");
+        assert!(
+            e.contains("employer_match.tiers") && e.contains("from < to"),
+            "{e}"
+        );
+        let e = invalid("employer_match:\n  tiers: [{from: 0, to: 0.03, rate: -1}]\n");
+        assert!(
+            e.contains("employer_match.tiers") && e.contains("-1"),
+            "{e}"
+        );
+        let e = invalid("employer_match:\n  tiers: [{from: 0, to: 1.5, rate: 1}]\n");
+        assert!(e.contains("employer_match.tiers"), "{e}");
+        let e = invalid("employer_match:\n  by_service: [{min_years: 1, tiers: []}]\n");
+        assert!(
+            e.contains("employer_match.by_service") && e.contains("start at 0"),
+            "{e}"
+        );
+        let e = invalid("employer_match:\n  by_service: [{min_years: 0, tiers: []}, {min_years: 0, tiers: []}]\n");
+        assert!(e.contains("strictly increase"), "{e}");
+    }
+
+    #[test]
+    fn a_high_tier_rate_and_no_tiers_are_designs() {
+        let c = parse_str("employer_match:\n  tiers: [{from: 0, to: 0.01, rate: 2.0}]\n").unwrap();
+        assert_eq!(c.employer_match.tiers.share(0.05), 0.02);
+        let c = parse_str("employer_match:\n  tiers: []\n").unwrap();
+        assert_eq!(c.employer_match.tiers.share(0.05), 0.0);
+    }
+}

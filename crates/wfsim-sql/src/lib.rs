@@ -435,7 +435,7 @@ impl YearEngine for SqlEngine {
         let events = self.read_events()?;
         let n_end = self.count("SELECT count(*) FROM emp")?;
         self.headcount = n_end as usize;
-        let counts = YearCounts::tally(year, n_start, target, &events, n_end);
+        let counts = YearCounts::tally(year, n_start, target, &events, &snapshots, n_end);
         Ok(YearOutput {
             year,
             events,

@@ -6,6 +6,7 @@
 //! kind is a row there plus the rule that emits it.
 
 use crate::date::Date;
+use crate::totals::YearTotals;
 use serde::ser::SerializeMap;
 use std::sync::Arc;
 
@@ -311,6 +312,21 @@ pub struct SnapshotRow {
     pub deferral_rate: f64,
     pub auto_escalation_opt_out: bool,
     pub escalations_received: i32,
+    pub money: Contributions,
+}
+
+/// The year's plan money of one employee (spec §4.11, §4.12), in dollars and cents.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Contributions {
+    pub eligible_compensation: f64,
+    pub elected_deferral: f64,
+    pub employee_deferral: f64,
+    pub catch_up_deferral: f64,
+    pub employer_match: f64,
+    pub employer_core: f64,
+    pub vested_fraction: f64,
+    pub forfeiture: f64,
+    pub employer_balance: f64,
 }
 
 /// Per-year counts for the summary table and `generation_summary.json`: the headcount flow and
@@ -323,11 +339,20 @@ pub struct YearCounts {
     pub by_kind: [i64; KINDS.len()],
     pub n_end: i64,
     pub events: i64,
+    /// The year's plan figures from its snapshot rows.
+    pub totals: YearTotals,
 }
 
 impl YearCounts {
     /// Tallies a year's events (every engine counts the same way).
-    pub fn tally(year: i32, n_start: i64, target: i64, events: &[Event], n_end: i64) -> Self {
+    pub fn tally(
+        year: i32,
+        n_start: i64,
+        target: i64,
+        events: &[Event],
+        snapshots: &[SnapshotRow],
+        n_end: i64,
+    ) -> Self {
         let mut by_kind = [0; KINDS.len()];
         for e in events {
             by_kind[e.category as usize] += 1;
@@ -339,6 +364,7 @@ impl YearCounts {
             by_kind,
             n_end,
             events: events.len() as i64,
+            totals: YearTotals::of(snapshots),
         }
     }
 
@@ -366,7 +392,7 @@ impl YearCounts {
 
 impl serde::Serialize for YearCounts {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(KINDS.len() + 5))?;
+        let mut m = s.serialize_map(None)?;
         m.serialize_entry("year", &self.year)?;
         m.serialize_entry("n_start", &self.n_start)?;
         m.serialize_entry("target", &self.target)?;
@@ -375,6 +401,7 @@ impl serde::Serialize for YearCounts {
         }
         m.serialize_entry("n_end", &self.n_end)?;
         m.serialize_entry("events", &self.events)?;
+        self.totals.serialize_entries(&mut m)?;
         m.end()
     }
 }

@@ -17,6 +17,7 @@ pub mod output;
 pub mod rng;
 mod run;
 pub mod settings;
+pub mod totals;
 
 pub use error::{Error, Result};
 /// The thread pools the library takes ([`census::load`]) are rayon's: callers build them with

@@ -17,11 +17,12 @@ pub enum Column {
     DeferralRate,
     AutoEscalationOptOut,
     EligibilityOverride,
+    EmployerBalance,
 }
 
 impl Column {
     /// In declaration order, which is the order missing required columns are reported in.
-    pub const ALL: [Column; 9] = [
+    pub const ALL: [Column; 10] = [
         Column::EmployeeId,
         Column::BirthDate,
         Column::HireDate,
@@ -31,10 +32,11 @@ impl Column {
         Column::DeferralRate,
         Column::AutoEscalationOptOut,
         Column::EligibilityOverride,
+        Column::EmployerBalance,
     ];
 
     /// The order wfsim writes them in (`wfsim census`, `census.parquet`).
-    pub const FILE_ORDER: [Column; 9] = [
+    pub const FILE_ORDER: [Column; 10] = [
         Column::EmployeeId,
         Column::BirthDate,
         Column::HireDate,
@@ -44,6 +46,7 @@ impl Column {
         Column::DeferralRate,
         Column::AutoEscalationOptOut,
         Column::EligibilityOverride,
+        Column::EmployerBalance,
     ];
 
     /// wfsim's name, which `wfsim census` and `census.parquet` write.
@@ -58,6 +61,7 @@ impl Column {
             Column::DeferralRate => "deferral_rate",
             Column::AutoEscalationOptOut => "auto_escalation_opt_out",
             Column::EligibilityOverride => "eligibility_override",
+            Column::EmployerBalance => "employer_balance",
         }
     }
 
@@ -72,7 +76,8 @@ impl Column {
             Column::EmployeeId
             | Column::LevelId
             | Column::AutoEscalationOptOut
-            | Column::EligibilityOverride => None,
+            | Column::EligibilityOverride
+            | Column::EmployerBalance => None,
         }
     }
 

@@ -76,6 +76,8 @@ pub struct CensusRow {
     pub auto_escalation_opt_out: bool,
     /// `Some(false)` marks a plan-ineligible employee.
     pub eligibility_override: Option<bool>,
+    /// The employer-contribution account at the census date (spec §4.12); 0 when absent.
+    pub employer_balance: f64,
 }
 
 impl CensusRow {

@@ -59,9 +59,10 @@ pub(super) fn parse(
         cols.get(Column::LevelId),
         cols.get(Column::DeferralRate),
     );
-    let (opt_out_col, override_col) = (
+    let (opt_out_col, override_col, balance_col) = (
         cols.get(Column::AutoEscalationOptOut),
         cols.get(Column::EligibilityOverride),
+        cols.get(Column::EmployerBalance),
     );
 
     let id = field(id_col);
@@ -127,6 +128,27 @@ pub(super) fn parse(
             ));
         }
         Some(w)
+    };
+
+    let balance_text = field(balance_col);
+    let employer_balance = if balance_text.is_empty() {
+        0.0
+    } else {
+        let b: f64 = balance_text.parse().map_err(|_| {
+            err(
+                balance_col,
+                balance_text,
+                "not a number (write plain digits, e.g. 12500.00)".into(),
+            )
+        })?;
+        if !(b.is_finite() && b >= 0.0) {
+            return Err(err(
+                balance_col,
+                balance_text,
+                "employer balance must be a finite number, 0 or more".into(),
+            ));
+        }
+        b
     };
 
     let flag = |c: Col| -> Result<Option<bool>> {
@@ -196,6 +218,7 @@ pub(super) fn parse(
             deferral_rate: 0.0,
             auto_escalation_opt_out,
             eligibility_override,
+            employer_balance,
         },
     })
 }

@@ -5,7 +5,7 @@
 
 use super::{level_from_salary, CensusRow, Column, Level};
 use crate::config::Model;
-use crate::date::Date;
+use crate::date::{years_between, Date};
 use crate::error::{Error, Result};
 use crate::numerics::{round_cents, Cumulative};
 use crate::rng::Rng;
@@ -77,6 +77,13 @@ pub fn generate(model: &Model, spec: &Spec) -> Vec<CensusRow> {
                     u("census_leave_day").day_offset(first.days_until(spec.census_date) + 1),
                 )
             });
+            // Participants have an employer account of up to 4 % of pay per year of service.
+            let employer_balance = if deferral_rate > 0.0 {
+                let service = f64::from(years_between(hire_date, spec.census_date));
+                round_cents(annual_salary * 0.04 * service * u("census_employer_balance").u())
+            } else {
+                0.0
+            };
             CensusRow {
                 employee_id: id,
                 birth_date,
@@ -87,6 +94,7 @@ pub fn generate(model: &Model, spec: &Spec) -> Vec<CensusRow> {
                 deferral_rate,
                 auto_escalation_opt_out,
                 eligibility_override,
+                employer_balance,
             }
         })
         .collect()
@@ -180,6 +188,7 @@ fn write_csv(path: &Path, rows: &[CensusRow]) -> Result<()> {
             .eligibility_override
             .map(|b| b.to_string())
             .unwrap_or_default();
+        let balance = format!("{:.2}", r.employer_balance);
         w.write_record([
             r.employee_id.as_str(),
             &r.birth_date.to_string(),
@@ -194,6 +203,7 @@ fn write_csv(path: &Path, rows: &[CensusRow]) -> Result<()> {
                 "false"
             },
             &ovr,
+            &balance,
         ])
         .map_err(fail)?;
     }
@@ -215,6 +225,7 @@ fn write_parquet(path: &Path, rows: &[CensusRow]) -> Result<()> {
         BooleanBuilder::with_capacity(n),
         BooleanBuilder::with_capacity(n),
     );
+    let mut balance = Float64Builder::with_capacity(n);
     for r in rows {
         id.append_value(&r.employee_id);
         birth.append_value(r.birth_date.0);
@@ -225,6 +236,7 @@ fn write_parquet(path: &Path, rows: &[CensusRow]) -> Result<()> {
         rate.append_value(r.deferral_rate);
         esc.append_value(r.auto_escalation_opt_out);
         ovr.append_option(r.eligibility_override);
+        balance.append_value(r.employer_balance);
     }
     let field =
         |c: Column, data_type: DataType, nullable: bool| Field::new(c.name(), data_type, nullable);
@@ -238,6 +250,7 @@ fn write_parquet(path: &Path, rows: &[CensusRow]) -> Result<()> {
         field(Column::DeferralRate, DataType::Float64, false),
         field(Column::AutoEscalationOptOut, DataType::Boolean, false),
         field(Column::EligibilityOverride, DataType::Boolean, true),
+        field(Column::EmployerBalance, DataType::Float64, false),
     ]));
     let columns: Vec<ArrayRef> = vec![
         Arc::new(id.finish()),
@@ -249,6 +262,7 @@ fn write_parquet(path: &Path, rows: &[CensusRow]) -> Result<()> {
         Arc::new(rate.finish()),
         Arc::new(esc.finish()),
         Arc::new(ovr.finish()),
+        Arc::new(balance.finish()),
     ];
     let batch =
         RecordBatch::try_new(schema.clone(), columns).expect("columns match the census schema");

@@ -1,6 +1,6 @@
 //! Everything the rules of one year read: the model, the random function and that year's dates.
 
-use crate::config::Model;
+use crate::config::{Limits, Model};
 use crate::date::{days_in_year, Date};
 use crate::rng::{Draw, Rng, Stream};
 
@@ -11,6 +11,8 @@ pub struct YearContext<'a> {
     pub jan1: Date,
     pub dec31: Date,
     pub days: i32,
+    /// The IRS limits of the year (spec §4.13).
+    pub limits: Limits,
 }
 
 impl<'a> YearContext<'a> {
@@ -22,6 +24,7 @@ impl<'a> YearContext<'a> {
             jan1: Date::jan1(year),
             dec31: Date::dec31(year),
             days: days_in_year(year),
+            limits: model.config.irs_limits.for_year(year),
         }
     }
 

@@ -47,6 +47,8 @@ pub struct Employee {
     pub ever_opted_out: bool,
     pub auto_escalation_opt_out: bool,
     pub escalations_received: i32,
+    /// The employer account at the end of the last year (spec §4.12).
+    pub employer_balance: f64,
     /// Decided for the year being generated; `None` otherwise.
     pub termination: Option<Termination>,
 }
@@ -90,6 +92,7 @@ impl Employee {
             ever_opted_out: false,
             auto_escalation_opt_out: c.auto_escalation_opt_out,
             escalations_received: 0,
+            employer_balance: c.employer_balance,
             termination: None,
         }
     }

@@ -6,6 +6,7 @@
 //! every draw is keyed by employee, and chunks are concatenated in employee-id order.
 
 pub mod context;
+pub mod contributions;
 pub mod eligibility;
 pub mod employee;
 pub mod enrollment;
@@ -18,6 +19,7 @@ pub mod promotion;
 pub mod snapshot;
 pub mod termination;
 pub mod timeline;
+pub mod vesting;
 
 use crate::census::CensusRow;
 use crate::config::Model;
@@ -150,6 +152,7 @@ impl Engine {
             n_start,
             plan.target,
             &events,
+            &snapshots,
             self.workforce.len() as i64,
         );
         Ok(YearOutput {

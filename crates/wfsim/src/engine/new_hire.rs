@@ -99,6 +99,7 @@ pub fn hire(ctx: &YearContext, k: i64, level: u8) -> Employee {
         ever_opted_out: false,
         auto_escalation_opt_out: false,
         escalations_received: 0,
+        employer_balance: 0.0,
         termination: None,
     }
 }

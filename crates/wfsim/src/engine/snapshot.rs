@@ -3,7 +3,7 @@
 use super::context::YearContext;
 use super::employee::{Employee, TerminationKind};
 use crate::date::{years_between, Date};
-use crate::event::{DetailedStatus, SnapshotRow};
+use crate::event::{Contributions, DetailedStatus, SnapshotRow};
 use crate::numerics::round_cents;
 
 /// Pay earned over the employed days of the year, one salary period at a time:
@@ -53,7 +53,8 @@ pub fn row(
     ctx: &YearContext,
     emp: &Employee,
     hired_this_year: bool,
-    pay: Proration,
+    prorated_compensation: f64,
+    money: Contributions,
 ) -> SnapshotRow {
     let termination_date = emp.termination.map(|t| t.date);
     let as_of = termination_date.unwrap_or(ctx.dec31);
@@ -75,7 +76,7 @@ pub fn row(
         status,
         level: emp.level,
         annual_salary: emp.salary,
-        prorated_compensation: pay.finish(as_of),
+        prorated_compensation,
         age,
         tenure,
         plan_eligible: emp.is_eligible(),
@@ -87,5 +88,6 @@ pub fn row(
         deferral_rate: emp.deferral_rate,
         auto_escalation_opt_out: emp.auto_escalation_opt_out,
         escalations_received: emp.escalations_received,
+        money,
     }
 }

@@ -3,8 +3,9 @@
 //! and nothing happens on or after a termination except the termination itself.
 
 use super::context::YearContext;
+use super::contributions::{self, PeriodState};
 use super::employee::{Employee, Enrolled, StartOfYear, TerminationKind};
-use super::{eligibility, enrollment, escalation, merit, promotion, snapshot};
+use super::{eligibility, enrollment, escalation, merit, promotion, snapshot, vesting};
 use crate::date::{years_between_ymd, Date};
 use crate::event::{Category, EnrollmentMethod, Event, EventType, SnapshotRow};
 
@@ -96,7 +97,13 @@ pub fn run(
     let first_event = events.len();
     // Age and tenure at each event date; birth and hire dates are split into y/m/d once.
     let (birth, hire) = (emp.birth_date.ymd(), emp.hire_date.ymd());
-    let mut pay = snapshot::Proration::new(ctx, emp.hire_date.max(ctx.jan1), emp.salary);
+    let first_day = emp.hire_date.max(ctx.jan1);
+    let mut pay = snapshot::Proration::new(ctx, first_day, emp.salary);
+    let mut periods = contributions::Periods::new(
+        ctx,
+        contributions::tiers(ctx, &start, hired_this_year),
+        first_day,
+    );
     let mut auto_enrolled_this_year = false;
     for &(date, action) in actions.iter() {
         let is_termination = matches!(action, Action::Termination);
@@ -104,6 +111,7 @@ pub fn run(
             continue;
         }
         let on = date.ymd();
+        let before = PeriodState::of(emp);
         let mut ev = Event {
             row,
             event_type: action.event_type(),
@@ -211,10 +219,25 @@ pub fn run(
                 ev.draw = Some(t.draw);
             }
         }
+        if !matches!(action, Action::Hire | Action::Termination) {
+            periods.event(date, before);
+        }
         ev.sequence = (events.len() - first_event) as i32 + 1;
         events.push(ev);
     }
-    snapshot::row(ctx, emp, hired_this_year, pay)
+    let last_day = emp.termination.map_or(ctx.dec31, |t| t.date);
+    let prorated_compensation = pay.finish(last_day);
+    let accrued = periods.finish(last_day, PeriodState::of(emp));
+    let mut money = contributions::year_end(
+        ctx,
+        emp,
+        &start,
+        hired_this_year,
+        prorated_compensation,
+        accrued,
+    );
+    vesting::apply(ctx, emp, &mut money);
+    snapshot::row(ctx, emp, hired_this_year, prorated_compensation, money)
 }
 
 fn enroll(emp: &mut Employee, date: Date, method: EnrollmentMethod, rate: f64) {

@@ -326,6 +326,33 @@ fn snapshot_columns<'a>() -> Vec<Column<SnapshotRows<'a>>> {
         col("escalations_received", Int32, false, Repeating, |g| {
             int32s(g.rows.iter().map(|r| r.escalations_received))
         }),
+        col("eligible_compensation", Float64, false, MostlyUnique, |g| {
+            float64s(g.rows.iter().map(|r| r.money.eligible_compensation))
+        }),
+        col("elected_deferral", Float64, false, MostlyUnique, |g| {
+            float64s(g.rows.iter().map(|r| r.money.elected_deferral))
+        }),
+        col("employee_deferral", Float64, false, MostlyUnique, |g| {
+            float64s(g.rows.iter().map(|r| r.money.employee_deferral))
+        }),
+        col("catch_up_deferral", Float64, false, Repeating, |g| {
+            float64s(g.rows.iter().map(|r| r.money.catch_up_deferral))
+        }),
+        col("employer_match", Float64, false, MostlyUnique, |g| {
+            float64s(g.rows.iter().map(|r| r.money.employer_match))
+        }),
+        col("employer_core", Float64, false, Repeating, |g| {
+            float64s(g.rows.iter().map(|r| r.money.employer_core))
+        }),
+        col("vested_fraction", Float64, false, Repeating, |g| {
+            float64s(g.rows.iter().map(|r| r.money.vested_fraction))
+        }),
+        col("forfeiture", Float64, false, Repeating, |g| {
+            float64s(g.rows.iter().map(|r| r.money.forfeiture))
+        }),
+        col("employer_balance", Float64, false, MostlyUnique, |g| {
+            float64s(g.rows.iter().map(|r| r.money.employer_balance))
+        }),
     ]
 }
 
@@ -367,6 +394,9 @@ fn census_columns<'a>() -> Vec<Column<CensusRows<'a>>> {
                     .map(|r| r.eligibility_override)
                     .collect::<BooleanArray>(),
             )
+        }),
+        col(name(EmployerBalance), Float64, false, MostlyUnique, |g| {
+            float64s(g.rows.iter().map(|r| r.employer_balance))
         }),
         col("is_leaver", Boolean, false, Repeating, |g| {
             bools(g.rows.iter().map(|r| r.is_leaver(g.census_date)))

@@ -39,6 +39,7 @@ pub fn employee(
         deferral_rate: 0.0,
         auto_escalation_opt_out: false,
         eligibility_override: None,
+        employer_balance: 0.0,
     };
     Employee::from_census(model, &row)
 }

@@ -458,7 +458,11 @@ mod tests {
             "{json}"
         );
         assert!(
-            json.ends_with(r#""escalations":10,"n_end":0,"events":0}"#),
+            json.contains(r#""escalations":10,"n_end":0,"events":0,"eligible_end":0,"#),
+            "{json}"
+        );
+        assert!(
+            json.ends_with(r#""employer_cost":0.0,"employer_cost_pct_of_payroll":null}"#),
             "{json}"
         );
     }

@@ -117,7 +117,8 @@ mod tests {
             ..t
         };
         assert_eq!(t.participation_rate(), Some(0.75));
-        assert_eq!(t.avg_deferral_rate(), Some(0.05));
+        // sum of basis points / 10000 / count, as spec §8 writes it
+        assert_eq!(t.avg_deferral_rate(), Some(0.15 / 3.0));
         assert_eq!(t.employer_cost(), 350_00);
         assert_eq!(t.employer_cost_pct_of_payroll(), Some(0.035));
     }

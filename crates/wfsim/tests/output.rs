@@ -88,7 +88,7 @@ fn files_have_the_spec_types_and_counts() {
         assert_eq!(ty(&snaps, "plan_eligible"), DataType::Boolean);
         assert_eq!(ty(&snaps, "termination_date"), DataType::Date32);
         assert_eq!(events.schema().fields().len(), 20);
-        assert_eq!(snaps.schema().fields().len(), 25);
+        assert_eq!(snaps.schema().fields().len(), 34);
         let ids = events.column_by_name("event_id").unwrap();
         let ids = ids
             .as_any()
@@ -170,6 +170,7 @@ fn the_census_is_written_as_loaded() {
             field("deferral_rate", DataType::Float64, false),
             field("auto_escalation_opt_out", DataType::Boolean, false),
             field("eligibility_override", DataType::Boolean, true),
+            field("employer_balance", DataType::Float64, false),
             field("is_leaver", DataType::Boolean, false),
         ]
     );

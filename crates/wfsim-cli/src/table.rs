@@ -1,6 +1,7 @@
 //! The per-year summary table printed after a run.
 
 use wfsim::event::{YearCounts, KINDS};
+use wfsim::totals::grouped;
 
 /// What each column of the table means, for `wfsim run --help`. The event columns come from the
 /// event registry, so a new kind is explained as soon as it is counted.
@@ -21,6 +22,19 @@ pub fn legend() -> String {
     }));
     rows.push(("end".into(), "active employees at Dec 31".into()));
     rows.push(("growth%".into(), "(end - start) / start, in percent".into()));
+    rows.push((
+        "partic%".into(),
+        "participation: enrolled / eligible among the actives at Dec 31, in percent".into(),
+    ));
+    rows.push((
+        "employer_cost".into(),
+        "employer match + core - forfeitures over the year, in whole dollars".into(),
+    ));
+    rows.push((
+        "cost%pay".into(),
+        "employer_cost / payroll (prorated compensation of everyone employed in the year), in percent"
+            .into(),
+    ));
     let width = rows.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
     let mut out = String::from(
         "The summary table printed after a run has one row per year; each event column counts \
@@ -38,7 +52,7 @@ pub fn render(years: &[YearCounts]) -> String {
     let header: Vec<&str> = ["year", "start"]
         .into_iter()
         .chain(KINDS.iter().map(|k| k.column))
-        .chain(["end", "growth%"])
+        .chain(["end", "growth%", "partic%", "employer_cost", "cost%pay"])
         .collect();
     let rows: Vec<Vec<String>> = years
         .iter()
@@ -46,7 +60,13 @@ pub fn render(years: &[YearCounts]) -> String {
             [y.year.to_string(), y.n_start.to_string()]
                 .into_iter()
                 .chain(y.by_kind.iter().map(i64::to_string))
-                .chain([y.n_end.to_string(), format!("{:.2}", y.growth_pct())])
+                .chain([
+                    y.n_end.to_string(),
+                    format!("{:.2}", y.growth_pct()),
+                    percent(y.totals.participation_rate()),
+                    whole_dollars(y.totals.employer_cost()),
+                    percent(y.totals.employer_cost_pct_of_payroll()),
+                ])
                 .collect()
         })
         .collect();
@@ -71,4 +91,16 @@ pub fn render(years: &[YearCounts]) -> String {
         out.push_str(&line(&mut r.iter().map(String::as_str)));
     }
     out
+}
+
+/// A share as a percentage with two decimals; `-` when it has no denominator.
+fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "-".into(), |s| format!("{:.2}", s * 100.0))
+}
+
+/// Cents as whole dollars (half away from zero), thousands grouped.
+fn whole_dollars(cents: i64) -> String {
+    let dollars = (cents.unsigned_abs() + 50) / 100;
+    let sign = if cents < 0 && dollars > 0 { "-" } else { "" };
+    format!("{sign}{}", grouped(u128::from(dollars)))
 }

@@ -84,6 +84,19 @@ impl YearTotals {
     }
 }
 
+/// `1,234,567` from the digits of a non-negative integer.
+pub fn grouped(n: u128) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Integer cents as float dollars.
 pub fn dollars(cents: i64) -> f64 {
     cents as f64 / 100.0

@@ -7,6 +7,7 @@
 use super::bad;
 use crate::error::Result;
 use crate::event::EventType;
+use crate::totals::grouped;
 use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray};
 use arrow_schema::DataType;
 use std::collections::BTreeMap;
@@ -164,19 +165,6 @@ enum Value {
     Cents(i128),
     /// A rate; `None` when its denominator is 0.
     Rate(Option<f64>),
-}
-
-/// `1,234,567` from the digits of a non-negative integer.
-fn grouped(n: u128) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Dollars with thousands separators, from cents; `signed` adds `+` to a positive amount.

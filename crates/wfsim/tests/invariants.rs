@@ -38,6 +38,11 @@ fn check_run(model: Model, census_seed: u64) -> usize {
     let growth = model.config.simulation.target_growth_rate.get();
     let nhtr = model.config.workforce.new_hire_termination_rate.get();
     let max_rate = model.config.deferral_auto_escalation.maximum_rate.get();
+    let limits = model.config.irs_limits.clone();
+    let mut balances: BTreeMap<String, f64> = rows
+        .iter()
+        .map(|r| (r.employee_id.clone(), r.employer_balance))
+        .collect();
     let mut engine = Engine::new(model, &rows);
     let mut active: BTreeSet<String> = rows.iter().map(|r| r.employee_id.clone()).collect();
     let mut total = 0;
@@ -166,6 +171,7 @@ fn check_run(model: Model, census_seed: u64) -> usize {
                 assert!(s.deferral_rate <= max_rate.max(0.15));
             }
         }
+        check_money(&out.snapshots, &limits.for_year(year), &mut balances);
         let terminated: BTreeSet<String> = out
             .snapshots
             .iter()
@@ -176,6 +182,67 @@ fn check_run(model: Model, census_seed: u64) -> usize {
         assert_eq!(active.len() as i64, c.n_end);
     }
     total
+}
+
+/// Plan money (spec §4.11–4.12): limits hold, and the employer account carries from year to
+/// year (`balances` holds each employee's account at the end of the last year).
+fn check_money(
+    snapshots: &[wfsim::event::SnapshotRow],
+    l: &wfsim::config::Limits,
+    balances: &mut BTreeMap<String, f64>,
+) {
+    use wfsim::numerics::round_cents;
+    for s in snapshots {
+        let m = &s.money;
+        let who = &*s.employee_id;
+        for v in [
+            m.eligible_compensation,
+            m.elected_deferral,
+            m.employee_deferral,
+            m.catch_up_deferral,
+            m.employer_match,
+            m.employer_core,
+            m.forfeiture,
+            m.employer_balance,
+        ] {
+            assert!(v.is_finite() && v >= 0.0, "{who}: {m:?}");
+        }
+        assert!((0.0..=1.0).contains(&m.vested_fraction), "{who}: {s:?}");
+        assert!(
+            m.eligible_compensation <= s.prorated_compensation + 0.015,
+            "{who}: {s:?}"
+        );
+        assert!(
+            m.elected_deferral <= s.prorated_compensation + 0.015,
+            "{who}"
+        );
+        assert!(m.employee_deferral <= m.elected_deferral, "{who}");
+        assert!(
+            m.employee_deferral <= l.elective_deferral + l.catch_up.max(l.catch_up_60_63),
+            "{who}: 402(g)"
+        );
+        assert!(m.catch_up_deferral <= m.employee_deferral, "{who}");
+        if m.catch_up_deferral > 0.0 {
+            assert!(m.employee_deferral > l.elective_deferral, "{who}");
+        }
+        let d415 = round_cents(m.employee_deferral - m.catch_up_deferral);
+        assert!(
+            d415 + m.employer_match + m.employer_core <= l.annual_additions + 0.015,
+            "{who}: 415(c) {m:?}"
+        );
+        if m.eligible_compensation == 0.0 {
+            assert_eq!(m.employer_core, 0.0, "{who}");
+        }
+        let previous = balances.remove(who).unwrap_or(0.0);
+        let bal = round_cents(previous + m.employer_match + m.employer_core);
+        if s.termination_date.is_none() {
+            assert_eq!(m.forfeiture, 0.0, "{who}");
+            assert_eq!(m.employer_balance, bal, "{who}");
+            balances.insert(who.to_string(), m.employer_balance);
+        } else {
+            assert_eq!(round_cents(m.employer_balance + m.forfeiture), bal, "{who}");
+        }
+    }
 }
 
 #[test]
@@ -199,6 +266,11 @@ fn invariants_hold_on_every_branch() {
         "eligibility: {new_hire_ineligible_pct: 0.2, waiting_period_days: 90}",
         "simulation: {start_year: 2025, end_year: 2034}",
         "workforce: {new_hire_termination_rate: 0.0}",
+        "employer_match: {tiers: [{from: 0, to: 0.12, rate: 0.25}], true_up: true, last_day_rule: true}",
+        "employer_match: {by_service: [{min_years: 0, tiers: [{from: 0, to: 0.04, rate: 0.5}]}, {min_years: 5, tiers: [{from: 0, to: 0.06, rate: 1.0}]}]}",
+        "{employer_core: {rate: 0.3}, irs_limits: {catch_up_60_63: false}}",
+        "{employer_core: {by_age: [{min_age: 0, rate: 0.02}, {min_age: 50, rate: 0.05}], last_day_rule: true}, vesting: {schedule: [0, 0, 0.2, 0.4, 0.6, 0.8, 1]}}",
+        "{employer_core: {by_service: [{min_years: 0, rate: 0.01}, {min_years: 3, rate: 0.03}]}, vesting: {schedule: [0, 0, 0, 1]}, simulation: {start_year: 2025, end_year: 2032}}",
     ];
     for (i, v) in variants.iter().enumerate() {
         let m = common::model(v);

@@ -123,16 +123,16 @@ mod tests {
             eligible_end: 4,
             enrolled_end: 3,
             deferral_bp: 1500,
-            payroll: 10_000_00,
-            employer_match: 300_00,
-            employer_core: 100_00,
-            forfeitures: 50_00,
+            payroll: 1_000_000,
+            employer_match: 30_000,
+            employer_core: 10_000,
+            forfeitures: 5_000,
             ..t
         };
         assert_eq!(t.participation_rate(), Some(0.75));
         // sum of basis points / 10000 / count, as spec §8 writes it
         assert_eq!(t.avg_deferral_rate(), Some(0.15 / 3.0));
-        assert_eq!(t.employer_cost(), 350_00);
+        assert_eq!(t.employer_cost(), 35_000);
         assert_eq!(t.employer_cost_pct_of_payroll(), Some(0.035));
     }
 }

@@ -55,6 +55,30 @@ enum Command {
     /// Exit 0 when identical (in scenario mode: apart from the ids), 1 when they differ, 2 when a
     /// directory or file cannot be read.
     Diff(DiffArgs),
+    /// Run scenarios × seeds from a batch file (spec §8) and write the metrics of every run,
+    /// their statistics over the seeds (ensemble.parquet: mean, sd, min, P10–P90, max) and the
+    /// paired differences against the baseline scenario (deltas.parquet).
+    ///
+    /// Every run (scenario s, seed k) equals `wfsim run` of s's merged config with seed k and
+    /// scenario id s, row for row; scenarios with the same seed share their random draws, so a
+    /// delta is the design's effect, not noise. The output directory is replaced atomically.
+    Batch(BatchArgs),
+}
+
+#[derive(Args)]
+struct BatchArgs {
+    /// The batch file: base config (or inline config), census, seeds, baseline, scenarios.
+    batch: PathBuf,
+    /// Output directory, replaced atomically [default: ./batch_out].
+    #[arg(long, value_name = "DIR", default_value = "batch_out")]
+    out: PathBuf,
+    /// Also keep every run's files: events, snapshots or both (comma-separated), under
+    /// {events,snapshots}/scenario_id=S/random_seed=K/simulation_year=N/.
+    #[arg(long, value_name = "WHAT", value_delimiter = ',', value_parser = ["events", "snapshots"])]
+    keep: Vec<String>,
+    /// Worker threads; results are identical for any count [default: WFSIM_THREADS, else all cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
 }
 
 #[derive(Args)]
@@ -179,6 +203,7 @@ fn main() -> ExitCode {
         Some(Command::Census(args)) => census(args, cli.quiet),
         Some(Command::Run(args)) => run(args, cli.verbose, cli.quiet),
         Some(Command::Diff(args)) => return diff(args, cli.quiet),
+        Some(Command::Batch(args)) => batch(args, cli.quiet),
         None => run(RunArgs::default(), cli.verbose, cli.quiet),
     };
     match result {
@@ -378,6 +403,69 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
+    use wfsim::batch;
+    let env = Environment::of_process();
+    let threads = wfsim::settings::threads(args.threads.map(usize::from), &env)?;
+    let created_at_micros = wfsim::settings::created_at(env.source_date_epoch.as_deref())?;
+    let loaded = batch::load(&args.batch)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .with_context(|| format!("cannot start {threads} worker threads"))?;
+    let options = wfsim::census::LoadOptions::default();
+    let census = loaded
+        .census
+        .load(&loaded.scenarios[0].model, &pool, options)?;
+    let source = loaded.census.clone();
+    if !quiet {
+        println!(
+            "batch: {} ({} scenarios × {} seeds = {} runs, baseline {})\ncensus: {}",
+            args.batch.display(),
+            loaded.scenarios.len(),
+            loaded.seeds.len(),
+            loaded.runs(),
+            loaded.baseline_id(),
+            source.label()
+        );
+    }
+    let keep = batch::Keep {
+        events: args.keep.iter().any(|k| k == "events"),
+        snapshots: args.keep.iter().any(|k| k == "snapshots"),
+    };
+    let bar = RunsBar::new(loaded.runs() as u64, quiet);
+    let inputs = batch::BatchInputs {
+        census_label: source.label(),
+        census_sha256: census.sha256,
+        census: census.rows,
+        batch: loaded,
+        out: args.out.clone(),
+        keep,
+        threads,
+        created_at_micros,
+    };
+    let report = batch::run(inputs, &bar).with_context(|| {
+        format!(
+            "batch into {} failed; the previous output, if any, is unchanged",
+            args.out.display()
+        )
+    })?;
+    bar.0.finish_and_clear();
+    if !quiet {
+        print!(
+            "{}",
+            table::render_batch(&report.last_year, &report.summary.baseline)
+        );
+        println!(
+            "{} runs in {:.2} s -> {}",
+            report.summary.runs,
+            report.summary.wall_seconds,
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
 /// The rejects file must not be, or be inside, the output directory (which a run replaces).
 fn check_rejects_path(rejects: &Path, out: &Path) -> anyhow::Result<()> {
     let abs = |p: &Path| -> PathBuf {
@@ -429,6 +517,34 @@ impl Bar {
         );
         bar.set_prefix("simulating");
         Bar(bar)
+    }
+}
+
+/// A runs-done progress bar for a batch, drawn only on a terminal.
+struct RunsBar(ProgressBar);
+
+impl RunsBar {
+    fn new(runs: u64, quiet: bool) -> RunsBar {
+        let target = if quiet || !std::io::stderr().is_terminal() {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        };
+        let bar = ProgressBar::with_draw_target(Some(runs), target);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "running [{bar:30}] {pos}/{len} runs, {elapsed} elapsed, ETA {eta}",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        RunsBar(bar)
+    }
+}
+
+impl wfsim::batch::BatchProgress for RunsBar {
+    fn run_finished(&self, done: usize, _total: usize) {
+        self.0.set_position(done as u64);
     }
 }
 

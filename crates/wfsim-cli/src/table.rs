@@ -104,3 +104,88 @@ fn whole_dollars(cents: i64) -> String {
     let sign = if cents < 0 && dollars > 0 { "-" } else { "" };
     format!("{sign}{}", grouped(u128::from(dollars)))
 }
+
+/// The last year per scenario of a batch: employer cost P10/P50/P90, participation P50, and
+/// the paired employer-cost delta against the baseline with its P10–P90.
+pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> String {
+    let money = |v: Option<f64>| {
+        v.map_or_else(|| "-".into(), |d| whole_dollars((d * 100.0).round() as i64))
+    };
+    let signed = |v: Option<f64>| {
+        v.map_or_else(
+            || "-".into(),
+            |d| {
+                let s = whole_dollars((d * 100.0).round() as i64);
+                if d > 0.0 {
+                    format!("+{s}")
+                } else {
+                    s
+                }
+            },
+        )
+    };
+    let year = rows.first().map_or(0, |r| r.year);
+    let header = [
+        "scenario",
+        "cost P10",
+        "cost P50",
+        "cost P90",
+        "partic% P50",
+        "Δcost P50",
+        "Δcost P10..P90",
+    ];
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let (d50, band) = match &r.employer_cost_delta {
+                Some(d) => (
+                    signed(d.p50),
+                    format!("{}..{}", signed(d.p10), signed(d.p90)),
+                ),
+                None => ("baseline".into(), "-".into()),
+            };
+            vec![
+                r.scenario_id.clone(),
+                money(r.employer_cost.p10),
+                money(r.employer_cost.p50),
+                money(r.employer_cost.p90),
+                percent(r.participation.p50),
+                d50,
+                band,
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            body.iter()
+                .map(|r| r[i].chars().count())
+                .chain([header[i].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<&str>| -> String {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                let pad = w.saturating_sub(c.chars().count());
+                if i == 0 {
+                    format!("{c}{}", " ".repeat(pad))
+                } else {
+                    format!("{}{c}", " ".repeat(pad))
+                }
+            })
+            .collect();
+        format!("{}\n", parts.join("  ").trim_end())
+    };
+    let mut out = format!(
+        "{year}, over the seeds (employer cost = match + core - forfeitures, whole dollars; Δ = paired difference against {baseline}):\n"
+    );
+    out.push_str(&line(header.to_vec()));
+    for r in &body {
+        out.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    out
+}

@@ -5,6 +5,7 @@
 //! [`engine`]'s year loop → the [`output`] writers.
 
 pub mod bands;
+pub mod batch;
 pub mod census;
 pub mod config;
 pub mod date;

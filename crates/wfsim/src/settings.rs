@@ -73,6 +73,45 @@ impl CensusSource {
             CensusSource::Example => None,
         }
     }
+
+    /// How the census is named in summaries (a path, or the built-in example).
+    pub fn label(&self) -> String {
+        match self {
+            CensusSource::File(path) => path.display().to_string(),
+            CensusSource::Example => format!(
+                "built-in example: wfsim census --employees {} --seed {}",
+                synthetic::EXAMPLE_EMPLOYEES,
+                synthetic::EXAMPLE_SEED
+            ),
+        }
+    }
+
+    /// Loads the census for `model` on `pool`; the built-in example is generated there.
+    pub fn load(
+        &self,
+        model: &Model,
+        pool: &rayon::ThreadPool,
+        options: census::LoadOptions,
+    ) -> Result<census::Census> {
+        match self {
+            CensusSource::File(path) => census::load_with(path, model, pool, options),
+            CensusSource::Example => {
+                let rows = pool.install(|| synthetic::example(model));
+                Ok(census::Census {
+                    leavers: rows
+                        .iter()
+                        .filter(|r| r.is_leaver(model.census_date))
+                        .count(),
+                    rows,
+                    ignored_columns: Vec::new(),
+                    derived_levels: 0,
+                    deferral_rate_unit: None,
+                    rejects: Vec::new(),
+                    sha256: String::new(),
+                })
+            }
+        }
+    }
 }
 
 /// A run, resolved: everything but the census rows themselves.
@@ -165,36 +204,12 @@ impl Settings {
         pool: &rayon::ThreadPool,
         options: census::LoadOptions,
     ) -> Result<census::Census> {
-        match &self.census {
-            CensusSource::File(path) => census::load_with(path, &self.model, pool, options),
-            CensusSource::Example => {
-                let rows = pool.install(|| synthetic::example(&self.model));
-                Ok(census::Census {
-                    leavers: rows
-                        .iter()
-                        .filter(|r| r.is_leaver(self.model.census_date))
-                        .count(),
-                    rows,
-                    ignored_columns: Vec::new(),
-                    derived_levels: 0,
-                    deferral_rate_unit: None,
-                    rejects: Vec::new(),
-                    sha256: String::new(),
-                })
-            }
-        }
+        self.census.load(&self.model, pool, options)
     }
 
     /// Everything a run needs, from these settings and the census they loaded.
     pub fn into_inputs(self, census: census::Census) -> RunInputs {
-        let census_label = match &self.census {
-            CensusSource::File(path) => path.display().to_string(),
-            CensusSource::Example => format!(
-                "built-in example: wfsim census --employees {} --seed {}",
-                synthetic::EXAMPLE_EMPLOYEES,
-                synthetic::EXAMPLE_SEED
-            ),
-        };
+        let census_label = self.census.label();
         RunInputs {
             model: self.model,
             census: census.rows,
@@ -231,7 +246,7 @@ fn read_config(path: &Path) -> Result<(String, String)> {
 }
 
 /// The flag, else `WFSIM_THREADS`, else every core.
-fn threads(flag: Option<usize>, env: &Environment) -> Result<usize> {
+pub fn threads(flag: Option<usize>, env: &Environment) -> Result<usize> {
     let (n, source) = match (flag, &env.wfsim_threads) {
         (Some(n), _) => (Some(n), "--threads".to_string()),
         (None, Some(v)) => (v.trim().parse().ok(), format!("WFSIM_THREADS={v:?}")),
@@ -246,7 +261,7 @@ fn threads(flag: Option<usize>, env: &Environment) -> Result<usize> {
 }
 
 /// `SOURCE_DATE_EPOCH` in microseconds when set, else 0 (never the wall clock).
-fn created_at(source_date_epoch: Option<&str>) -> Result<i64> {
+pub fn created_at(source_date_epoch: Option<&str>) -> Result<i64> {
     let Some(v) = source_date_epoch else {
         return Ok(0);
     };

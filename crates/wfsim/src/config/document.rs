@@ -87,6 +87,43 @@ impl Document {
         Ok(())
     }
 
+    /// Merges a batch overlay (spec §8): mappings merge key by key; lists, scalars and the
+    /// maps at `data_keyed` paths (keyed by data, such as years) replace as a whole.
+    pub fn merge(&mut self, overlay: &Mapping, data_keyed: &[&str]) {
+        fn merge_into(node: &mut Value, overlay: &Mapping, path: &str, data_keyed: &[&str]) {
+            if !node.is_mapping() {
+                *node = Value::Mapping(Mapping::new());
+            }
+            let Value::Mapping(map) = node else {
+                unreachable!("made a mapping above")
+            };
+            for (k, v) in overlay {
+                let key = match k {
+                    Value::String(s) => s.clone(),
+                    other => serde_norway::to_string(other)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
+                };
+                let child = if path.is_empty() {
+                    key
+                } else {
+                    format!("{path}.{key}")
+                };
+                match v {
+                    Value::Mapping(m) if !data_keyed.contains(&child.as_str()) => {
+                        let slot = map.entry(k.clone()).or_insert(Value::Null);
+                        merge_into(slot, m, &child, data_keyed);
+                    }
+                    _ => {
+                        map.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        merge_into(&mut self.0, overlay, "", data_keyed);
+    }
+
     /// Types the document; `file` names it in messages.
     pub fn into_config(self, file: &Path) -> Result<Config> {
         serde_path_to_error::deserialize(self.0).map_err(|e| config_error(e, file))

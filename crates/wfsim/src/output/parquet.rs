@@ -595,41 +595,58 @@ pub fn write_census(root: &Path, rows: &[CensusRow], census_date: Date) -> Resul
 /// Writes one year's events and snapshot under `root`; returns the bytes written.
 pub fn write_year(root: &Path, labels: &RunLabels, out: &YearOutput) -> Result<u64> {
     let (events_path, snapshot_path) = year_paths(root, out.year);
+    write_year_to(Some(&events_path), Some(&snapshot_path), labels, out)
+}
+
+/// Writes one year's events file and/or snapshot file at the paths given (a batch keeps
+/// either); returns the bytes written.
+pub fn write_year_to(
+    events_path: Option<&Path>,
+    snapshot_path: Option<&Path>,
+    labels: &RunLabels,
+    out: &YearOutput,
+) -> Result<u64> {
     // Both files at once: each is a series of per-column tasks, and running the two together
     // keeps every core busy through the serial ends of each file (setup, footer, fsync).
     let (events, snapshot) = rayon::join(
         || {
-            write_file(
-                &events_path,
-                &event_columns(),
-                events_properties(),
-                row_group_chunks(&out.events).map(|events| EventRows {
-                    labels,
-                    year: out.year,
-                    events,
-                    rows: &out.snapshots,
-                }),
-            )
+            events_path.map_or(Ok(()), |path| {
+                write_file(
+                    path,
+                    &event_columns(),
+                    events_properties(),
+                    row_group_chunks(&out.events).map(|events| EventRows {
+                        labels,
+                        year: out.year,
+                        events,
+                        rows: &out.snapshots,
+                    }),
+                )
+            })
         },
         || {
-            write_file(
-                &snapshot_path,
-                &snapshot_columns(),
-                snapshots_properties(),
-                row_group_chunks(&out.snapshots).map(|rows| SnapshotRows {
-                    labels,
-                    year: out.year,
-                    rows,
-                }),
-            )
+            snapshot_path.map_or(Ok(()), |path| {
+                write_file(
+                    path,
+                    &snapshot_columns(),
+                    snapshots_properties(),
+                    row_group_chunks(&out.snapshots).map(|rows| SnapshotRows {
+                        labels,
+                        year: out.year,
+                        rows,
+                    }),
+                )
+            })
         },
     );
     events?;
     snapshot?;
-    let size = |p: &Path| {
-        std::fs::metadata(p)
-            .map(|m| m.len())
-            .map_err(|e| Error::io(p, e))
+    let size = |p: Option<&Path>| {
+        p.map_or(Ok(0), |p| {
+            std::fs::metadata(p)
+                .map(|m| m.len())
+                .map_err(|e| Error::io(p, e))
+        })
     };
-    Ok(size(&events_path)? + size(&snapshot_path)?)
+    Ok(size(events_path)? + size(snapshot_path)?)
 }

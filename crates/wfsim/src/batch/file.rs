@@ -1,0 +1,278 @@
+//! The batch file (spec §8): a base config, a census, seeds, a baseline and ordered scenario
+//! overlays, resolved into one validated [`Model`] per scenario. Strict like the config: an
+//! unknown key, a bad overlay or an overlay that sets what the batch fixes is an error naming
+//! the scenario and the key path, before anything runs.
+
+use crate::config::{self, Document, Model};
+use crate::digest::sha256_hex;
+use crate::error::{Error, Result};
+use crate::settings::CensusSource;
+use serde::Deserialize;
+use serde_norway::{Mapping, Value};
+use std::path::{Path, PathBuf};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    base: Option<PathBuf>,
+    config: Option<Value>,
+    census: Option<PathBuf>,
+    seeds: Seeds,
+    baseline: Option<String>,
+    scenarios: Mapping,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Seeds {
+    List(Vec<u64>),
+    Range(SeedRange),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedRange {
+    first: u64,
+    count: u64,
+}
+
+/// Keys the batch fixes for every scenario; an overlay may not contain them (even with the
+/// base's value).
+const FIXED: [&str; 6] = [
+    "simulation.random_seed",
+    "simulation.scenario_id",
+    "simulation.start_year",
+    "simulation.end_year",
+    "simulation.census_date",
+    "simulation.census_path",
+];
+
+/// Maps whose keys are data (years), replaced as a whole by an overlay, never merged.
+const DATA_KEYED: [&str; 1] = ["irs_limits.published"];
+
+/// The most runs a batch accepts (scenarios × seeds).
+pub const MAX_RUNS: usize = 1_000_000;
+
+pub struct Scenario {
+    pub id: String,
+    /// The merged config with `scenario_id` set; its seed is set per run.
+    pub model: Model,
+}
+
+/// A batch, resolved and validated.
+pub struct Batch {
+    pub file: PathBuf,
+    pub sha256: String,
+    /// The base config file, or `None` for an inline `config:` or the defaults.
+    pub base: Option<PathBuf>,
+    pub census: CensusSource,
+    /// Ascending, distinct.
+    pub seeds: Vec<u64>,
+    pub scenarios: Vec<Scenario>,
+    /// Index into `scenarios`.
+    pub baseline: usize,
+}
+
+impl Batch {
+    pub fn runs(&self) -> usize {
+        self.scenarios.len() * self.seeds.len()
+    }
+
+    pub fn baseline_id(&self) -> &str {
+        &self.scenarios[self.baseline].id
+    }
+}
+
+fn fail(file: &str, key: &str, message: impl Into<String>) -> Error {
+    Error::Config {
+        file: file.into(),
+        key: key.into(),
+        message: message.into(),
+    }
+}
+
+/// Reads and resolves the batch file at `path`.
+pub fn load(path: &Path) -> Result<Batch> {
+    let bytes = std::fs::read(path).map_err(|e| Error::input(path, e))?;
+    let sha256 = sha256_hex(&bytes);
+    let name = path.display().to_string();
+    let text = String::from_utf8(bytes)
+        .map_err(|_| fail(&name, "(file)", "the file is not valid UTF-8"))?;
+    let de = serde_norway::Deserializer::from_str(&text);
+    let raw: Raw = serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = e.path().to_string();
+        fail(
+            &name,
+            if key == "." { "(top level)" } else { &key },
+            e.into_inner().to_string(),
+        )
+    })?;
+    let dir = path.parent().unwrap_or(Path::new(""));
+
+    let (base_doc, base_path, base_label) = match (&raw.base, &raw.config) {
+        (Some(_), Some(_)) => {
+            return Err(fail(
+                &name,
+                "base",
+                "give `base` (a file) or `config` (inline), not both",
+            ))
+        }
+        (Some(p), None) => {
+            let p = dir.join(p);
+            let text = std::fs::read_to_string(&p).map_err(|e| Error::input(&p, e))?;
+            let label = p.display().to_string();
+            (Document::parse(&text, &p)?, Some(p), label)
+        }
+        (None, Some(v)) => {
+            let text = serde_norway::to_string(v).expect("a YAML value serialises");
+            let label = format!("{name}: config");
+            (Document::parse(&text, Path::new(&label))?, None, label)
+        }
+        (None, None) => (
+            Document::parse("", Path::new("built-in defaults"))?,
+            None,
+            "built-in defaults".to_string(),
+        ),
+    };
+
+    let seeds = match raw.seeds {
+        Seeds::List(mut list) => {
+            if list.is_empty() {
+                return Err(fail(&name, "seeds", "the seed list is empty"));
+            }
+            list.sort_unstable();
+            if let Some(w) = list.windows(2).find(|w| w[0] == w[1]) {
+                return Err(fail(
+                    &name,
+                    "seeds",
+                    format!("seed {} is listed twice", w[0]),
+                ));
+            }
+            list
+        }
+        Seeds::Range(SeedRange { first, count }) => {
+            if count == 0 {
+                return Err(fail(&name, "seeds.count", "count must be at least 1"));
+            }
+            let last = first.checked_add(count - 1).ok_or_else(|| {
+                fail(&name, "seeds", "first + count - 1 exceeds the largest seed")
+            })?;
+            (first..=last).collect()
+        }
+    };
+
+    if raw.scenarios.is_empty() {
+        return Err(fail(&name, "scenarios", "at least one scenario is needed"));
+    }
+    let mut scenarios = Vec::with_capacity(raw.scenarios.len());
+    for (key, overlay) in &raw.scenarios {
+        let id = scenario_id(key).ok_or_else(|| {
+            fail(
+                &name,
+                "scenarios",
+                format!(
+                    "scenario id {} must match [A-Za-z0-9_][A-Za-z0-9_.-]*",
+                    serde_norway::to_string(key).unwrap_or_default().trim()
+                ),
+            )
+        })?;
+        let label = format!("{name}, scenario `{id}`");
+        let mut doc = base_doc.clone();
+        match overlay {
+            Value::Null => {}
+            Value::Mapping(m) => {
+                check_fixed(m, &label)?;
+                doc.merge(m, &DATA_KEYED);
+            }
+            _ => {
+                return Err(fail(
+                    &label,
+                    "(overlay)",
+                    "an overlay is a mapping of config keys (or empty)",
+                ))
+            }
+        }
+        let mut cfg = doc.into_config(Path::new(&label))?;
+        if let (Some(p), Some(base)) = (cfg.simulation.census_path.as_mut(), &base_path) {
+            if p.is_relative() {
+                *p = base.parent().unwrap_or(Path::new("")).join(&*p);
+            }
+        }
+        cfg.simulation.scenario_id = id.clone();
+        let model = config::validate(cfg, &label)?;
+        scenarios.push(Scenario { id, model });
+    }
+    if scenarios.len() * seeds.len() > MAX_RUNS {
+        return Err(fail(
+            &name,
+            "seeds",
+            format!(
+                "{} runs is more than a batch takes ({MAX_RUNS})",
+                scenarios.len() * seeds.len()
+            ),
+        ));
+    }
+    let baseline = match &raw.baseline {
+        None => 0,
+        Some(b) => scenarios
+            .iter()
+            .position(|s| &s.id == b)
+            .ok_or_else(|| fail(&name, "baseline", format!("no scenario is called `{b}`")))?,
+    };
+    let census = match (
+        &raw.census,
+        &scenarios[0].model.config.simulation.census_path,
+    ) {
+        (Some(p), _) => CensusSource::File(dir.join(p)),
+        (None, Some(p)) => CensusSource::File(p.clone()),
+        (None, None) => CensusSource::Example,
+    };
+    let _ = base_label;
+    Ok(Batch {
+        file: path.to_path_buf(),
+        sha256,
+        base: base_path,
+        census,
+        seeds,
+        scenarios,
+        baseline,
+    })
+}
+
+fn scenario_id(key: &Value) -> Option<String> {
+    let id = match key {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return None,
+    };
+    let mut chars = id.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    (first_ok && chars.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))).then_some(id)
+}
+
+/// An overlay may not set what the batch fixes: the run identity keys and the census section.
+fn check_fixed(overlay: &Mapping, label: &str) -> Result<()> {
+    if overlay.contains_key("census") {
+        return Err(fail(
+            label,
+            "census",
+            "the census section is fixed by the batch (one census for every scenario)",
+        ));
+    }
+    for key in FIXED {
+        let (section, field) = key.split_once('.').expect("section.key");
+        if let Some(Value::Mapping(m)) = overlay.get(section) {
+            if m.contains_key(field) {
+                return Err(fail(
+                    label,
+                    key,
+                    "the batch fixes this key for every scenario (seeds come from `seeds`, the scenario id from the scenario's name)",
+                ));
+            }
+        }
+    }
+    Ok(())
+}

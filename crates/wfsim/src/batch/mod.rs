@@ -1,0 +1,372 @@
+//! `wfsim batch`: scenarios × seeds in one command (spec §8). Every run (s, k) is the single
+//! run of scenario s's merged config with seed k, so two scenarios with the same seed share
+//! their random draws and their paired difference is the design's effect, not noise. The runs
+//! go in parallel on one pool; results are collected by run index, so the files do not depend
+//! on the thread count.
+
+mod file;
+pub mod metrics;
+mod tables;
+
+pub use file::{load, Batch, Scenario, MAX_RUNS};
+
+use crate::census::CensusRow;
+use crate::config::JobLevels;
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::event::YearCounts;
+use crate::output::directory::Staging;
+use crate::output::parquet::{write_year_to, RunLabels};
+use crate::output::summary;
+use metrics::{stats, Stats, METRICS};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+use tables::{MetricsRow, StatsRow};
+
+/// Which per-run files a batch keeps besides its metrics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Keep {
+    pub events: bool,
+    pub snapshots: bool,
+}
+
+/// Observes a batch's progress (the CLI draws its progress bar with this).
+pub trait BatchProgress: Sync {
+    fn run_finished(&self, _done: usize, _total: usize) {}
+}
+
+impl BatchProgress for () {}
+
+/// What a batch needs besides its file.
+pub struct BatchInputs {
+    pub batch: Batch,
+    /// Every census row, leavers included, as loaded for the first scenario.
+    pub census: Vec<CensusRow>,
+    pub census_label: String,
+    pub census_sha256: String,
+    pub out: PathBuf,
+    pub keep: Keep,
+    pub threads: usize,
+    pub created_at_micros: i64,
+}
+
+#[derive(Serialize)]
+struct ScenarioSummary {
+    scenario_id: String,
+    resolved_config: serde_json::Value,
+}
+
+#[derive(Serialize)]
+pub struct BatchSummary {
+    pub tool_version: String,
+    pub batch_file: String,
+    pub batch_sha256: String,
+    pub base_config: Option<String>,
+    pub census_file: String,
+    pub census_sha256: String,
+    pub seeds: Vec<u64>,
+    pub baseline: String,
+    scenarios: Vec<ScenarioSummary>,
+    pub runs: usize,
+    pub keep: Keep,
+    pub threads: usize,
+    pub output_bytes: u64,
+    /// Wall-clock figures live here only, never in the Parquet files.
+    pub wall_seconds: f64,
+    pub runs_per_second: f64,
+    pub peak_memory_bytes: Option<u64>,
+}
+
+/// The last simulated year's headline per scenario, for the end-of-batch table.
+pub struct ScenarioResult {
+    pub scenario_id: String,
+    pub year: i32,
+    pub employer_cost: Stats,
+    pub participation: Stats,
+    /// `None` for the baseline.
+    pub employer_cost_delta: Option<Stats>,
+}
+
+pub struct BatchReport {
+    pub summary: BatchSummary,
+    pub last_year: Vec<ScenarioResult>,
+}
+
+/// The years of one run, each as its counts (the metrics come from them).
+fn run_one(
+    inputs: &BatchInputs,
+    census: &[CensusRow],
+    scenario: &Scenario,
+    seed: u64,
+    staging: &Path,
+) -> Result<Vec<YearCounts>> {
+    let started = Instant::now();
+    let mut model = scenario.model.clone();
+    model.config.simulation.random_seed = seed;
+    let sim = model.config.simulation.clone();
+    let labels = RunLabels {
+        scenario_id: sim.scenario_id.clone(),
+        plan_design_id: sim.plan_design_id.clone(),
+        created_at_micros: inputs.created_at_micros,
+    };
+    let run_dir = |kind: &str| {
+        staging
+            .join(kind)
+            .join(format!("scenario_id={}", scenario.id))
+            .join(format!("random_seed={seed}"))
+    };
+    let mut engine = Engine::new(model.clone(), census);
+    let mut years = Vec::with_capacity((sim.end_year - sim.start_year + 1) as usize);
+    let mut bytes = 0;
+    for year in sim.start_year..=sim.end_year {
+        let out = engine.step(year)?;
+        if inputs.keep.events || inputs.keep.snapshots {
+            let part = format!("simulation_year={year}");
+            let events = inputs.keep.events.then(|| {
+                run_dir("events")
+                    .join(&part)
+                    .join(format!("events_{year}.parquet"))
+            });
+            let snapshots = inputs.keep.snapshots.then(|| {
+                run_dir("snapshots")
+                    .join(&part)
+                    .join(format!("snapshot_{year}.parquet"))
+            });
+            bytes += write_year_to(events.as_deref(), snapshots.as_deref(), &labels, &out)?;
+        }
+        years.push(out.counts);
+    }
+    if inputs.keep.events || inputs.keep.snapshots {
+        let dir = run_dir("summaries");
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let wall_seconds = started.elapsed().as_secs_f64();
+        let total_events: i64 = years.iter().map(|y| y.events).sum();
+        let s = summary::GenerationSummary {
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            engine: "native".into(),
+            start_year: sim.start_year,
+            end_year: sim.end_year,
+            random_seed: seed,
+            scenario_id: sim.scenario_id.clone(),
+            plan_design_id: sim.plan_design_id.clone(),
+            threads: inputs.threads,
+            census_file: inputs.census_label.clone(),
+            census_sha256: inputs.census_sha256.clone(),
+            census_deferral_rate_unit: None,
+            census_rejected_rows: 0,
+            census_rejects_by_reason: Default::default(),
+            config_file: inputs.batch.base.as_ref().map(|p| p.display().to_string()),
+            config_sha256: inputs.batch.sha256.clone(),
+            total_events,
+            years: years.clone(),
+            output_bytes: bytes,
+            wall_seconds,
+            events_per_second: if wall_seconds > 0.0 {
+                total_events as f64 / wall_seconds
+            } else {
+                0.0
+            },
+            peak_memory_bytes: None,
+            resolved_config: model.resolved_config(census_label_path(inputs)),
+        };
+        summary::write(&dir, &s)?;
+    }
+    Ok(years)
+}
+
+fn census_label_path(inputs: &BatchInputs) -> Option<&str> {
+    inputs.batch.census.path().and_then(Path::to_str)
+}
+
+/// Runs every (scenario, seed) of the batch and writes its files into `inputs.out`, atomically.
+pub fn run(inputs: BatchInputs, progress: &dyn BatchProgress) -> Result<BatchReport> {
+    let started = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(inputs.threads)
+        .build()
+        .map_err(|e| {
+            Error::write(
+                &inputs.out,
+                format!("cannot start {} worker threads: {e}", inputs.threads),
+            )
+        })?;
+    let batch = &inputs.batch;
+    let census_date = batch.scenarios[0].model.census_date;
+    let first_levels: &JobLevels = &batch.scenarios[0].model.config.job_levels;
+    let active = |rows: &[CensusRow]| -> Vec<CensusRow> {
+        rows.iter()
+            .filter(|r| !r.is_leaver(census_date))
+            .cloned()
+            .collect()
+    };
+    // One census per distinct set of job levels (in the common case, one): the levels of a
+    // census without `level_id` are derived from them, as a single run of that config would.
+    let mut censuses: Vec<(JobLevels, Vec<CensusRow>)> =
+        vec![(first_levels.clone(), active(&inputs.census))];
+    let mut census_of = Vec::with_capacity(batch.scenarios.len());
+    for s in &batch.scenarios {
+        let levels = &s.model.config.job_levels;
+        let i = match censuses.iter().position(|(l, _)| l == levels) {
+            Some(i) => i,
+            None => {
+                let rows = batch
+                    .census
+                    .load(&s.model, &pool, crate::census::LoadOptions::default())?
+                    .rows;
+                censuses.push((levels.clone(), active(&rows)));
+                censuses.len() - 1
+            }
+        };
+        census_of.push(i);
+    }
+
+    let staging = Staging::create(&inputs.out)?;
+    let n_seeds = batch.seeds.len();
+    let total = batch.runs();
+    let done = AtomicUsize::new(0);
+    let results: Vec<Vec<YearCounts>> = pool.install(|| {
+        (0..total)
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|r| {
+                let (s, k) = (r / n_seeds, r % n_seeds);
+                let scenario = &batch.scenarios[s];
+                let years = run_one(
+                    &inputs,
+                    &censuses[census_of[s]].1,
+                    scenario,
+                    batch.seeds[k],
+                    staging.path(),
+                )
+                .map_err(|e| in_run(e, &scenario.id, batch.seeds[k]))?;
+                progress.run_finished(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                Ok(years)
+            })
+            .collect::<Result<Vec<_>>>()
+    })?;
+
+    // metrics: scenario in batch order, seed, year
+    let mut rows = Vec::new();
+    for (r, years) in results.iter().enumerate() {
+        let (s, k) = (r / n_seeds, r % n_seeds);
+        for y in years {
+            rows.push(MetricsRow {
+                scenario_id: &batch.scenarios[s].id,
+                random_seed: batch.seeds[k],
+                year: y.year,
+                values: metrics::of_year(y),
+            });
+        }
+    }
+    let n_years = results.first().map_or(0, Vec::len);
+    let at = |s: usize, k: usize, y: usize| &rows[(s * n_seeds + k) * n_years + y];
+    let mut ensemble = Vec::new();
+    let mut deltas = Vec::new();
+    let mut last_year = Vec::new();
+    for (s, scenario) in batch.scenarios.iter().enumerate() {
+        for y in 0..n_years {
+            let year = at(s, 0, y).year;
+            for (m, (metric, _)) in METRICS.iter().enumerate() {
+                let e = stats((0..n_seeds).map(|k| at(s, k, y).values[m].as_f64()));
+                ensemble.push(StatsRow {
+                    scenario_id: &scenario.id,
+                    year,
+                    metric,
+                    stats: e,
+                });
+                if s != batch.baseline {
+                    let d =
+                        stats((0..n_seeds).map(|k| {
+                            at(s, k, y).values[m].minus(at(batch.baseline, k, y).values[m])
+                        }));
+                    deltas.push(StatsRow {
+                        scenario_id: &scenario.id,
+                        year,
+                        metric,
+                        stats: d,
+                    });
+                }
+            }
+        }
+    }
+    let cost = METRICS
+        .iter()
+        .position(|(m, _)| *m == "employer_cost")
+        .expect("a metric");
+    let participation = METRICS
+        .iter()
+        .position(|(m, _)| *m == "participation_rate")
+        .expect("a metric");
+    let per_scenario = METRICS.len() * n_years;
+    for (s, scenario) in batch.scenarios.iter().enumerate() {
+        if n_years == 0 {
+            break;
+        }
+        let base = s * per_scenario + (n_years - 1) * METRICS.len();
+        let delta_index = (s > batch.baseline)
+            .then(|| s - 1)
+            .or((s < batch.baseline).then_some(s));
+        last_year.push(ScenarioResult {
+            scenario_id: scenario.id.clone(),
+            year: ensemble[base].year,
+            employer_cost: ensemble[base + cost].stats,
+            participation: ensemble[base + participation].stats,
+            employer_cost_delta: delta_index
+                .map(|d| deltas[d * per_scenario + (n_years - 1) * METRICS.len() + cost].stats),
+        });
+    }
+
+    let mut output_bytes = tables::write_metrics(&staging.path().join("metrics.parquet"), &rows)?;
+    output_bytes += tables::write_stats(&staging.path().join("ensemble.parquet"), &ensemble)?;
+    output_bytes += tables::write_stats(&staging.path().join("deltas.parquet"), &deltas)?;
+    let wall_seconds = started.elapsed().as_secs_f64();
+    let summary = BatchSummary {
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        batch_file: batch.file.display().to_string(),
+        batch_sha256: batch.sha256.clone(),
+        base_config: batch.base.as_ref().map(|p| p.display().to_string()),
+        census_file: inputs.census_label.clone(),
+        census_sha256: inputs.census_sha256.clone(),
+        seeds: batch.seeds.clone(),
+        baseline: batch.baseline_id().to_string(),
+        scenarios: batch
+            .scenarios
+            .iter()
+            .map(|s| ScenarioSummary {
+                scenario_id: s.id.clone(),
+                resolved_config: s.model.resolved_config(census_label_path(&inputs)),
+            })
+            .collect(),
+        runs: total,
+        keep: inputs.keep,
+        threads: inputs.threads,
+        output_bytes,
+        wall_seconds,
+        runs_per_second: if wall_seconds > 0.0 {
+            total as f64 / wall_seconds
+        } else {
+            0.0
+        },
+        peak_memory_bytes: summary::peak_memory_bytes(),
+    };
+    let path = staging.path().join("batch_summary.json");
+    let mut text = serde_json::to_string_pretty(&summary).expect("summary serialises");
+    text.push('\n');
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    staging.commit()?;
+    Ok(BatchReport { summary, last_year })
+}
+
+/// An engine error names the run it happened in.
+fn in_run(e: Error, scenario: &str, seed: u64) -> Error {
+    match e {
+        Error::Engine { year, message } => Error::Engine {
+            year,
+            message: format!("scenario `{scenario}`, seed {seed}: {message}"),
+        },
+        other => other,
+    }
+}

@@ -79,6 +79,13 @@ struct BatchArgs {
     /// Worker threads; results are identical for any count [default: WFSIM_THREADS, else all cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
+    /// Set census rows that fail validation aside into this CSV and run every scenario on the
+    /// rest (as `run --rejects`).
+    #[arg(long, value_name = "FILE")]
+    rejects: Option<PathBuf>,
+    /// With --rejects: stop (exit 2, nothing written) when more than N rows are bad.
+    #[arg(long, value_name = "N", requires = "rejects")]
+    max_rejects: Option<usize>,
 }
 
 #[derive(Args)]
@@ -362,11 +369,7 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
                 .collect();
             println!(
                 "census: {} set aside into {}{}",
-                if census.rejects.len() == 1 {
-                    "1 row".to_string()
-                } else {
-                    format!("{} rows", census.rejects.len())
-                },
+                rows_text(census.rejects.len()),
                 r.display(),
                 if reasons.is_empty() {
                     String::new()
@@ -413,10 +416,17 @@ fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
         .num_threads(threads)
         .build()
         .with_context(|| format!("cannot start {threads} worker threads"))?;
-    let options = wfsim::census::LoadOptions::default();
+    if let Some(r) = &args.rejects {
+        check_rejects_path(r, &args.out)?;
+    }
+    let options = wfsim::census::LoadOptions {
+        set_aside: args.rejects.is_some(),
+        max_rejects: args.max_rejects,
+    };
     let census = loaded
         .census
         .load(&loaded.scenarios[0].model, &pool, options)?;
+    let rejects = census.rejects.clone();
     let source = loaded.census.clone();
     if !quiet {
         println!(
@@ -428,6 +438,13 @@ fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
             loaded.baseline_id(),
             source.label()
         );
+        if let Some(r) = &args.rejects {
+            println!(
+                "census: {} set aside into {}",
+                rows_text(rejects.len()),
+                r.display()
+            );
+        }
     }
     let keep = batch::Keep {
         events: args.keep.iter().any(|k| k == "events"),
@@ -451,6 +468,9 @@ fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
         )
     })?;
     bar.0.finish_and_clear();
+    if let Some(r) = &args.rejects {
+        wfsim::census::write_rejects(r, &rejects)?;
+    }
     if !quiet {
         print!(
             "{}",
@@ -464,6 +484,14 @@ fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+fn rows_text(n: usize) -> String {
+    if n == 1 {
+        "1 row".to_string()
+    } else {
+        format!("{n} rows")
+    }
 }
 
 /// The rejects file must not be, or be inside, the output directory (which a run replaces).

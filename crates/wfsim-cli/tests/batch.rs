@@ -284,3 +284,37 @@ fn bad_batch_files_name_the_scenario_and_key_and_write_nothing() {
         assert!(!sb.join(&out).exists(), "case {i} wrote its output");
     }
 }
+
+/// `--rejects` sets bad census rows aside for every scenario, as `run --rejects` does; without
+/// it the first bad row stops the batch before anything is written.
+#[test]
+fn batch_rejects_set_bad_rows_aside() {
+    let sb = Sandbox::new();
+    sb.write(
+        "census.csv",
+        "employee_id,birth_date,hire_date,annual_salary\nE1,1985-03-10,2015-06-01,65000\nE2,1990-07-21,2000-01-15,92000\nE3,1970-01-01,2001-02-01,120000\n",
+    );
+    let file = sb.write(
+        "study.yaml",
+        "census: census.csv\nseeds: [1, 2]\nscenarios:\n  a: {}\n  b: {employer_core: {rate: 0.03}}\n",
+    );
+    sb.run(["batch", &s(&file), "--out", "b"])
+        .assert_input_error(&["row 2", "hired before age 14", "--rejects"]);
+    assert!(!sb.join("b").exists());
+    let o = sb.run(["batch", &s(&file), "--out", "b", "--rejects", "rejects.csv"]);
+    o.assert_success();
+    assert!(
+        o.stdout.contains("1 row set aside into rejects.csv"),
+        "{}",
+        o.stdout
+    );
+    let rejects = std::fs::read_to_string(sb.join("rejects.csv")).unwrap();
+    assert_eq!(rejects.lines().count(), 2, "{rejects}");
+    assert!(
+        rejects.lines().nth(1).unwrap().starts_with("2,E2,"),
+        "{rejects}"
+    );
+    let m = &read_batches(&sb.join("b/metrics.parquet"))[0];
+    let n_start = column::<Int32Array>(m, "n_start");
+    assert!((0..m.num_rows()).step_by(5).all(|i| n_start.value(i) == 2));
+}

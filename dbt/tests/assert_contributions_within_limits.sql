@@ -5,7 +5,8 @@
 -- last_day_rule; annual additions within 415(c); nothing negative; no deferral without
 -- enrollment; the employer account consistent with its year (vested fraction in [0, 1], a
 -- forfeiture only for a leaver and never more than the account).
--- The match and core bounds allow one cent: the contribution is rounded once from its periods,
+-- The match and core bounds allow one cent (compared with half a cent of slack, since a sum of
+-- two cent amounts is not exact in DOUBLE): the contribution is rounded once from its periods,
 -- the bound once from the year's pay.
 with contributions as (
     select * from {{ ref('fct_employee_contributions') }}
@@ -33,8 +34,8 @@ where contributions.employee_deferral > contributions.elective_deferral_limit + 
    or contributions.catch_up_deferral > contributions.catch_up_limit
    or contributions.plan_compensation > contributions.compensation_limit
    or contributions.eligible_compensation > contributions.gross_compensation
-   or contributions.employer_match > {{ round_cents('contributions.plan_compensation * contributions.max_match_share') }} + 0.01
-   or contributions.employer_core > {{ round_cents('contributions.plan_compensation * contributions.core_rate') }} + 0.01
+   or contributions.employer_match > {{ round_cents('contributions.plan_compensation * contributions.max_match_share') }} + 0.015
+   or contributions.employer_core > {{ round_cents('contributions.plan_compensation * contributions.core_rate') }} + 0.015
    or (contributions.terminated_in_year and run_config.match_last_day_rule and contributions.employer_match <> 0)
    or (contributions.terminated_in_year and run_config.core_last_day_rule and contributions.employer_core <> 0)
    or contributions.annual_additions > contributions.annual_additions_limit

@@ -19,7 +19,13 @@
 {#- Money summed across rows without float-order effects: values already in whole cents are
     added as integers, so the total is the same whatever order DuckDB adds them in. -#}
 {% macro sum_cents(x) -%}
-    (sum(cast(round(({{ x }}) * 100) as hugeint)) / 100)::double
+    ({{ sum_cents_int(x) }} / 100)::double
+{%- endmacro %}
+
+{#- The same total as an integer number of cents (HUGEINT), for sums and differences of totals
+    that must stay exact until the final division by 100. -#}
+{% macro sum_cents_int(x) -%}
+    sum(cast(round(({{ x }}) * 100) as hugeint))
 {%- endmacro %}
 
 {#- Left fold of DOUBLE terms in a given order: acc = acc + term, starting from 0.0.

@@ -1,22 +1,19 @@
-{#- The employer match as a share of pay for one deferral rate: the sum over the tiers of
-    tier rate x the part of the deferral rate inside [from, to). Tiers come from the var
-    employer_match_tiers, in the order listed. -#}
-{% macro matched_share_of_pay(deferral_rate) -%}
-    {%- set tiers = var('employer_match_tiers') -%}
-    {%- if tiers | length == 0 -%}
-    0.0::double
-    {%- else -%}
-    (
-    {%- for tier in tiers %}
-        {{ wfsim_double(tier['rate']) }} * least(greatest(({{ deferral_rate }}) - {{ wfsim_double(tier['from']) }}, 0.0::double),
-                                           {{ wfsim_double(tier['to']) }} - {{ wfsim_double(tier['from']) }})
-        {%- if not loop.last %} +{% endif %}
-    {%- endfor %}
-    )
-    {%- endif -%}
+{#- The plan design's formulas (spec 4.11). The design itself is data: it comes from the run's
+    resolved config (stg_wfsim__run_config), never from vars, so these macros take SQL
+    expressions for it. -#}
+
+{#- mshare(x): the employer match as a share of pay for the deferral rate x under the tier list
+    `tiers` (a list of {from, to, rate} structs), folded in listed order from 0.0:
+    acc = acc + rate_t * min(max(x - from_t, 0), to_t - from_t). -#}
+{% macro match_share(x, tiers) -%}
+    list_reduce(list_transform({{ tiers }},
+                               lambda t: t.rate * least(greatest(({{ x }}) - t."from", 0.0::double), t."to" - t."from")),
+                lambda acc, term: acc + term,
+                0.0::double)
 {%- endmacro %}
 
-{#- The largest match any deferral rate can earn, as a share of pay. -#}
-{% macro max_matched_share_of_pay() -%}
-    {{ matched_share_of_pay('1.0::double') }}
+{#- The entry of a step table (a list of structs, thresholds strictly increasing from 0) with
+    the largest `key` not above `value` (the first entry when none is). -#}
+{% macro step_at(steps, key, value) -%}
+    coalesce(list_filter({{ steps }}, lambda e: e.{{ key }} <= ({{ value }}))[-1], ({{ steps }})[1])
 {%- endmacro %}

@@ -1,17 +1,50 @@
 -- Contributions never exceed the IRS limits or the plan's formula: deferrals within 402(g)
--- plus the catch-up the employee's age allows; catch-up only at 50+; pay counted within
--- 401(a)(17); match within the formula's maximum share of that pay; core within its rate;
--- annual additions within 415(c); nothing negative; no deferral without enrollment.
--- The match and core bounds allow one cent: the contribution is rounded once from its periods,
+-- plus the catch-up the employee's age allows; catch-up only at 50+ and within its limit; pay
+-- counted within 401(a)(17); match within the year's tier set's largest share of that pay (true-up
+-- included); core within the employee's core rate of it; nothing for a leaver under a
+-- last_day_rule; annual additions within 415(c); nothing negative; no deferral without
+-- enrollment; the employer account consistent with its year (vested fraction in [0, 1], a
+-- forfeiture only for a leaver and never more than the account).
+-- The match and core bounds allow one cent (compared with half a cent of slack, since a sum of
+-- two cent amounts is not exact in DOUBLE): the contribution is rounded once from its periods,
 -- the bound once from the year's pay.
-select *
-from {{ ref('fct_employee_contributions') }}
-where employee_deferral > elective_deferral_limit + catch_up_limit
-   or (age_at_year_end < 50 and employee_deferral > elective_deferral_limit)
-   or catch_up_deferral > catch_up_limit
-   or plan_compensation > compensation_limit
-   or employer_match > {{ round_cents('plan_compensation * ' ~ max_matched_share_of_pay()) }} + 0.01
-   or employer_core > {{ round_cents('plan_compensation * ' ~ wfsim_double(var('employer_core_rate'))) }} + 0.01
-   or annual_additions > annual_additions_limit
-   or least(employee_deferral, employer_match, employer_core, catch_up_deferral) < 0
-   or (employee_deferral > 0 and not deferred_in_year)
+with contributions as (
+    select * from {{ ref('fct_employee_contributions') }}
+),
+
+balances as (
+    select * from {{ ref('fct_employer_balances') }}
+),
+
+run_config as (
+    select * from {{ ref('stg_wfsim__run_config') }}
+)
+
+select
+    contributions.*,
+    balances.opening_balance,
+    balances.vested_fraction,
+    balances.forfeiture,
+    balances.employer_balance
+from contributions
+inner join balances using (employee_year_id)
+cross join run_config
+where contributions.employee_deferral > contributions.elective_deferral_limit + contributions.catch_up_limit
+   or (contributions.age_at_year_end < 50 and contributions.employee_deferral > contributions.elective_deferral_limit)
+   or contributions.catch_up_deferral > contributions.catch_up_limit
+   or contributions.plan_compensation > contributions.compensation_limit
+   or contributions.eligible_compensation > contributions.gross_compensation
+   or contributions.employer_match > {{ round_cents('contributions.plan_compensation * contributions.max_match_share') }} + 0.015
+   or contributions.employer_core > {{ round_cents('contributions.plan_compensation * contributions.core_rate') }} + 0.015
+   or (contributions.terminated_in_year and run_config.match_last_day_rule and contributions.employer_match <> 0)
+   or (contributions.terminated_in_year and run_config.core_last_day_rule and contributions.employer_core <> 0)
+   or contributions.annual_additions > contributions.annual_additions_limit
+   or least(contributions.employee_deferral, contributions.employer_match, contributions.employer_core,
+            contributions.catch_up_deferral) < 0
+   or (contributions.employee_deferral > 0 and not contributions.deferred_in_year)
+   or balances.vested_fraction not between 0 and 1
+   or balances.forfeiture < 0
+   or (balances.forfeiture > 0 and not balances.terminated_in_year)
+   or balances.employer_balance < 0
+   or abs(balances.employer_balance + balances.forfeiture
+          - (balances.opening_balance + balances.employer_match + balances.employer_core)) > 0.015

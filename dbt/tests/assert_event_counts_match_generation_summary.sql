@@ -19,7 +19,8 @@ with counted as (
 ),
 
 summary as (
-    select * exclude (n_start, target, n_end) from {{ ref('stg_wfsim__run_years') }}
+    select * exclude (n_start, target, n_end, payroll, employee_deferrals, employer_match, employer_core, forfeitures, employer_cost)
+    from {{ ref('stg_wfsim__run_years') }}
 )
 
 select coalesce(c.simulation_year, s.simulation_year) as simulation_year, c, s

@@ -1,21 +1,33 @@
--- IRS limits for every simulated year. A year the seed lists uses the published amounts. A
--- later year projects the latest seeded year B: amount_B * (1 + irs_limit_growth_rate)^(N - B),
--- rounded DOWN to the limit's statutory increment (402(g), catch-ups: $500; 401(a)(17): $5,000;
--- 415(c): $1,000), the way the IRS rounds its cost-of-living adjustments. A year before the
--- first seeded year uses the first seeded year's amounts.
+-- IRS limits for every simulated year (spec 4.13), from the run's own `irs_limits` config
+-- (stg_wfsim__run_config), never restated here. A year with a published row uses it as
+-- written. A later year projects B, the latest published year before it, per limit:
+--   x = amount_B; repeat N - B times: x = x * (1 + growth_rate); then floor(x / step) * step
+-- with step $500 (402(g) and both catch-ups), $5,000 (401(a)(17)) or $1,000 (415(c)): the IRS
+-- rounds its cost-of-living adjustments down to those steps. The growth is compounded by
+-- repeated multiplication in DOUBLE, as the engine does, not pow(), which can differ in the
+-- last bit. A year before the first published row uses the first row.
 {%- set limits = [
-    ('elective_deferral_limit', 500),
-    ('catch_up_limit', 500),
-    ('catch_up_60_63_limit', 500),
-    ('compensation_limit', 5000),
-    ('annual_additions_limit', 1000)] %}
+    ('elective_deferral', 'elective_deferral_limit', 500),
+    ('catch_up', 'catch_up_limit', 500),
+    ('catch_up_60_63', 'catch_up_60_63_limit', 500),
+    ('compensation', 'compensation_limit', 5000),
+    ('annual_additions', 'annual_additions_limit', 1000)] %}
 
 with run as (
     select * from {{ ref('stg_wfsim__run') }}
 ),
 
-seeded as (
-    select * from {{ ref('irs_limits') }}
+run_config as (
+    select * from {{ ref('stg_wfsim__run_config') }}
+),
+
+published as (
+    select
+        cast(row.key as integer) as plan_year,
+        from_json(row.value, '{
+            {%- for key, _, _ in limits %}"{{ key }}": "DOUBLE"{% if not loop.last %}, {% endif %}{% endfor -%}
+        }') as amounts
+    from run_config, json_each(run_config.irs_limits_published) as row
 ),
 
 years as (
@@ -24,12 +36,12 @@ years as (
 ),
 
 basis as (
-    -- The seeded row each year builds on: its own, else the latest earlier one, else the first.
+    -- The published row each year builds on: its own, else the latest earlier one, else the first.
     select
         years.simulation_year,
         coalesce(
-            (select max(plan_year) from seeded where plan_year <= years.simulation_year),
-            (select min(plan_year) from seeded)
+            (select max(plan_year) from published where plan_year <= years.simulation_year),
+            (select min(plan_year) from published)
         ) as basis_year
     from years
 )
@@ -42,13 +54,14 @@ select
         when basis.basis_year < basis.simulation_year then 'projected'
         else 'earliest published'
     end as limit_source,
-    {%- for name, step in limits %}
-    cast(case
-        when basis.basis_year >= basis.simulation_year then seeded.{{ name }}
-        else floor(cast(seeded.{{ name }} as double)
-                   * pow(1 + {{ wfsim_double(var('irs_limit_growth_rate')) }}, basis.simulation_year - basis.basis_year)
-                   / {{ step }}) * {{ step }}
-    end as double) as {{ name }}{% if not loop.last %},{% endif %}
+    {%- for key, name, step in limits %}
+    case
+        when basis.basis_year >= basis.simulation_year then published.amounts.{{ key }}
+        else floor(list_reduce(range(basis.simulation_year - basis.basis_year),
+                               lambda x, i: x * (1.0::double + run_config.irs_limit_growth_rate),
+                               published.amounts.{{ key }}) / {{ step }}.0::double) * {{ step }}.0::double
+    end as {{ name }}{% if not loop.last %},{% endif %}
     {%- endfor %}
 from basis
-inner join seeded on seeded.plan_year = basis.basis_year
+inner join published on published.plan_year = basis.basis_year
+cross join run_config

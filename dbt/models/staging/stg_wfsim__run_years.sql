@@ -1,4 +1,5 @@
--- generation_summary.json's per-year counts, one row per simulated year.
+-- generation_summary.json's per-year counts and money totals (the engine's integer-cent sums of
+-- the snapshot columns, spec 8), one row per simulated year.
 with summary as (
     select unnest(years) as y from {{ source('wfsim', 'generation_summary') }}
 )
@@ -19,5 +20,11 @@ select
     cast(y.opt_outs as integer)                 as opt_outs,
     cast(y.escalations as integer)              as escalations,
     cast(y.n_end as integer)                    as n_end,
-    cast(y.events as integer)                   as events
+    cast(y.events as integer)                   as events,
+    cast(y.payroll as double)                   as payroll,
+    cast(y.employee_deferrals as double)        as employee_deferrals,
+    cast(y.employer_match as double)            as employer_match,
+    cast(y.employer_core as double)             as employer_core,
+    cast(y.forfeitures as double)               as forfeitures,
+    cast(y.employer_cost as double)             as employer_cost
 from summary

@@ -1,4 +1,5 @@
--- The engine's year-end workforce, typed; employee_year_id is the row's key.
+-- The engine's year-end workforce, typed; employee_year_id is the row's key. The last nine
+-- columns are the engine's contributions and vesting (spec 4.11-4.12).
 select
     employee_id || '|' || cast(simulation_year as varchar) as employee_year_id,
     scenario_id,
@@ -25,5 +26,14 @@ select
     cast(ever_opted_out as boolean)        as ever_opted_out,
     cast(deferral_rate as double)          as deferral_rate,
     cast(auto_escalation_opt_out as boolean) as auto_escalation_opt_out,
-    cast(escalations_received as integer)  as escalations_received
+    cast(escalations_received as integer)  as escalations_received,
+    cast(eligible_compensation as double)  as eligible_compensation,
+    cast(elected_deferral as double)       as elected_deferral,
+    cast(employee_deferral as double)      as employee_deferral,
+    cast(catch_up_deferral as double)      as catch_up_deferral,
+    cast(employer_match as double)         as employer_match,
+    cast(employer_core as double)          as employer_core,
+    cast(vested_fraction as double)        as vested_fraction,
+    cast(forfeiture as double)             as forfeiture,
+    cast(employer_balance as double)       as employer_balance
 from {{ source('wfsim', 'snapshots') }}

@@ -2,7 +2,8 @@
 -- must equal the engine's metrics.parquet exactly: the same (scenario_id, random_seed,
 -- simulation_year) rows, and in each row every metric column, floats compared with
 -- `is distinct from` (no tolerance; null equals null). Returns one row per differing or
--- missing (run, year), listing each column that differs as `column: dbt X vs metrics.parquet Y`.
+-- missing (run, year): `missing` says which side lacks it, or `differences` lists each column
+-- that differs as `column: dbt X vs metrics.parquet Y`.
 {%- set metric_columns = [
     'n_start', 'target',
     'events_hire', 'events_termination', 'events_promotion', 'events_raise',
@@ -28,14 +29,14 @@ compared as (
             when engine.in_engine is null then 'missing from metrics.parquet'
             when mart.in_mart is null then 'missing from the kept snapshots and summaries'
         end                                                     as missing,
-        list_filter([
+        case when engine.in_engine is null or mart.in_mart is null then []::varchar[] else list_filter([
             {%- for column in metric_columns %}
             case when mart.{{ column }} is distinct from engine.{{ column }}
                  then '{{ column }}: dbt ' || coalesce(cast(mart.{{ column }} as varchar), 'null')
                       || ' vs metrics.parquet ' || coalesce(cast(engine.{{ column }} as varchar), 'null') end
             {%- if not loop.last %},{% endif %}
             {%- endfor %}
-        ], lambda x: x is not null)                             as differences
+        ], lambda x: x is not null) end                         as differences
     from mart
     full outer join engine
         on  mart.scenario_id = engine.scenario_id

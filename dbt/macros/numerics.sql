@@ -33,3 +33,9 @@
 {% macro ordered_fsum(term, order_by) -%}
     list_reduce(list(({{ term }})::double order by {{ order_by }}), lambda acc, t: acc + t, 0.0::double)
 {%- endmacro %}
+
+{#- An integer number of cents as DOUBLE dollars, the engine's `cents as f64 / 100.0`: the
+    integer converted to DOUBLE (exact below 2^53 cents), then one IEEE division by 100. -#}
+{% macro cents_to_dollars(cents) -%}
+    (cast({{ cents }} as double) / cast(100 as double))
+{%- endmacro %}

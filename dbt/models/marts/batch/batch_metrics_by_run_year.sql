@@ -1,0 +1,170 @@
+-- The batch metrics of spec section 8, recomputed from the kept snapshots and events of every
+-- run: one row per (scenario_id, random_seed, simulation_year), the columns of metrics.parquet
+-- in its order and types (random_seed BIGINT, counts INTEGER, the rest DOUBLE).
+--
+-- - n_start: the year's snapshot rows that are not this year's hires (A(N), the actives at
+--   Jan 1); target: the run's generation_summary.json (the snapshots cannot show it).
+-- - events_*: the year's events by event_type; n_end: snapshot rows without a termination date.
+-- - eligible_end / enrolled_end: active at Dec 31 and plan-eligible / and enrolled.
+-- - participation_rate = enrolled_end / eligible_end; avg_deferral_rate = the enrolled actives'
+--   deferral rates as integer basis points round(rate * 10000), summed, / 10000 / enrolled_end;
+--   both null when their denominator is 0.
+-- - Money over every snapshot row of the year, leavers included: each value as integer cents
+--   round(x * 100) (half away from zero, like the engine), summed as integers, / 100 as DOUBLE.
+--   employer_cost = match + core - forfeitures in cents; employer_cost_pct_of_payroll is the
+--   quotient of the two DOUBLE dollar values (null when payroll is 0).
+--
+-- The grain is every (run, year) that a run's summary or its snapshots name, so a year missing
+-- from either side still shows and fails assert_batch_metrics_equal_metrics_parquet (a year
+-- without a summary has a null target; a year without snapshot rows or events counts 0).
+with snapshots as (
+    select * from {{ ref('stg_wfsim_batch__snapshots') }}
+),
+
+events as (
+    select * from {{ ref('stg_wfsim_batch__events') }}
+),
+
+run_years as (
+    select * from {{ ref('stg_wfsim_batch__run_years') }}
+),
+
+grain as (
+    select scenario_id, random_seed, simulation_year from run_years
+    union
+    select distinct scenario_id, random_seed, simulation_year from snapshots
+),
+
+hires as (
+    select distinct scenario_id, random_seed, simulation_year, employee_id
+    from events
+    where event_type = 'hire'
+),
+
+event_counts as (
+    select
+        scenario_id,
+        random_seed,
+        simulation_year,
+        count(*) filter (where event_type = 'hire')                as events_hire,
+        count(*) filter (where event_type = 'termination')         as events_termination,
+        count(*) filter (where event_type = 'promotion')           as events_promotion,
+        count(*) filter (where event_type = 'raise')               as events_raise,
+        count(*) filter (where event_type = 'eligibility')         as events_eligibility,
+        count(*) filter (where event_type = 'enrollment')          as events_enrollment,
+        count(*) filter (where event_type = 'opt_out')             as events_opt_out,
+        count(*) filter (where event_type = 'deferral_escalation') as events_deferral_escalation
+    from events
+    group by scenario_id, random_seed, simulation_year
+),
+
+snapshot_rows as (
+    select
+        snapshots.*,
+        hires.employee_id is not null                                    as hired_this_year,
+        snapshots.termination_date is null                               as active_at_year_end,
+        snapshots.termination_date is null and snapshots.plan_eligible  as eligible_at_year_end,
+        snapshots.termination_date is null and snapshots.plan_eligible
+            and snapshots.is_enrolled                                    as enrolled_at_year_end
+    from snapshots
+    left join hires
+        on  hires.scenario_id = snapshots.scenario_id
+        and hires.random_seed = snapshots.random_seed
+        and hires.simulation_year = snapshots.simulation_year
+        and hires.employee_id = snapshots.employee_id
+),
+
+snapshot_totals as (
+    select
+        scenario_id,
+        random_seed,
+        simulation_year,
+        count(*) filter (where not hired_this_year)                                 as n_start,
+        count(*) filter (where active_at_year_end)                                  as n_end,
+        count(*) filter (where eligible_at_year_end)                                as eligible_end,
+        count(*) filter (where enrolled_at_year_end)                                as enrolled_end,
+        coalesce(sum(cast(round(deferral_rate * 10000) as bigint))
+                     filter (where enrolled_at_year_end), 0)                        as deferral_bp,
+        sum(cast(round(prorated_compensation * 100) as bigint))                     as payroll_cents,
+        sum(cast(round(employee_deferral * 100) as bigint))                         as employee_deferrals_cents,
+        sum(cast(round(employer_match * 100) as bigint))                            as employer_match_cents,
+        sum(cast(round(employer_core * 100) as bigint))                             as employer_core_cents,
+        sum(cast(round(forfeiture * 100) as bigint))                                as forfeitures_cents
+    from snapshot_rows
+    group by scenario_id, random_seed, simulation_year
+),
+
+joined as (
+    select
+        grain.scenario_id,
+        grain.random_seed,
+        grain.simulation_year,
+        coalesce(snapshot_totals.n_start, 0)                  as n_start,
+        run_years.target,
+        coalesce(event_counts.events_hire, 0)                 as events_hire,
+        coalesce(event_counts.events_termination, 0)          as events_termination,
+        coalesce(event_counts.events_promotion, 0)            as events_promotion,
+        coalesce(event_counts.events_raise, 0)                as events_raise,
+        coalesce(event_counts.events_eligibility, 0)          as events_eligibility,
+        coalesce(event_counts.events_enrollment, 0)           as events_enrollment,
+        coalesce(event_counts.events_opt_out, 0)              as events_opt_out,
+        coalesce(event_counts.events_deferral_escalation, 0)  as events_deferral_escalation,
+        coalesce(snapshot_totals.n_end, 0)                    as n_end,
+        coalesce(snapshot_totals.eligible_end, 0)             as eligible_end,
+        coalesce(snapshot_totals.enrolled_end, 0)             as enrolled_end,
+        coalesce(snapshot_totals.deferral_bp, 0)              as deferral_bp,
+        coalesce(snapshot_totals.payroll_cents, 0)            as payroll_cents,
+        coalesce(snapshot_totals.employee_deferrals_cents, 0) as employee_deferrals_cents,
+        coalesce(snapshot_totals.employer_match_cents, 0)     as employer_match_cents,
+        coalesce(snapshot_totals.employer_core_cents, 0)      as employer_core_cents,
+        coalesce(snapshot_totals.forfeitures_cents, 0)        as forfeitures_cents,
+        coalesce(snapshot_totals.employer_match_cents + snapshot_totals.employer_core_cents
+                 - snapshot_totals.forfeitures_cents, 0)       as employer_cost_cents
+    from grain
+    left join run_years
+        on  run_years.scenario_id = grain.scenario_id
+        and run_years.random_seed = grain.random_seed
+        and run_years.simulation_year = grain.simulation_year
+    left join snapshot_totals
+        on  snapshot_totals.scenario_id = grain.scenario_id
+        and snapshot_totals.random_seed = grain.random_seed
+        and snapshot_totals.simulation_year = grain.simulation_year
+    left join event_counts
+        on  event_counts.scenario_id = grain.scenario_id
+        and event_counts.random_seed = grain.random_seed
+        and event_counts.simulation_year = grain.simulation_year
+)
+
+select
+    scenario_id,
+    cast(random_seed as bigint)                 as random_seed,
+    cast(simulation_year as integer)            as simulation_year,
+    cast(n_start as integer)                    as n_start,
+    cast(target as integer)                     as target,
+    cast(events_hire as integer)                as events_hire,
+    cast(events_termination as integer)         as events_termination,
+    cast(events_promotion as integer)           as events_promotion,
+    cast(events_raise as integer)               as events_raise,
+    cast(events_eligibility as integer)         as events_eligibility,
+    cast(events_enrollment as integer)          as events_enrollment,
+    cast(events_opt_out as integer)             as events_opt_out,
+    cast(events_deferral_escalation as integer) as events_deferral_escalation,
+    cast(n_end as integer)                      as n_end,
+    cast(eligible_end as integer)               as eligible_end,
+    cast(enrolled_end as integer)               as enrolled_end,
+    case when eligible_end > 0
+         then cast(enrolled_end as double) / cast(eligible_end as double) end
+                                                as participation_rate,
+    case when enrolled_end > 0
+         then cast(deferral_bp as double) / cast(10000 as double) / cast(enrolled_end as double) end
+                                                as avg_deferral_rate,
+    {{ cents_to_dollars('payroll_cents') }}                as payroll,
+    {{ cents_to_dollars('employee_deferrals_cents') }}     as employee_deferrals,
+    {{ cents_to_dollars('employer_match_cents') }}         as employer_match,
+    {{ cents_to_dollars('employer_core_cents') }}          as employer_core,
+    {{ cents_to_dollars('forfeitures_cents') }}            as forfeitures,
+    {{ cents_to_dollars('employer_cost_cents') }}          as employer_cost,
+    case when payroll_cents <> 0
+         then {{ cents_to_dollars('employer_cost_cents') }} / {{ cents_to_dollars('payroll_cents') }} end
+                                                as employer_cost_pct_of_payroll
+from joined

@@ -60,3 +60,19 @@ CREATE OR REPLACE MACRO promotion_salary(s, r, cap_pct, cap_amount) AS
 -- §4.6: round_cents(S * (1 + (merit_rate + cola_rate))).
 CREATE OR REPLACE MACRO merit_salary(s, merit_rate, cola_rate) AS
     round_cents(s * (1 + (merit_rate + cola_rate)));
+
+-- §4.11 mshare(x): the tiers of a set folded in listed order from 0.0,
+-- acc = acc + rate_t * min(max(x - from_t, 0), to_t - from_t).
+CREATE OR REPLACE MACRO mshare(tiers, x) AS
+    list_reduce(list_prepend(0::DOUBLE,
+                    list_transform(tiers, lambda tier: tier.rate
+                        * least(greatest(x - tier.lo, 0::DOUBLE), tier.hi - tier.lo))),
+                lambda acc, term: acc + term);
+
+-- §4.13 a limit projected `times` years from its published amount: x = x * factor one year at
+-- a time (a fold, bit for bit the loop; not pow()), then floor(x / step) * step; unchanged
+-- when times = 0.
+CREATE OR REPLACE MACRO project_limit(amount, times, factor, step) AS
+    CASE WHEN times = 0 THEN amount
+         ELSE floor(list_reduce(list_prepend(amount, list_transform(range(times), lambda k: factor)),
+                                lambda acc, f: acc * f) / step::DOUBLE) * step::DOUBLE END;

@@ -146,7 +146,7 @@ WITH ev_state AS (
     FROM deferrals d, lim l
 ), before_415 AS (
     SELECT e.*,
-        round_cents(greatest(e.employee_deferral - l.l402g, 0::DOUBLE)) AS catch_up_deferral,
+        round_cents(max0(e.employee_deferral - l.l402g)) AS catch_up_deferral,
         round_cents(e.ex_match * e.factor
             * CASE WHEN e.elected_deferral > 0 THEN e.employee_deferral / e.elected_deferral
                    ELSE 0::DOUBLE END) AS match_pp,
@@ -168,7 +168,7 @@ WITH ev_state AS (
     FROM before_415 b, p
 ), matched AS (
     SELECT e.*,
-        least(e.match_before_415, greatest(round_cents(l.l415 - e.d415), 0::DOUBLE))
+        least(e.match_before_415, max0(round_cents(l.l415 - e.d415)))
             AS employer_match
     FROM employer e, lim l
 )
@@ -179,5 +179,5 @@ SELECT m.employee_id,
     m.catch_up_deferral,
     m.employer_match,
     least(m.core_before_415,
-          greatest(round_cents(l.l415 - m.d415 - m.employer_match), 0::DOUBLE)) AS employer_core
+          max0(round_cents(l.l415 - m.d415 - m.employer_match))) AS employer_core
 FROM matched m, lim l;

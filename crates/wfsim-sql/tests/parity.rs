@@ -306,23 +306,24 @@ fn plan_defaults_money() {
     // defaults: no core, immediate vesting
     assert_eq!(count(&rows, |_, r| r.money.employer_core != 0.0), 0);
     assert_eq!(count(&rows, |_, r| r.money.forfeiture != 0.0), 0);
-    // eligibility mid-year makes eligible pay differ from prorated pay
-    assert!(
-        count(&rows, |_, r| {
-            r.money.eligible_compensation > 0.0
-                && r.money.eligible_compensation < r.prorated_compensation
-        }) > 0
-    );
 }
 
 #[test]
-fn stretch_match() {
+fn stretch_match_with_waiting_period() {
     let rows = assert_plan_parity(
-        "employer_match: {tiers: [{from: 0, to: 0.12, rate: 0.25}]}",
+        "employer_match: {tiers: [{from: 0, to: 0.12, rate: 0.25}]}\n\
+         eligibility: {waiting_period_days: 90}",
         500,
         42,
     );
     assert!(count(&rows, |_, r| r.money.employer_match > 0.0) > 100);
+    // eligibility mid-year: eligible pay is part of the prorated pay
+    assert!(
+        count(&rows, |_, r| {
+            r.money.eligible_compensation > 0.0
+                && r.money.eligible_compensation < r.prorated_compensation - 1.0
+        }) > 10
+    );
 }
 
 #[test]

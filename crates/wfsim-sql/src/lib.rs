@@ -24,6 +24,17 @@
 //! - The hiring plan (§4.2) is computed in SQL (`hiring.sql`); its two failure checks (too many
 //!   hires, too few new-hire termination candidates) are made in Rust with the native messages.
 //!   The year's counts are tallied from the events with `wfsim::event::YearCounts::tally`.
+//! - Contributions (§4.11, `contributions.sql`): each period's state (salary, enrolled rate,
+//!   eligible) is the state after the last event dated on or before its first day, found with
+//!   an ASOF join on the events carried forward in `ev`; the three folds and the tier fold
+//!   `mshare` are `list_reduce` from 0.0 in date / listed order. The §4.10 prorated-pay fold
+//!   moved from `snapshot.sql` to `contributions.sql`, which needs it for 401(a)(17).
+//! - `max(x, 0)` is the macro `max0`: +0.0 also when x is -0.0 (`round_cents` of a small
+//!   negative 415(c) room), as the native `f64::max(x, 0.0)` returns it; DuckDB's `greatest`
+//!   would keep the -0.0 and write it.
+//! - The IRS limits of a year (§4.13) are projected in SQL from the published rows
+//!   (`irs_published`): the growth factor `1 + growth_rate` is multiplied in one year at a
+//!   time with a `list_reduce` (not `pow()`), as the native loop does.
 
 pub use duckdb;
 use duckdb::{params, Connection};

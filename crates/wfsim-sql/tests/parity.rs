@@ -10,7 +10,6 @@ use wfsim::engine::Engine;
 use wfsim::event::SnapshotRow;
 use wfsim::output::diff::diff_dirs;
 use wfsim::output::parquet::CENSUS_FILE;
-use wfsim::YearEngine;
 use wfsim::{run_with_engine, EngineChoice, RunInputs};
 use wfsim_sql::SqlEngine;
 

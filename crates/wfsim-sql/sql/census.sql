@@ -10,7 +10,8 @@ WITH c AS (
         annual_salary AS salary,
         plan_ineligible,
         deferral_rate,
-        auto_escalation_opt_out
+        auto_escalation_opt_out,
+        employer_balance
     FROM census_raw
 ), e AS (
     SELECT c.*,
@@ -29,5 +30,7 @@ SELECT
     e.deferral_rate,
     false AS ever_opted_out,
     e.auto_escalation_opt_out,
-    0 AS escalations_received
+    0 AS escalations_received,
+    -- §4.12: the census value as read (its first rounding is the first year's balance)
+    e.employer_balance
 FROM e, p;

@@ -60,3 +60,23 @@ CREATE OR REPLACE MACRO promotion_salary(s, r, cap_pct, cap_amount) AS
 -- §4.6: round_cents(S * (1 + (merit_rate + cola_rate))).
 CREATE OR REPLACE MACRO merit_salary(s, merit_rate, cola_rate) AS
     round_cents(s * (1 + (merit_rate + cola_rate)));
+
+-- max(x, 0) as the native engine's f64::max(x, 0.0) returns it: +0.0 also for x = -0.0 (DuckDB's
+-- greatest keeps the first of two equal values, and round_cents of a small negative is -0.0).
+CREATE OR REPLACE MACRO max0(x) AS CASE WHEN x > 0 THEN x ELSE 0::DOUBLE END;
+
+-- §4.11 mshare(x): the tiers of a set folded in listed order from 0.0,
+-- acc = acc + rate_t * min(max(x - from_t, 0), to_t - from_t).
+CREATE OR REPLACE MACRO mshare(tiers, x) AS
+    list_reduce(list_prepend(0::DOUBLE,
+                    list_transform(tiers, lambda tier: tier.rate
+                        * least(max0(x - tier.lo), tier.hi - tier.lo))),
+                lambda acc, term: acc + term);
+
+-- §4.13 a limit projected `times` years from its published amount: x = x * factor one year at
+-- a time (a fold, bit for bit the loop; not pow()), then floor(x / step) * step; unchanged
+-- when times = 0.
+CREATE OR REPLACE MACRO project_limit(amount, times, factor, step) AS
+    CASE WHEN times = 0 THEN amount
+         ELSE floor(list_reduce(list_prepend(amount, list_transform(range(times), lambda k: factor)),
+                                lambda acc, f: acc * f) / step::DOUBLE) * step::DOUBLE END;

@@ -58,5 +58,22 @@ SELECT
     max(v) FILTER (WHERE name = 'esc_delay_years')::INTEGER             AS esc_delay_years,
     max(v) FILTER (WHERE name = 'esc_auto_enrolled_only') = 1           AS esc_auto_enrolled_only,
     max(v) FILTER (WHERE name = 'esc_month')::INTEGER                   AS esc_month,
-    max(v) FILTER (WHERE name = 'esc_day')::INTEGER                     AS esc_day
+    max(v) FILTER (WHERE name = 'esc_day')::INTEGER                     AS esc_day,
+    max(v) FILTER (WHERE name = 'match_true_up') = 1                    AS match_true_up,
+    max(v) FILTER (WHERE name = 'match_last_day_rule') = 1              AS match_last_day_rule,
+    max(v) FILTER (WHERE name = 'core_by_age') = 1                      AS core_by_age,
+    max(v) FILTER (WHERE name = 'core_last_day_rule') = 1               AS core_last_day_rule,
+    max(v) FILTER (WHERE name = 'irs_growth_rate')                      AS irs_growth_rate,
+    max(v) FILTER (WHERE name = 'irs_catch_up_60_63') = 1               AS irs_catch_up_60_63
 FROM param;
+
+-- The match tier sets (spec §4.11): each set's tiers in listed order as one list, an empty
+-- list for a set without tiers; `min_years` is the set's service threshold (0 for `tiers`).
+CREATE OR REPLACE TABLE match_set AS
+SELECT s.set_index, s.min_years,
+    coalesce(list({'lo': t.tier_from, 'hi': t.tier_to, 'rate': t.rate} ORDER BY t.tier_index)
+                 FILTER (WHERE t.tier_index IS NOT NULL),
+             []) AS tiers
+FROM match_sets s
+LEFT JOIN match_tiers t USING (set_index)
+GROUP BY s.set_index, s.min_years;

@@ -5,12 +5,12 @@ CREATE OR REPLACE TABLE r AS
 WITH base AS (
     SELECT employee_id, birth_date, hire_date, level, salary, plan_ineligible, rule_date,
         eligibility_date, enrollment_date, enrollment_method, deferral_rate, ever_opted_out,
-        auto_escalation_opt_out, escalations_received, false AS hired
+        auto_escalation_opt_out, escalations_received, employer_balance, false AS hired
     FROM emp
     UNION ALL
     SELECT employee_id, birth_date, hire_date, level, salary, plan_ineligible, rule_date,
         NULL::DATE, NULL::DATE, NULL::VARCHAR, 0::DOUBLE, false,
-        false, 0, true
+        false, 0, 0::DOUBLE, true
     FROM hires
 ), t AS (
     SELECT employee_id, category, prob, draw, term_date FROM term

@@ -1,32 +1,10 @@
--- §4.10 the year-end snapshot: the fold of the start-of-year state and the year's events.
+-- §4.10 the year-end snapshot: the fold of the start-of-year state and the year's events,
+-- with the prorated pay and the plan money of contributions.sql and vesting.sql.
 CREATE OR REPLACE TABLE snap AS
 WITH last_event AS (
     SELECT employee_id, level_id, compensation_amount, employee_deferral_rate
     FROM ev
     QUALIFY row_number() OVER (PARTITION BY employee_id ORDER BY event_sequence DESC) = 1
-), periods AS (
-    -- salary periods: from max(hire, Jan 1) at the start salary, then from each promotion
-    -- and raise date at the new salary; the termination day is employed
-    SELECT employee_id, greatest(hire_date, y.jan1) AS d, -1 AS ord, salary FROM tl, yr y
-    UNION ALL
-    SELECT employee_id, event_date, ord, compensation_amount FROM ev
-    WHERE event_type IN ('promotion', 'raise')
-), spans AS (
-    SELECT pe.employee_id, pe.d, pe.ord,
-        (pe.salary
-            * (coalesce(lead(pe.d) OVER (PARTITION BY pe.employee_id ORDER BY pe.d, pe.ord),
-                        coalesce(t.term_date, y.dec31) + 1) - pe.d)::DOUBLE)
-            / y.days::DOUBLE AS earned
-    FROM periods pe
-    JOIN tl t USING (employee_id)
-    CROSS JOIN yr y
-), prorated AS (
-    -- acc = acc + (salary * days) / D(N) in date order, from 0.0
-    SELECT employee_id,
-        round_cents(list_reduce(list_prepend(0::DOUBLE, list(earned ORDER BY d, ord)),
-                                lambda acc, x: acc + x)) AS prorated_compensation
-    FROM spans
-    GROUP BY employee_id
 )
 SELECT
     row_number() OVER (ORDER BY t.employee_id)::INTEGER - 1 AS row_index,
@@ -58,17 +36,29 @@ SELECT
     coalesce(le.employee_deferral_rate, t.deferral_rate) AS deferral_rate,
     t.auto_escalation_opt_out,
     (t.escalations_received + CASE WHEN es.employee_id IS NULL THEN 0 ELSE 1 END)::INTEGER
-        AS escalations_received
+        AS escalations_received,
+    -- §4.11, §4.12 (contributions.sql, vesting.sql)
+    c.eligible_compensation,
+    c.elected_deferral,
+    c.employee_deferral,
+    c.catch_up_deferral,
+    c.employer_match,
+    c.employer_core,
+    v.vested_fraction,
+    v.forfeiture,
+    v.employer_balance
 FROM tl t
 CROSS JOIN yr y
 LEFT JOIN last_event le USING (employee_id)
 LEFT JOIN prorated pr USING (employee_id)
-LEFT JOIN esc es USING (employee_id);
+LEFT JOIN esc es USING (employee_id)
+JOIN contrib c USING (employee_id)
+JOIN vest v USING (employee_id);
 
--- The active workforce carried into N + 1.
+-- The active workforce carried into N + 1 (a leaver's balance is not carried).
 CREATE OR REPLACE TABLE emp AS
 SELECT employee_id, birth_date, hire_date, level, salary, plan_ineligible, rule_date,
     eligibility_date, enrollment_date, enrollment_method, deferral_rate, ever_opted_out,
-    auto_escalation_opt_out, escalations_received
+    auto_escalation_opt_out, escalations_received, employer_balance
 FROM snap
 WHERE termination_date IS NULL;

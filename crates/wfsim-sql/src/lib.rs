@@ -24,21 +24,33 @@
 //! - The hiring plan (§4.2) is computed in SQL (`hiring.sql`); its two failure checks (too many
 //!   hires, too few new-hire termination candidates) are made in Rust with the native messages.
 //!   The year's counts are tallied from the events with `wfsim::event::YearCounts::tally`.
+//! - Contributions (§4.11, `contributions.sql`): each period's state (salary, enrolled rate,
+//!   eligible) is the state after the last event dated on or before its first day, found with
+//!   an ASOF join on the events carried forward in `ev`; the three folds and the tier fold
+//!   `mshare` are `list_reduce` from 0.0 in date / listed order. The §4.10 prorated-pay fold
+//!   moved from `snapshot.sql` to `contributions.sql`, which needs it for 401(a)(17).
+//! - `max(x, 0)` is the macro `max0`: +0.0 also when x is -0.0 (`round_cents` of a small
+//!   negative 415(c) room), as the native `f64::max(x, 0.0)` returns it; DuckDB's `greatest`
+//!   would keep the -0.0 and write it.
+//! - The IRS limits of a year (§4.13) are projected in SQL from the published rows
+//!   (`irs_published`): the growth factor `1 + growth_rate` is multiplied in one year at a
+//!   time with a `list_reduce` (not `pow()`), as the native loop does.
 
 pub use duckdb;
 use duckdb::{params, Connection};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use wfsim::census::CensusRow;
-use wfsim::config::{AutoEnrollmentScope, EscalationScope, Model};
+use wfsim::config::{AutoEnrollmentScope, EscalationScope, LimitRow, LimitYear, Model, Tiers};
 use wfsim::date::Date;
 use wfsim::event::{
-    Category, DetailedStatus, EnrollmentMethod, Event, EventType, SnapshotRow, YearCounts,
-    YearOutput,
+    Category, Contributions, DetailedStatus, EnrollmentMethod, Event, EventType, SnapshotRow,
+    YearCounts, YearOutput,
 };
 use wfsim::{Error, Result, YearEngine};
 
 /// The rule files, in the order a year runs them.
-const YEAR_FILES: [(&str, &str); 14] = [
+const YEAR_FILES: [(&str, &str); 16] = [
     ("termination.sql", include_str!("../sql/termination.sql")),
     ("hiring.sql", include_str!("../sql/hiring.sql")),
     // the hiring plan is checked here (see `step`)
@@ -59,6 +71,11 @@ const YEAR_FILES: [(&str, &str); 14] = [
     ("timeline.sql", include_str!("../sql/timeline.sql")),
     ("escalation.sql", include_str!("../sql/escalation.sql")),
     ("events.sql", include_str!("../sql/events.sql")),
+    (
+        "contributions.sql",
+        include_str!("../sql/contributions.sql"),
+    ),
+    ("vesting.sql", include_str!("../sql/vesting.sql")),
     ("snapshot.sql", include_str!("../sql/snapshot.sql")),
 ];
 const MACROS: &str = include_str!("../sql/macros.sql");
@@ -165,6 +182,18 @@ pub fn params(model: &Model) -> Vec<Param> {
     );
     scalar("esc_month", f64::from(e.escalation_date.month()));
     scalar("esc_day", f64::from(e.escalation_date.day()));
+    let m = &c.employer_match;
+    scalar("match_true_up", flag(m.true_up));
+    scalar("match_last_day_rule", flag(m.last_day_rule));
+    let core = &c.employer_core;
+    scalar(
+        "core_by_age",
+        flag(core.by_service.is_none() && core.by_age.is_some()),
+    );
+    scalar("core_last_day_rule", flag(core.last_day_rule));
+    let irs = &c.irs_limits;
+    scalar("irs_growth_rate", irs.growth_rate.get());
+    scalar("irs_catch_up_60_63", flag(irs.catch_up_60_63));
 
     fn list<T: Copy + Into<f64>>(out: &mut Vec<Param>, name: &str, values: &[T]) {
         for (i, &x) in values.iter().enumerate() {
@@ -191,6 +220,84 @@ pub fn params(model: &Model) -> Vec<Param> {
     out
 }
 
+/// The plan-design lists of the configuration (spec §7) as tables: the match tier sets
+/// (`tiers` as the one set with threshold 0, or the `by_service` entries), the core rate steps
+/// (a flat `rate` as the one step 0; `core_by_age` says which start-of-year value indexes
+/// them), the vesting schedule (0-based by completed years) and the published IRS limits.
+fn plan_design(conn: &Connection, model: &Model) -> Result<()> {
+    let c = &model.config;
+    let m = &c.employer_match;
+    let sets: Vec<(i32, &Tiers)> = match &m.by_service {
+        Some(steps) => steps
+            .entries()
+            .iter()
+            .map(|s| (s.min_years, &s.tiers))
+            .collect(),
+        None => vec![(0, &m.tiers)],
+    };
+    let mut a = conn
+        .appender("match_sets")
+        .map_err(|e| sql_error("match_sets", e))?;
+    for (k, (min_years, _)) in sets.iter().enumerate() {
+        a.append_row(params![k as i32, min_years])
+            .map_err(|e| sql_error("match_sets", e))?;
+    }
+    a.flush().map_err(|e| sql_error("match_sets", e))?;
+    let mut a = conn
+        .appender("match_tiers")
+        .map_err(|e| sql_error("match_tiers", e))?;
+    for (k, (_, tiers)) in sets.iter().enumerate() {
+        for (j, t) in tiers.tiers().iter().enumerate() {
+            a.append_row(params![k as i32, j as i32 + 1, t.from(), t.to(), t.rate()])
+                .map_err(|e| sql_error("match_tiers", e))?;
+        }
+    }
+    a.flush().map_err(|e| sql_error("match_tiers", e))?;
+
+    let core = &c.employer_core;
+    let steps: Vec<(i32, f64)> = match (&core.by_service, &core.by_age) {
+        (Some(s), _) => s.entries().iter().map(|e| (e.min_years, e.rate)).collect(),
+        (None, Some(a)) => a.entries().iter().map(|e| (e.min_age, e.rate)).collect(),
+        (None, None) => vec![(0, core.rate.get())],
+    };
+    let mut a = conn
+        .appender("core_steps")
+        .map_err(|e| sql_error("core_steps", e))?;
+    for (threshold, rate) in steps {
+        a.append_row(params![threshold, rate])
+            .map_err(|e| sql_error("core_steps", e))?;
+    }
+    a.flush().map_err(|e| sql_error("core_steps", e))?;
+
+    let mut a = conn
+        .appender("vesting_schedule")
+        .map_err(|e| sql_error("vesting_schedule", e))?;
+    for (i, f) in Vec::<f64>::from(c.vesting.schedule.clone())
+        .into_iter()
+        .enumerate()
+    {
+        a.append_row(params![i as i32, f])
+            .map_err(|e| sql_error("vesting_schedule", e))?;
+    }
+    a.flush().map_err(|e| sql_error("vesting_schedule", e))?;
+
+    let mut a = conn
+        .appender("irs_published")
+        .map_err(|e| sql_error("irs_published", e))?;
+    for (year, row) in BTreeMap::<LimitYear, LimitRow>::from(c.irs_limits.published.clone()) {
+        a.append_row(params![
+            year.0,
+            row.elective_deferral.get(),
+            row.catch_up.get(),
+            row.catch_up_60_63.get(),
+            row.compensation.get(),
+            row.annual_additions.get()
+        ])
+        .map_err(|e| sql_error("irs_published", e))?;
+    }
+    a.flush().map_err(|e| sql_error("irs_published", e))
+}
+
 impl SqlEngine {
     pub fn new(model: &Model, census: &[CensusRow]) -> Result<SqlEngine> {
         SqlEngine::with_params(model, census, params(model))
@@ -212,10 +319,18 @@ impl SqlEngine {
              CREATE TABLE levels (level INTEGER, min_salary DOUBLE, max_salary DOUBLE,
                                   hire_percentile DOUBLE, share DOUBLE);
              CREATE TABLE hire_ages (j INTEGER, age INTEGER, weight DOUBLE);
+             CREATE TABLE match_sets (set_index INTEGER, min_years INTEGER);
+             CREATE TABLE match_tiers (set_index INTEGER, tier_index INTEGER, tier_from DOUBLE,
+                                       tier_to DOUBLE, rate DOUBLE);
+             CREATE TABLE core_steps (threshold INTEGER, rate DOUBLE);
+             CREATE TABLE vesting_schedule (i INTEGER, fraction DOUBLE);
+             CREATE TABLE irs_published (year INTEGER, elective_deferral DOUBLE,
+                                         catch_up DOUBLE, catch_up_60_63 DOUBLE,
+                                         compensation DOUBLE, annual_additions DOUBLE);
              CREATE TABLE census_raw (employee_id VARCHAR, birth_day INTEGER, hire_day INTEGER,
                                       level_id INTEGER, annual_salary DOUBLE,
                                       plan_ineligible BOOLEAN, deferral_rate DOUBLE,
-                                      auto_escalation_opt_out BOOLEAN);",
+                                      auto_escalation_opt_out BOOLEAN, employer_balance DOUBLE);",
         )
         .map_err(|e| sql_error("setup", e))?;
         {
@@ -249,6 +364,7 @@ impl SqlEngine {
                     .map_err(|e| sql_error("hire_ages", e))?;
             }
             a.flush().map_err(|e| sql_error("hire_ages", e))?;
+            plan_design(&conn, model)?;
             let mut a = conn
                 .appender("census_raw")
                 .map_err(|e| sql_error("census", e))?;
@@ -261,7 +377,8 @@ impl SqlEngine {
                     c.annual_salary,
                     c.eligibility_override == Some(false),
                     c.deferral_rate,
-                    c.auto_escalation_opt_out
+                    c.auto_escalation_opt_out,
+                    c.employer_balance
                 ])
                 .map_err(|e| sql_error("census", e))?;
             }
@@ -303,7 +420,10 @@ impl SqlEngine {
                         enrollment_date IS NOT NULL,
                         (enrollment_date - DATE '1970-01-01')::INTEGER,
                         enrollment_method, ever_opted_out, deferral_rate,
-                        auto_escalation_opt_out, escalations_received
+                        auto_escalation_opt_out, escalations_received,
+                        eligible_compensation, elected_deferral, employee_deferral,
+                        catch_up_deferral, employer_match, employer_core, vested_fraction,
+                        forfeiture, employer_balance
                  FROM snap ORDER BY row_index",
             )
             .map_err(|e| sql_error("read snapshot", e))?;
@@ -333,6 +453,17 @@ impl SqlEngine {
                     deferral_rate: r.get(16)?,
                     auto_escalation_opt_out: r.get(17)?,
                     escalations_received: r.get(18)?,
+                    money: Contributions {
+                        eligible_compensation: r.get(19)?,
+                        elected_deferral: r.get(20)?,
+                        employee_deferral: r.get(21)?,
+                        catch_up_deferral: r.get(22)?,
+                        employer_match: r.get(23)?,
+                        employer_core: r.get(24)?,
+                        vested_fraction: r.get(25)?,
+                        forfeiture: r.get(26)?,
+                        employer_balance: r.get(27)?,
+                    },
                 })
             })
             .map_err(|e| sql_error("read snapshot", e))?;

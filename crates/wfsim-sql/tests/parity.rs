@@ -3,9 +3,11 @@
 //! every branch of the model. A mutation test proves the comparison can fail.
 
 use std::path::Path;
-use wfsim::census::{synthetic, CensusRow};
+use wfsim::census::{synthetic, CensusRow, Level};
 use wfsim::config::{self, Model};
-use wfsim::date::Date;
+use wfsim::date::{years_between, Date};
+use wfsim::engine::Engine;
+use wfsim::event::SnapshotRow;
 use wfsim::output::diff::diff_dirs;
 use wfsim::output::parquet::CENSUS_FILE;
 use wfsim::{run_with_engine, EngineChoice, RunInputs};
@@ -208,6 +210,432 @@ fn mutation_is_detected() {
     assert!(!report.identical, "{}", report.report);
     assert!(
         report.report.contains("* event_probability"),
+        "{}",
+        report.report
+    );
+}
+
+// ---- Plan design (spec §4.11-4.13): contributions, vesting, IRS limits ----
+
+/// The native engine's snapshot rows of every year, with the simulated year, to prove that
+/// a parity test's data reaches the case it is about.
+fn native_rows(m: &Model, rows: &[CensusRow]) -> Vec<(i32, SnapshotRow)> {
+    let mut census: Vec<CensusRow> = rows
+        .iter()
+        .filter(|r| !r.is_leaver(m.census_date))
+        .cloned()
+        .collect();
+    census.sort_by(|a, b| a.employee_id.cmp(&b.employee_id));
+    let mut engine = Engine::new(m.clone(), &census);
+    let sim = &m.config.simulation;
+    (sim.start_year..=sim.end_year)
+        .flat_map(|y| {
+            let out = engine.step(y).unwrap();
+            out.snapshots.into_iter().map(move |r| (y, r))
+        })
+        .collect()
+}
+
+/// Parity of `yaml` on `rows`, then the native rows for the test's own checks.
+fn assert_parity_rows(yaml: &str, rows: &[CensusRow]) -> Vec<(i32, SnapshotRow)> {
+    let report = compare(yaml, rows, wfsim_sql::engine_choice());
+    assert!(
+        report.identical,
+        "config {yaml:?}, {} census rows:\n{}",
+        rows.len(),
+        report.report
+    );
+    native_rows(&model(yaml), rows)
+}
+
+/// Parity on a synthetic census; returns the native rows.
+fn assert_plan_parity(yaml: &str, employees: usize, seed: u64) -> Vec<(i32, SnapshotRow)> {
+    assert_parity_rows(yaml, &census(employees, seed))
+}
+
+fn count(rows: &[(i32, SnapshotRow)], f: impl Fn(i32, &SnapshotRow) -> bool) -> usize {
+    rows.iter().filter(|(y, r)| f(*y, r)).count()
+}
+
+fn terminated(r: &SnapshotRow) -> bool {
+    r.termination_date.is_some()
+}
+
+/// High earners aged about 48-66, old hires, census participants at high and moderate
+/// deferral rates: 402(g), both catch-ups, 401(a)(17) and 415(c) all bind.
+fn high_earners(n: usize) -> Vec<CensusRow> {
+    let m = model("");
+    let rates = [0.9, 0.5, 0.06, 0.75, 0.03, 0.6, 0.1, 0.8];
+    (0..n)
+        .map(|i| {
+            let birth_year = 1959 + (i % 19) as i32; // 48..66 at the end of 2025
+            let salary = 150_000.0 + 37_500.0 * (i % 15) as f64; // 150,000..675,000
+            let level = match salary {
+                s if s >= 300_000.0 => 5,
+                s if s >= 161_000.0 => 4,
+                _ => 3,
+            };
+            CensusRow {
+                employee_id: format!("EMP_{i:06}"),
+                birth_date: Date::from_ymd(birth_year, 1 + (i % 12) as u32, 1 + (i % 28) as u32)
+                    .unwrap(),
+                hire_date: Date::from_ymd(2000 + (i % 24) as i32, 3, 1 + (i % 27) as u32).unwrap(),
+                termination_date: None,
+                annual_salary: salary,
+                level_id: Level::new(&m, level).unwrap(),
+                deferral_rate: rates[i % rates.len()],
+                auto_escalation_opt_out: i % 5 == 0,
+                eligibility_override: None,
+                employer_balance: if i % 3 == 0 {
+                    1_000.0 * i as f64 + 0.125
+                } else {
+                    0.0
+                },
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn plan_defaults_money() {
+    let rows = assert_plan_parity("simulation: {random_seed: 11}", 500, 11);
+    assert!(count(&rows, |_, r| r.money.employer_match > 0.0) > 100);
+    assert!(count(&rows, |_, r| r.money.elected_deferral > 0.0) > 100);
+    assert!(count(&rows, |_, r| r.money.employer_balance > 0.0) > 100);
+    // defaults: no core, immediate vesting
+    assert_eq!(count(&rows, |_, r| r.money.employer_core != 0.0), 0);
+    assert_eq!(count(&rows, |_, r| r.money.forfeiture != 0.0), 0);
+}
+
+#[test]
+fn stretch_match_with_waiting_period() {
+    let rows = assert_plan_parity(
+        "employer_match: {tiers: [{from: 0, to: 0.12, rate: 0.25}]}\n\
+         eligibility: {waiting_period_days: 90}",
+        500,
+        42,
+    );
+    assert!(count(&rows, |_, r| r.money.employer_match > 0.0) > 100);
+    // eligibility mid-year: eligible pay is part of the prorated pay
+    assert!(
+        count(&rows, |_, r| {
+            r.money.eligible_compensation > 0.0
+                && r.money.eligible_compensation < r.prorated_compensation - 1.0
+        }) > 10
+    );
+}
+
+#[test]
+fn safe_harbor_basic_match() {
+    let rows = assert_plan_parity(
+        "employer_match: {tiers: [{from: 0, to: 0.03, rate: 1.0}, {from: 0.03, to: 0.05, rate: 0.5}]}",
+        500,
+        7,
+    );
+    assert!(count(&rows, |_, r| r.money.employer_match > 0.0) > 100);
+}
+
+#[test]
+fn qaca_match() {
+    let rows = assert_plan_parity(
+        "employer_match: {tiers: [{from: 0, to: 0.01, rate: 1.0}, {from: 0.01, to: 0.06, rate: 0.5}]}",
+        500,
+        2024,
+    );
+    assert!(count(&rows, |_, r| r.money.employer_match > 0.0) > 100);
+}
+
+#[test]
+fn service_graded_match() {
+    let yaml = "employer_match:\n  by_service:\n    - {min_years: 0, tiers: [{from: 0.0, to: 0.04, rate: 0.5}]}\n    - {min_years: 3, tiers: []}\n    - {min_years: 5, tiers: [{from: 0.0, to: 0.06, rate: 1.0}]}\n";
+    let rows = assert_plan_parity(yaml, 500, 42);
+    let tenure0 = |y: i32, r: &SnapshotRow| years_between(r.hire_date, Date::jan1(y));
+    // every step is reached, the empty tier set included
+    for (lo, hi) in [(0, 3), (3, 5), (5, 100)] {
+        assert!(
+            count(&rows, |y, r| {
+                let t = tenure0(y, r);
+                (lo..hi).contains(&t) && r.money.elected_deferral > 0.0
+            }) > 10,
+            "tenure {lo}..{hi}"
+        );
+    }
+    assert!(
+        count(&rows, |y, r| (3..5).contains(&tenure0(y, r))
+            && r.money.elected_deferral > 0.0
+            && r.money.employer_match == 0.0)
+            > 10
+    );
+}
+
+/// true_up on: the annual match beats the per-period match of an employee cut by 402(g)
+/// or whose rate changed during the year.
+#[test]
+fn true_up_match() {
+    let yaml = "employer_match: {true_up: true}";
+    let people = high_earners(60);
+    let with = assert_parity_rows(yaml, &people);
+    let without = native_rows(&model(""), &people);
+    let raised = with
+        .iter()
+        .zip(&without)
+        .filter(|((_, a), (_, b))| {
+            assert_eq!(a.employee_id, b.employee_id);
+            a.money.employer_match > b.money.employer_match
+        })
+        .count();
+    assert!(raised > 10, "true-up raised {raised} matches");
+    assert_plan_parity(yaml, 500, 7);
+}
+
+/// A leaver of the year gets no core with last_day_rule; actives do.
+fn check_core(rows: &[(i32, SnapshotRow)]) {
+    assert!(count(rows, |_, r| !terminated(r) && r.money.employer_core > 0.0) > 100);
+    assert!(
+        count(rows, |_, r| terminated(r)
+            && r.money.eligible_compensation > 0.0)
+            > 10
+    );
+    assert_eq!(
+        count(rows, |_, r| terminated(r) && r.money.employer_core != 0.0),
+        0
+    );
+}
+
+#[test]
+fn core_flat_last_day_rule() {
+    check_core(&assert_plan_parity(
+        "employer_core: {rate: 0.03, last_day_rule: true}",
+        500,
+        42,
+    ));
+}
+
+#[test]
+fn core_by_service_last_day_rule() {
+    let rows = assert_plan_parity(
+        "employer_core:\n  by_service: [{min_years: 0, rate: 0.01}, {min_years: 3, rate: 0.03}, {min_years: 10, rate: 0.05}]\n  last_day_rule: true\n",
+        500,
+        7,
+    );
+    check_core(&rows);
+    // all three steps appear: core / eligible pay near 1 %, 3 % and 5 %
+    for rate in [0.01, 0.03, 0.05] {
+        assert!(
+            count(&rows, |_, r| r.money.eligible_compensation > 10_000.0
+                && r.prorated_compensation < 300_000.0
+                && (r.money.employer_core / r.money.eligible_compensation
+                    - rate)
+                    .abs()
+                    < 1e-4)
+                > 5,
+            "core rate {rate}"
+        );
+    }
+}
+
+#[test]
+fn core_by_age_last_day_rule() {
+    let rows = assert_plan_parity(
+        "employer_core:\n  by_age: [{min_age: 0, rate: 0.02}, {min_age: 40, rate: 0.04}, {min_age: 55, rate: 0.06}]\n  last_day_rule: true\n",
+        500,
+        2024,
+    );
+    check_core(&rows);
+    for rate in [0.02, 0.04, 0.06] {
+        assert!(
+            count(&rows, |_, r| r.money.eligible_compensation > 10_000.0
+                && r.prorated_compensation < 300_000.0
+                && (r.money.employer_core / r.money.eligible_compensation
+                    - rate)
+                    .abs()
+                    < 1e-4)
+                > 5,
+            "core rate {rate}"
+        );
+    }
+}
+
+/// The match last-day rule, with a core and no last-day rule on the core.
+#[test]
+fn match_last_day_rule() {
+    let rows = assert_plan_parity(
+        "employer_match: {last_day_rule: true}\nemployer_core: {rate: 0.02}",
+        500,
+        42,
+    );
+    assert_eq!(
+        count(&rows, |_, r| terminated(r) && r.money.employer_match != 0.0),
+        0
+    );
+    assert!(count(&rows, |_, r| terminated(r) && r.money.employer_core > 0.0) > 10);
+}
+
+/// Leavers forfeit the unvested part of a balance that starts at the census value.
+fn check_vesting(rows: &[(i32, SnapshotRow)], partial: bool) {
+    assert!(count(rows, |_, r| r.money.forfeiture > 0.0) > 5);
+    assert!(
+        count(rows, |y, r| y == 2025
+            && r.money.employer_balance > 10_000.0)
+            > 20
+    );
+    if partial {
+        assert!(
+            count(rows, |_, r| r.money.forfeiture > 0.0
+                && r.money.vested_fraction > 0.0
+                && r.money.vested_fraction < 1.0)
+                > 0
+        );
+    }
+}
+
+#[test]
+fn vesting_three_year_cliff() {
+    let rows = assert_plan_parity(
+        "vesting: {schedule: [0, 0, 0, 1]}\nemployer_core: {rate: 0.02}",
+        1000,
+        42,
+    );
+    check_vesting(&rows, false);
+}
+
+#[test]
+fn vesting_six_year_graded() {
+    let rows = assert_plan_parity(
+        "vesting: {schedule: [0, 0, 0.2, 0.4, 0.6, 0.8, 1]}\nemployer_core: {rate: 0.02}",
+        1000,
+        7,
+    );
+    check_vesting(&rows, true);
+}
+
+/// 402(g), catch-up at 50+ and at 60-63, 401(a)(17), and 415(c) cutting the core, then the
+/// match (a 10-times match of the first 2 % and a 20 % core).
+#[test]
+fn irs_limits_binding() {
+    let yaml = "simulation: {end_year: 2027}\n\
+                employer_match: {tiers: [{from: 0, to: 0.02, rate: 10}]}\n\
+                employer_core: {rate: 0.2}\n\
+                vesting: {schedule: [0, 0.5, 1]}";
+    let m = model(yaml);
+    let rows = assert_parity_rows(yaml, &high_earners(120));
+    let age_ye = |y: i32, r: &SnapshotRow| years_between(r.birth_date, Date::dec31(y));
+    let l = |y: i32| m.config.irs_limits.for_year(y);
+    // 402(g)
+    assert!(
+        count(&rows, |_, r| r.money.employee_deferral
+            < r.money.elected_deferral)
+            > 20
+    );
+    // catch-up at 50-59 and the larger one at 60-63
+    assert!(
+        count(&rows, |y, r| (50..60).contains(&age_ye(y, r))
+            && r.money.catch_up_deferral == l(y).catch_up)
+            > 5
+    );
+    assert!(
+        count(&rows, |y, r| (60..64).contains(&age_ye(y, r))
+            && r.money.catch_up_deferral == l(y).catch_up_60_63)
+            > 5
+    );
+    assert!(
+        count(&rows, |y, r| age_ye(y, r) >= 64
+            && r.money.catch_up_deferral == l(y).catch_up)
+            > 2
+    );
+    // 401(a)(17): the employer money of the well paid is on the capped pay
+    assert!(count(&rows, |y, r| r.prorated_compensation > l(y).compensation) > 20);
+    // 415(c): the additions fill the limit exactly; the core is cut first (to 0 when the
+    // match alone fills it), then the match
+    let d415 = |r: &SnapshotRow| r.money.employee_deferral - r.money.catch_up_deferral;
+    let full = |y: i32, r: &SnapshotRow| {
+        (d415(r) + r.money.employer_match + r.money.employer_core - l(y).annual_additions).abs()
+            < 0.02
+    };
+    assert!(count(&rows, |y, r| full(y, r) && r.money.employer_core > 0.0) > 5);
+    assert!(
+        count(&rows, |y, r| full(y, r)
+            && r.money.employer_core == 0.0
+            && r.money.eligible_compensation > 0.0)
+            > 5
+    );
+    // census balances carried and leavers forfeiting
+    assert!(count(&rows, |_, r| r.money.forfeiture > 0.0) > 0);
+}
+
+/// The catch-up 60-63 switch off: everyone 50+ gets the age-50 catch-up.
+#[test]
+fn catch_up_60_63_off() {
+    let yaml = "simulation: {end_year: 2026}\nirs_limits: {catch_up_60_63: false}";
+    let rows = assert_parity_rows(yaml, &high_earners(60));
+    assert!(
+        count(&rows, |y, r| (60..64)
+            .contains(&years_between(r.birth_date, Date::dec31(y)))
+            && r.money.catch_up_deferral > 0.0)
+            > 3
+    );
+    assert_eq!(count(&rows, |_, r| r.money.catch_up_deferral > 8_000.0), 0);
+}
+
+/// Years after the last published row (2027-2031 from 2026, growth 3.7 %), and a year before
+/// the first one (2024 uses 2025's row).
+#[test]
+fn projected_limits() {
+    let yaml = "simulation: {start_year: 2024, end_year: 2031, census_date: '2023-12-31'}\n\
+                irs_limits: {growth_rate: 0.037}";
+    let m = model(yaml);
+    let people: Vec<CensusRow> = high_earners(60)
+        .into_iter()
+        .map(|mut r| {
+            r.hire_date = Date::from_ymd(r.hire_date.ymd().0 - 1, 3, 1).unwrap();
+            r.birth_date = Date::from_ymd(r.birth_date.ymd().0 - 1, 6, 15).unwrap();
+            r
+        })
+        .collect();
+    let rows = assert_parity_rows(yaml, &people);
+    for y in [2024, 2027, 2030, 2031] {
+        let l = m.config.irs_limits.for_year(y);
+        assert!(
+            count(&rows, |yy, r| yy == y
+                && r.money.employee_deferral - r.money.catch_up_deferral
+                    == l.elective_deferral
+                && r.money.employee_deferral < r.money.elected_deferral)
+                > 5,
+            "402(g) of {y}"
+        );
+    }
+    assert_ne!(
+        m.config.irs_limits.for_year(2031).elective_deferral,
+        m.config.irs_limits.for_year(2026).elective_deferral
+    );
+}
+
+/// Perturbing the limits' growth rate in the SQL engine only must break parity in a
+/// projected year.
+#[test]
+fn mutation_of_plan_design_is_detected() {
+    let rows = high_earners(40);
+    let mutated = EngineChoice {
+        name: "sql-mutated".into(),
+        make: Box::new(|model, census| {
+            let mut params = wfsim_sql::params(model);
+            for p in params.iter_mut() {
+                if p.0 == "irs_growth_rate" {
+                    p.2 += 0.01;
+                }
+            }
+            Ok(Box::new(SqlEngine::with_params(model, census, params)?))
+        }),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let m = model("simulation: {end_year: 2028}");
+    let (a, b) = (dir.path().join("native"), dir.path().join("sql"));
+    run(EngineChoice::native(), &m, &rows, &a);
+    run(mutated, &m, &rows, &b);
+    let report = diff_dirs(&a, &b).unwrap();
+    assert!(!report.identical, "{}", report.report);
+    assert!(
+        report.report.contains("employee_deferral"),
         "{}",
         report.report
     );

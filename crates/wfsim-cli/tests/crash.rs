@@ -295,3 +295,59 @@ fn unwritable_output_parent_fails_cleanly() {
     }
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+/// A batch is atomic like a run: killed while its staging directory fills, it leaves the
+/// previous batch output byte for byte.
+#[test]
+fn a_killed_batch_keeps_the_previous_output() {
+    let sb = Sandbox::new();
+    let cwd = sb.path();
+    sb.generated_census("census.csv", 20_000, 4);
+    sb.write(
+        "small.yaml",
+        "census: census.csv\nconfig: {simulation: {end_year: 2025}}\nseeds: [1]\nscenarios:\n  a: {}\n",
+    );
+    sb.write(
+        "big.yaml",
+        "census: census.csv\nconfig: {simulation: {end_year: 2034}}\nseeds: {first: 1, count: 50}\nscenarios:\n  a: {}\n  b: {employer_core: {rate: 0.03}}\n",
+    );
+    sb.run(["-q", "batch", "small.yaml", "--out", "OUT"])
+        .assert_success();
+    let out = cwd.join("OUT");
+    let before = tree(&out);
+    assert!(before.contains_key(Path::new("metrics.parquet")));
+
+    let mut child = sb
+        .command([
+            "-q", "batch", "big.yaml", "--out", "OUT", "--keep", "events",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start wfsim");
+    let pid = child.id();
+    let staging = cwd.join(format!(".OUT.wfsim-tmp-{pid}"));
+    let started = Instant::now();
+    while count_parquet(&staging) == 0 {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the batch ended ({status}) before its staging directory held a Parquet file");
+        }
+        assert!(
+            started.elapsed() < FIRST_FILE_TIMEOUT,
+            "no Parquet file in {}",
+            staging.display()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let killed = Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    assert_eq!(child.wait().unwrap().code(), None, "killed by the signal");
+    assert_eq!(
+        tree(&out),
+        before,
+        "a killed batch changed the previous output"
+    );
+}

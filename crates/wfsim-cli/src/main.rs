@@ -73,8 +73,9 @@ struct BatchArgs {
     #[arg(long, value_name = "DIR", default_value = "batch_out")]
     out: PathBuf,
     /// Also keep every run's files: events, snapshots or both (comma-separated), under
-    /// {events,snapshots}/scenario_id=S/random_seed=K/simulation_year=N/.
-    #[arg(long, value_name = "WHAT", value_delimiter = ',', value_parser = ["events", "snapshots"])]
+    /// {events,snapshots}/scenario_id=S/random_seed=K/simulation_year=N/; `metrics` (the
+    /// default) keeps only the batch's own four files.
+    #[arg(long, value_name = "WHAT", value_delimiter = ',', value_parser = ["metrics", "events", "snapshots"])]
     keep: Vec<String>,
     /// Worker threads; results are identical for any count [default: WFSIM_THREADS, else all cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]

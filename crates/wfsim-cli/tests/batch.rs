@@ -164,6 +164,21 @@ fn batch_files_do_not_depend_on_the_thread_count() {
         sb.run(["-q", "batch", &s(&file), "--out", out, "--threads", threads])
             .assert_success();
     }
+    sb.run(["-q", "batch", &s(&file), "--out", "m", "--keep", "metrics"])
+        .assert_success();
+    assert_eq!(
+        common::entries(&sb.join("m")),
+        [
+            ".wfsim-output",
+            "batch_summary.json",
+            "deltas.parquet",
+            "ensemble.parquet",
+            "metrics.parquet"
+        ]
+        .map(String::from)
+        .into(),
+        "--keep metrics keeps only the batch's own files"
+    );
     let (a, b) = (tree(&sb.join("t1")), tree(&sb.join("t2")));
     for name in ["metrics.parquet", "ensemble.parquet", "deltas.parquet"] {
         assert_eq!(a[Path::new(name)], b[Path::new(name)], "{name}");

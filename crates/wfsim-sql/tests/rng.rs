@@ -22,6 +22,7 @@ const STREAMS: [Stream; 16] = [
     Stream::OptOut,
     Stream::OptOutTiming,
     Stream::Conversion,
+    Stream::MatchResponse,
 ];
 
 fn engine(seed: u64) -> SqlEngine {

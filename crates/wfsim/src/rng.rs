@@ -35,6 +35,7 @@ pub enum Stream {
     OptOut,
     OptOutTiming,
     Conversion,
+    MatchResponse,
 }
 
 impl Stream {
@@ -56,6 +57,7 @@ impl Stream {
             Stream::OptOut => "opt_out",
             Stream::OptOutTiming => "opt_out_timing",
             Stream::Conversion => "conversion",
+            Stream::MatchResponse => "match_response",
         }
     }
 }

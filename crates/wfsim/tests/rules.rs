@@ -624,3 +624,93 @@ fn new_hire_attributes_follow_their_streams() {
     assert_eq!(h.plan_ineligible, u(Stream::HireIneligible).u() < 0.5);
     assert_eq!(h.level, 2);
 }
+
+/// Spec §4.8 step 3: the opt-out probability moves with the default rate when the sensitivity
+/// is not 0: p = min(1, max(0, p_opt * (1 + sens * ((default - ref) * 100)))).
+#[test]
+fn opt_out_probability_follows_the_default_rate_with_a_sensitivity() {
+    let with = |default: f64, sens: f64| {
+        let m = model(&QUIET.replace(
+            "  auto_enrollment: {enabled: false}\n",
+            &format!("  auto_enrollment: {{default_deferral_rate: {default}, opt_out_default_sensitivity: {sens}, opt_out_rates: [[0.4,0.4,0.4,0.4],[0.4,0.4,0.4,0.4],[0.4,0.4,0.4,0.4],[0.4,0.4,0.4,0.4]]}}\n"),
+        ));
+        let e = employee(
+            &m,
+            "NH_2025_000007",
+            "1990-01-01",
+            "2025-03-01",
+            1,
+            60_000.0,
+        );
+        let rng = Rng::new(42);
+        let ctx = YearContext::new(&m, &rng, 2025);
+        let start = e.start_of_year(ctx.jan1);
+        // With p = 1 the opt-out always fires and logs its p; below, the p is read back.
+        wfsim::engine::enrollment::opt_out(&ctx, &e, &start, d("2025-04-15")).map(|o| o.probability)
+    };
+    // sensitivity 0: the table's 0.4 whatever the default
+    let u = Rng::new(42)
+        .draw("NH_2025_000007", 2025, Stream::OptOut)
+        .u();
+    for default in [0.02, 0.06, 0.10] {
+        assert_eq!(with(default, 0.0), (u < 0.4).then_some(0.4), "{default}");
+    }
+    // 0.5 per point: 8 % is 2 points above 6 % (x 2, p = 0.8); 10 % is capped at 1; 4 % gives
+    // 0 and 2 % would be negative: both never fire.
+    assert_eq!(
+        with(0.08, 0.5),
+        (u < 0.8).then_some(0.4 * (1.0 + 0.5 * ((0.08 - 0.06) * 100.0)))
+    );
+    assert_eq!(with(0.10, 0.5), Some(1.0));
+    assert_eq!(with(0.04, 0.5), None);
+    assert_eq!(with(0.02, 0.5), None);
+}
+
+/// Spec §4.8 step 5: with the match response, voluntary enrollees below the full-match rate
+/// defer it instead (even above max_rate); auto-enrollments keep the default.
+#[test]
+fn match_response_moves_voluntary_enrollees_to_the_full_match_rate() {
+    let run = |tiers: &str, q: f64| {
+        let yaml = QUIET
+            .replace(
+                "voluntary_enrollment_rate: 0.0",
+                "voluntary_enrollment_rate: 100.0",
+            )
+            .replace(
+                "enrollment:\n",
+                &format!("enrollment:\n  match_response: {{probability: {q}}}\n"),
+            );
+        let m = model(&format!("{yaml}employer_match: {{tiers: {tiers}}}\n"));
+        let mut e = employee(
+            &m,
+            "NH_2025_000002",
+            "1970-01-01",
+            "2025-05-10",
+            1,
+            60_000.0,
+        );
+        let (events, _) = run_year(&m, 2025, &mut e);
+        events
+            .iter()
+            .find(|e| e.event_type == EventType::Enrollment)
+            .map(|e| (e.deferral_rate, e.probability))
+            .unwrap()
+    };
+    let default = "[{from: 0, to: 0.03, rate: 1.0}, {from: 0.03, to: 0.05, rate: 0.5}]";
+    let stretch = "[{from: 0, to: 0.12, rate: 0.25}]";
+    // The table's 8 % is above the default match's 5 % cap: nothing to move.
+    assert_eq!(run(default, 1.0).0, 0.08);
+    // A stretch match to 12 %: q = 1 moves the enrollee to 12 %, above max_rate 10 %; the
+    // logged probability stays the enrollment decision's.
+    assert_eq!(run(stretch, 1.0), (0.12, Some(1.0)));
+    // q = 0, or q not above the draw, leaves the rate.
+    assert_eq!(run(stretch, 0.0).0, 0.08);
+    let u = Rng::new(42)
+        .draw("NH_2025_000002", 2025, Stream::MatchResponse)
+        .u();
+    assert_eq!(run(stretch, u).0, 0.08);
+    assert_eq!(run(stretch, (u + 1e-9).min(1.0)).0, 0.12);
+    // A tier that pays nothing does not count: the full-match rate is the largest paying `to`.
+    let zero_top = "[{from: 0, to: 0.04, rate: 1.0}, {from: 0.04, to: 0.2, rate: 0.0}]";
+    assert_eq!(run(zero_top, 1.0).0, 0.08);
+}

@@ -100,6 +100,16 @@ impl Tiers {
         &self.0
     }
 
+    /// The full-match rate: the largest `to` among tiers with a positive rate, 0 without one
+    /// (spec §4.8 step 5).
+    pub fn full_match_rate(&self) -> f64 {
+        self.0
+            .iter()
+            .filter(|t| t.rate > 0.0)
+            .map(|t| t.to)
+            .fold(0.0, f64::max)
+    }
+
     /// `mshare(x)`: the match as a share of pay for deferral rate `x`, folded over the tiers in
     /// listed order from 0.0.
     pub fn share(&self, x: f64) -> f64 {

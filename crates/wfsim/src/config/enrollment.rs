@@ -1,8 +1,8 @@
 //! `enrollment`: auto-enrollment and opt-out, voluntary enrollment, and year-over-year conversion.
 
 use super::values::{
-    lit, ByConversionTenure, ByEnrollmentAge, ByIncomeBand, ByOptOutAge, DeferralRate, IntIn,
-    Multiplier, Probability,
+    lit, ByConversionTenure, ByEnrollmentAge, ByIncomeBand, ByOptOutAge, DeferralRate, Finite,
+    IntIn, Multiplier, Probability,
 };
 use super::Checker;
 use crate::date::Date;
@@ -15,6 +15,23 @@ pub struct Enrollment {
     pub auto_enrollment: AutoEnrollment,
     pub voluntary: Voluntary,
     pub conversion: Conversion,
+    pub match_response: MatchResponse,
+}
+
+/// The "match magnet" (spec §4.8 step 5): a share of voluntary enrollees who would choose a
+/// rate below the full-match rate choose the full-match rate instead.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MatchResponse {
+    pub probability: Probability,
+}
+
+impl Default for MatchResponse {
+    fn default() -> Self {
+        MatchResponse {
+            probability: lit(0.0),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -35,6 +52,10 @@ pub struct AutoEnrollment {
     pub default_deferral_rate: DeferralRate,
     pub opt_out_grace_period_days: IntIn<1, 366>,
     pub opt_out_rates: ByOptOutAge<ByIncomeBand<Probability>>,
+    /// Relative change of the opt-out probability per percentage point of default rate above
+    /// `opt_out_reference_rate` (spec §4.8 step 3); 0 = the default rate does not move opt-outs.
+    pub opt_out_default_sensitivity: Finite,
+    pub opt_out_reference_rate: DeferralRate,
 }
 
 impl Default for AutoEnrollment {
@@ -53,6 +74,8 @@ impl Default for AutoEnrollment {
                 [0.0468, 0.0360, 0.0288, 0.0180],
             ]
             .map(|row| row.map(lit)),
+            opt_out_default_sensitivity: lit(0.0),
+            opt_out_reference_rate: lit(0.06),
         }
     }
 }

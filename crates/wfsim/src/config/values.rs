@@ -122,6 +122,12 @@ bounded_f64!(
     |v| v >= 0.0
 );
 bounded_f64!(
+    /// A sensitivity: any finite number (its sign says the direction).
+    Finite,
+    "must be a finite number",
+    |v| v.is_finite()
+);
+bounded_f64!(
     /// A published IRS limit.
     PositiveAmount,
     "must be > 0 and <= 1000000000",

@@ -6,6 +6,7 @@ use super::employee::{Employee, StartOfYear};
 use crate::bands::{conversion_tenure_group, enrollment_age_group, income_band, opt_out_age_group};
 use crate::config::AutoEnrollmentScope;
 use crate::date::Date;
+use crate::numerics::round_bp;
 use crate::rng::Stream;
 
 /// An enrollment decided by a draw, to be applied on `date` if still eligible and not enrolled.
@@ -47,7 +48,7 @@ pub fn voluntary(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Opti
         .clamp(v.min_rate.get(), v.max_rate.get());
     Some(Decision {
         date,
-        rate,
+        rate: match_response(ctx, emp, start, rate),
         probability: p,
         draw: u.u(),
     })
@@ -75,7 +76,14 @@ pub fn opt_out(
     ae_date: Date,
 ) -> Option<Decision> {
     let ae = &ctx.model.config.enrollment.auto_enrollment;
-    let p = ae.opt_out_rates[opt_out_age_group(start.age)][income_band(start.salary)].get();
+    let p_opt = ae.opt_out_rates[opt_out_age_group(start.age)][income_band(start.salary)].get();
+    let (sens, reference) = (
+        ae.opt_out_default_sensitivity.get(),
+        ae.opt_out_reference_rate.get(),
+    );
+    let p = (p_opt * (1.0 + sens * ((ae.default_deferral_rate.get() - reference) * 100.0)))
+        .max(0.0)
+        .min(1.0);
     let u = ctx.fires(&emp.id, Stream::OptOut, p)?;
     let date = ae_date
         .add_days(
@@ -102,8 +110,30 @@ pub fn conversion(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Opt
     let date = ctx.day_of_year(ctx.draw(&emp.id, Stream::EnrollmentTiming));
     Some(Decision {
         date,
-        rate: c.deferral_rate_by_age[age].get(),
+        rate: match_response(ctx, emp, start, c.deferral_rate_by_age[age].get()),
         probability: p,
         draw: u.u(),
     })
+}
+
+/// Step 5, the match magnet: a voluntary enrollee (steps 1 and 4) whose chosen rate is below
+/// the full-match rate M of their tier set (tenure at Jan 1, hires 0) takes M instead when
+/// `u(id, N, "match_response") < q`. Not logged: the event keeps the enrollment decision's draw.
+fn match_response(ctx: &YearContext, emp: &Employee, start: &StartOfYear, rate: f64) -> f64 {
+    let q = ctx.model.config.enrollment.match_response.probability.get();
+    if q <= 0.0 {
+        return rate;
+    }
+    let full = ctx
+        .model
+        .config
+        .employer_match
+        .tiers_for(start.tenure.max(0))
+        .full_match_rate();
+    let bp = |x: f64| (x * 10_000.0).round() as i64;
+    if bp(rate) < bp(full) && ctx.fires(&emp.id, Stream::MatchResponse, q).is_some() {
+        round_bp(full)
+    } else {
+        rate
+    }
 }

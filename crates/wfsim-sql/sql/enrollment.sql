@@ -1,5 +1,17 @@
 -- §4.8 enrollment decisions, with start-of-year attributes.
 
+-- Step 5's full-match rate M of each employee of the year: the largest `to` among the paying
+-- tiers of their tier set (tenure at Jan 1, this year's hires 0), 0 when none pays.
+CREATE OR REPLACE TABLE full_match AS
+SELECT r.employee_id,
+    coalesce(list_max(list_transform(list_filter(arg_max(ms.tiers, ms.min_years),
+                                                 lambda t: t.rate > 0),
+                                     lambda t: t.hi)), 0::DOUBLE) AS m
+FROM r
+JOIN match_set ms
+  ON ms.min_years <= CASE WHEN r.hired THEN 0 ELSE r.tenure0 END OR ms.min_years = 0
+GROUP BY r.employee_id;
+
 -- 1. Voluntary enrollment of the newly eligible (E in year N).
 CREATE OR REPLACE TABLE vol AS
 WITH d AS (
@@ -21,10 +33,15 @@ SELECT
     d.employee_id,
     least(d.rule_date + day_offset(u(d.employee_id, y.year, 'enrollment_timing'), p.ae_window_days),
           y.dec31) AS enr_date,
-    round_bp(greatest(p.vol_min_rate, least(p.vol_max_rate, p.vol_rate[d.ag * 4 + d.ib + 1]))) AS enr_rate,
+    match_response(d.employee_id, y.year,
+                   round_bp(greatest(p.vol_min_rate, least(p.vol_max_rate, p.vol_rate[d.ag * 4 + d.ib + 1]))),
+                   fm.m, p.match_response_probability) AS enr_rate,
     d.prob AS enr_prob,
     d.draw AS enr_draw
-FROM d, p, yr y
+FROM d
+JOIN full_match fm USING (employee_id)
+CROSS JOIN p
+CROSS JOIN yr y
 WHERE d.draw < d.prob;
 
 -- 2. Auto-enrollment date max(E, Jan1(start_year)) + window_days, when it falls in year N.
@@ -45,7 +62,10 @@ CREATE OR REPLACE TABLE opt_out AS
 WITH d AS (
     SELECT
         r.employee_id, ae.ae_date,
-        p.opt_out_rate[opt_out_age_group(r.age0) * 4 + income_band(r.salary) + 1] AS prob,
+        -- step 3: min(1, max(0, p_opt * (1 + sens * ((default - ref) * 100))))
+        least(1, max0(p.opt_out_rate[opt_out_age_group(r.age0) * 4 + income_band(r.salary) + 1]
+                      * (1 + p.opt_out_sensitivity
+                             * ((p.ae_default_deferral_rate - p.opt_out_reference_rate) * 100)))) AS prob,
         u(r.employee_id, y.year, 'opt_out') AS draw
     FROM r
     JOIN ae USING (employee_id)
@@ -83,8 +103,12 @@ WITH d AS (
 SELECT
     d.employee_id,
     y.jan1 + day_offset(u(d.employee_id, y.year, 'enrollment_timing'), y.days) AS enr_date,
-    round_bp(p.conv_rate[d.ag + 1]) AS enr_rate,
+    match_response(d.employee_id, y.year, round_bp(p.conv_rate[d.ag + 1]), fm.m,
+                   p.match_response_probability) AS enr_rate,
     d.prob AS enr_prob,
     d.draw AS enr_draw
-FROM d, p, yr y
+FROM d
+JOIN full_match fm USING (employee_id)
+CROSS JOIN p
+CROSS JOIN yr y
 WHERE d.draw < d.prob;

@@ -80,3 +80,10 @@ CREATE OR REPLACE MACRO project_limit(amount, times, factor, step) AS
     CASE WHEN times = 0 THEN amount
          ELSE floor(list_reduce(list_prepend(amount, list_transform(range(times), lambda k: factor)),
                                 lambda acc, f: acc * f) / step::DOUBLE) * step::DOUBLE END;
+
+-- §4.8 step 5, the match magnet: a voluntary rate below the full-match rate m (compared in
+-- basis points) becomes round_bp(m) when u(id, N, 'match_response') < q.
+CREATE OR REPLACE MACRO match_response(id, yr, rate, m, q) AS
+    CASE WHEN q > 0 AND round(rate * 10000) < round(m * 10000)
+              AND u(id, yr, 'match_response') < q
+         THEN round_bp(m) ELSE rate END;

@@ -157,6 +157,12 @@ pub fn params(model: &Model) -> Vec<Param> {
     );
     scalar("ae_window_days", f64::from(ae.window_days.get()));
     scalar("ae_default_deferral_rate", ae.default_deferral_rate.get());
+    scalar("opt_out_sensitivity", ae.opt_out_default_sensitivity.get());
+    scalar("opt_out_reference_rate", ae.opt_out_reference_rate.get());
+    scalar(
+        "match_response_probability",
+        c.enrollment.match_response.probability.get(),
+    );
     scalar(
         "opt_out_grace_period_days",
         f64::from(ae.opt_out_grace_period_days.get()),

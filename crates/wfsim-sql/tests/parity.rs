@@ -640,3 +640,68 @@ fn mutation_of_plan_design_is_detected() {
         report.report
     );
 }
+
+/// Spec §4.8 step 3: with a sensitivity, a default above the reference rate raises opt-outs and
+/// one below lowers them; both engines agree.
+#[test]
+fn opt_out_sensitivity_above_and_below_the_reference() {
+    let opted = |default: f64, sens: f64| {
+        let rows = assert_plan_parity(
+            &format!(
+                "enrollment: {{auto_enrollment: {{default_deferral_rate: {default}, \
+                 opt_out_default_sensitivity: {sens}}}}}"
+            ),
+            600,
+            5,
+        );
+        count(&rows, |_, r| r.ever_opted_out)
+    };
+    let insensitive = opted(0.08, 0.0);
+    assert!(insensitive > 0);
+    assert!(opted(0.08, 0.5) > insensitive, "8 % with sensitivity 0.5");
+    assert!(opted(0.04, 0.5) < insensitive, "4 % with sensitivity 0.5");
+}
+
+/// Spec §4.8 step 5: the match magnet with a basic, a stretch and a service-graded match;
+/// voluntary and conversion enrollees move to the full-match rate, auto-enrollees never do.
+#[test]
+fn match_response_basic_stretch_and_service_graded() {
+    let designs = [
+        ("[{from: 0, to: 0.03, rate: 1.0}, {from: 0.03, to: 0.05, rate: 0.5}]", "null", vec![0.05]),
+        ("[{from: 0, to: 0.12, rate: 0.25}]", "null", vec![0.12]),
+        (
+            "[]",
+            "[{min_years: 0, tiers: [{from: 0, to: 0.04, rate: 0.5}]}, {min_years: 5, tiers: [{from: 0, to: 0.06, rate: 1.0}]}]",
+            vec![0.04, 0.06],
+        ),
+    ];
+    for (tiers, by_service, full) in designs {
+        let at_full = |q: f64| {
+            let rows = assert_plan_parity(
+                &format!(
+                    "employer_match: {{tiers: {tiers}, by_service: {by_service}}}\n\
+                     enrollment: {{match_response: {{probability: {q}}}}}\n\
+                     deferral_auto_escalation: {{enabled: false}}"
+                ),
+                600,
+                9,
+            );
+            assert_eq!(
+                count(&rows, |_, r| r.enrollment_method
+                    == Some(wfsim::event::EnrollmentMethod::Auto)
+                    && r.deferral_rate != 0.06),
+                0,
+                "auto-enrollees keep the default"
+            );
+            count(&rows, |_, r| {
+                r.enrollment_method == Some(wfsim::event::EnrollmentMethod::Voluntary)
+                    && full.contains(&r.deferral_rate)
+            })
+        };
+        let (without, with) = (at_full(0.0), at_full(0.6));
+        assert!(
+            with > without + 10,
+            "{tiers} {by_service}: {without} -> {with} voluntary enrollees at the full-match rate"
+        );
+    }
+}

@@ -82,8 +82,7 @@ pub fn opt_out(
         ae.opt_out_reference_rate.get(),
     );
     let p = (p_opt * (1.0 + sens * ((ae.default_deferral_rate.get() - reference) * 100.0)))
-        .max(0.0)
-        .min(1.0);
+        .clamp(0.0, 1.0);
     let u = ctx.fires(&emp.id, Stream::OptOut, p)?;
     let date = ae_date
         .add_days(

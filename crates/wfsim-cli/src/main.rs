@@ -361,7 +361,10 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
             },
             CensusSource::Example => format!("built-in example census ({EXAMPLE_EMPLOYEES} synthetic employees, seed {EXAMPLE_SEED}; --census FILE for your own)"),
         };
-        println!("config: {config_label}\ncensus: {census_text}");
+        println!(
+            "config: {config_label}\ncensus: {census_text}\nbehaviour: {}",
+            settings.model.config.enrollment.behaviour()
+        );
         if let Some(r) = &rejects_path {
             let by_reason = wfsim::census::rejects_by_reason(&census.rejects);
             let reasons: Vec<String> = by_reason
@@ -445,6 +448,19 @@ fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
                 rows_text(rejects.len()),
                 r.display()
             );
+        }
+        // The behavioural assumptions in force, once when all scenarios share them.
+        let behaviours: Vec<(String, String)> = loaded
+            .scenarios
+            .iter()
+            .map(|s| (s.id.clone(), s.model.config.enrollment.behaviour()))
+            .collect();
+        if behaviours.iter().all(|(_, b)| *b == behaviours[0].1) {
+            println!("behaviour: {}", behaviours[0].1);
+        } else {
+            for (id, b) in &behaviours {
+                println!("behaviour of {id}: {b}");
+            }
         }
     }
     let keep = batch::Keep {

@@ -133,6 +133,7 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
         "partic% P50",
         "Δcost P50",
         "Δcost P10..P90",
+        "Δpartic pts P10..P90",
     ];
     let body: Vec<Vec<String>> = rows
         .iter()
@@ -144,6 +145,12 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
                 ),
                 None => ("baseline".into(), "-".into()),
             };
+            let points =
+                |v: Option<f64>| v.map_or_else(|| "-".into(), |x| format!("{:+.2}", x * 100.0));
+            let partic = r.participation_delta.as_ref().map_or_else(
+                || "-".into(),
+                |d| format!("{}..{}", points(d.p10), points(d.p90)),
+            );
             vec![
                 r.scenario_id.clone(),
                 money(r.employer_cost.p10),
@@ -152,6 +159,7 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
                 percent(r.participation.p50),
                 d50,
                 band,
+                partic,
             ]
         })
         .collect();

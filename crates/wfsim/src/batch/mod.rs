@@ -88,6 +88,8 @@ pub struct ScenarioResult {
     pub participation: Stats,
     /// `None` for the baseline.
     pub employer_cost_delta: Option<Stats>,
+    /// `None` for the baseline.
+    pub participation_delta: Option<Stats>,
 }
 
 pub struct BatchReport {
@@ -316,6 +318,9 @@ pub fn run(inputs: BatchInputs, progress: &dyn BatchProgress) -> Result<BatchRep
             participation: ensemble[base + participation].stats,
             employer_cost_delta: delta_index
                 .map(|d| deltas[d * per_scenario + (n_years - 1) * METRICS.len() + cost].stats),
+            participation_delta: delta_index.map(|d| {
+                deltas[d * per_scenario + (n_years - 1) * METRICS.len() + participation].stats
+            }),
         });
     }
 

@@ -141,6 +141,32 @@ impl Default for Conversion {
 }
 
 impl Enrollment {
+    /// The behavioural assumptions in force, in words (spec §4.8 steps 3 and 5): a reader who
+    /// sees the same participation under two defaults must be able to tell why.
+    pub fn behaviour(&self) -> String {
+        let ae = &self.auto_enrollment;
+        let sens = ae.opt_out_default_sensitivity.get();
+        let opt_out = if sens == 0.0 {
+            "opt-outs do not depend on the default rate (opt_out_default_sensitivity 0)".to_string()
+        } else {
+            format!(
+                "opt-outs change by {:+}% per point of default rate above {}% (opt_out_default_sensitivity {sens})",
+                sens * 100.0,
+                ae.opt_out_reference_rate.get() * 100.0
+            )
+        };
+        let q = self.match_response.probability.get();
+        let magnet = if q == 0.0 {
+            "no match response (match_response.probability 0)".to_string()
+        } else {
+            format!(
+                "{}% of voluntary enrollees below the full-match rate defer it (match_response.probability {q})",
+                q * 100.0
+            )
+        };
+        format!("{opt_out}; {magnet}")
+    }
+
     pub(super) fn check(&self, c: &Checker, levels: usize) -> Result<()> {
         let v = &self.voluntary;
         c.per_level(
@@ -178,6 +204,22 @@ mod tests {
         );
         let e = invalid("enrollment:\n  voluntary:\n    deferral_rates: [[0.1, 0.1, 0.1, 0.1]]\n");
         assert!(e.contains("enrollment.voluntary.deferral_rates"), "{e}");
+    }
+
+    #[test]
+    fn behaviour_says_which_responses_are_on() {
+        let c = parse_str("").unwrap();
+        assert_eq!(
+            c.enrollment.behaviour(),
+            "opt-outs do not depend on the default rate (opt_out_default_sensitivity 0); no match response (match_response.probability 0)"
+        );
+        let c = parse_str(
+            "enrollment:\n  auto_enrollment: {opt_out_default_sensitivity: 0.05}\n  match_response: {probability: 0.5}\n",
+        )
+        .unwrap();
+        let b = c.enrollment.behaviour();
+        assert!(b.contains("+5% per point of default rate above 6%"), "{b}");
+        assert!(b.contains("50% of voluntary enrollees"), "{b}");
     }
 
     #[test]

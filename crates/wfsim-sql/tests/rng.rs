@@ -5,7 +5,7 @@ use wfsim::config;
 use wfsim::rng::{Rng, Stream};
 use wfsim_sql::SqlEngine;
 
-const STREAMS: [Stream; 16] = [
+const STREAMS: [Stream; 17] = [
     Stream::Termination,
     Stream::TerminationDate,
     Stream::Rif,

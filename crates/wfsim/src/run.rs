@@ -73,6 +73,14 @@ impl EngineChoice<'_> {
     }
 }
 
+/// The pool a run or batch works on; failing to start it is reported against its output.
+pub(crate) fn worker_pool(threads: usize, out: &std::path::Path) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::write(out, format!("cannot start {threads} worker threads: {e}")))
+}
+
 /// Runs the native engine.
 pub fn run(inputs: RunInputs, progress: &(dyn Progress + Sync)) -> Result<RunReport> {
     run_with_engine(inputs, EngineChoice::native(), progress)
@@ -84,15 +92,7 @@ pub fn run_with_engine(
     progress: &(dyn Progress + Sync),
 ) -> Result<RunReport> {
     let started = Instant::now();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(inputs.threads)
-        .build()
-        .map_err(|e| {
-            Error::write(
-                &inputs.out,
-                format!("cannot start {} worker threads: {e}", inputs.threads),
-            )
-        })?;
+    let pool = crate::run::worker_pool(inputs.threads, &inputs.out)?;
     let sim = inputs.model.config.simulation.clone();
     let labels = RunLabels {
         scenario_id: sim.scenario_id.clone(),

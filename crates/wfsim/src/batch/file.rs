@@ -109,7 +109,7 @@ pub fn load(path: &Path) -> Result<Batch> {
     })?;
     let dir = path.parent().unwrap_or(Path::new(""));
 
-    let (base_doc, base_path, base_label) = match (&raw.base, &raw.config) {
+    let (base_doc, base_path) = match (&raw.base, &raw.config) {
         (Some(_), Some(_)) => {
             return Err(fail(
                 &name,
@@ -120,19 +120,14 @@ pub fn load(path: &Path) -> Result<Batch> {
         (Some(p), None) => {
             let p = dir.join(p);
             let text = std::fs::read_to_string(&p).map_err(|e| Error::input(&p, e))?;
-            let label = p.display().to_string();
-            (Document::parse(&text, &p)?, Some(p), label)
+            (Document::parse(&text, &p)?, Some(p))
         }
         (None, Some(v)) => {
             let text = serde_norway::to_string(v).expect("a YAML value serialises");
             let label = format!("{name}: config");
-            (Document::parse(&text, Path::new(&label))?, None, label)
+            (Document::parse(&text, Path::new(&label))?, None)
         }
-        (None, None) => (
-            Document::parse("", Path::new("built-in defaults"))?,
-            None,
-            "built-in defaults".to_string(),
-        ),
+        (None, None) => (Document::parse("", Path::new("built-in defaults"))?, None),
     };
 
     let seeds = match raw.seeds {
@@ -227,7 +222,6 @@ pub fn load(path: &Path) -> Result<Batch> {
         (None, Some(p)) => CensusSource::File(p.clone()),
         (None, None) => CensusSource::Example,
     };
-    let _ = base_label;
     Ok(Batch {
         file: path.to_path_buf(),
         sha256,

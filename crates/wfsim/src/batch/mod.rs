@@ -186,15 +186,7 @@ fn census_label_path(inputs: &BatchInputs) -> Option<&str> {
 /// Runs every (scenario, seed) of the batch and writes its files into `inputs.out`, atomically.
 pub fn run(inputs: BatchInputs, progress: &dyn BatchProgress) -> Result<BatchReport> {
     let started = Instant::now();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(inputs.threads)
-        .build()
-        .map_err(|e| {
-            Error::write(
-                &inputs.out,
-                format!("cannot start {} worker threads: {e}", inputs.threads),
-            )
-        })?;
+    let pool = crate::run::worker_pool(inputs.threads, &inputs.out)?;
     let batch = &inputs.batch;
     let census_date = batch.scenarios[0].model.census_date;
     let first_levels: &JobLevels = &batch.scenarios[0].model.config.job_levels;

@@ -22,9 +22,9 @@ pub(super) fn read(bytes: Vec<u8>, file: &str) -> Result<Table> {
     })
 }
 
-/// Runs `f`, turning a panic into `Err` without printing it. The parquet crate still panics on
-/// some corrupt files (fuzzing found an out-of-bounds dictionary index in its RLE decoder), and
-/// a census file must never crash wfsim. The panic hook is wrapped once so that it stays silent
+/// Runs `f`, turning a panic into `Err` without printing it. The parquet crate has panicked on
+/// corrupt files (56 on an out-of-bounds dictionary index in its RLE decoder, a file that 60
+/// reports as an error), and a census file must never crash wfsim. The panic hook is wrapped once so that it stays silent
 /// only on this thread and only while `f` runs; other panics are reported as before.
 fn catch_decoder_panic<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
     use std::cell::Cell;

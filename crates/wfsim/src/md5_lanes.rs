@@ -125,8 +125,8 @@ impl Kernel {
     pub fn md5_each<T>(
         self,
         items: impl IntoIterator<Item = T>,
-        key: impl FnMut(T, &mut Key),
-        digest: impl FnMut([u8; 16]),
+        mut key: impl FnMut(T, &mut Key),
+        mut digest: impl FnMut([u8; 16]),
     ) {
         match self.0 {
             #[cfg(target_arch = "x86_64")]
@@ -136,7 +136,6 @@ impl Kernel {
             // SAFETY: `Imp::Sse2` is only made after `is_x86_feature_detected!("sse2")`.
             Imp::Sse2 => in_groups::<4, T>(items, key, digest, |m| unsafe { x86::sse2(m) }),
             Imp::Portable => {
-                let (mut key, mut digest) = (key, digest);
                 let mut k = Key::new();
                 for item in items {
                     k.len = 0;
@@ -189,7 +188,7 @@ fn in_groups<const L: usize, T>(
             return;
         }
         let state = compress(&m);
-        for (lane, long) in long.iter().enumerate().take(n) {
+        for (lane, long) in long.into_iter().enumerate().take(n) {
             digest(long.unwrap_or_else(|| {
                 let mut out = [0; 16];
                 for (i, s) in state.iter().enumerate() {
@@ -367,14 +366,18 @@ mod x86 {
     #[target_feature(enable = "avx2")]
     pub unsafe fn avx2(m: &[[u32; 8]; 16]) -> [[u32; 8]; 4] {
         use std::arch::x86_64::{
-            __m256i, _mm256_add_epi32 as add, _mm256_and_si256 as and, _mm256_loadu_si256,
-            _mm256_or_si256 as or, _mm256_set1_epi32 as set1, _mm256_slli_epi32 as slli,
-            _mm256_srli_epi32 as srli, _mm256_storeu_si256, _mm256_xor_si256 as xor,
+            _mm256_add_epi32 as add, _mm256_and_si256 as and, _mm256_loadu_si256,
+            _mm256_or_si256 as or, _mm256_set1_epi32 as set1, _mm256_setzero_si256,
+            _mm256_slli_epi32 as slli, _mm256_srli_epi32 as srli, _mm256_storeu_si256,
+            _mm256_xor_si256 as xor,
         };
         // SAFETY: each row of `m` and of `out` is 32 bytes, the width of the unaligned
         // loads and stores.
-        let m: [__m256i; 16] = std::array::from_fn(|w| _mm256_loadu_si256(m[w].as_ptr().cast()));
-        let state = md5_block!(m);
+        let mut words = [_mm256_setzero_si256(); 16];
+        for (v, row) in words.iter_mut().zip(m) {
+            *v = _mm256_loadu_si256(row.as_ptr().cast());
+        }
+        let state = md5_block!(words);
         let mut out = [[0u32; 8]; 4];
         for (row, v) in out.iter_mut().zip(state) {
             _mm256_storeu_si256(row.as_mut_ptr().cast(), v);
@@ -389,14 +392,17 @@ mod x86 {
     #[target_feature(enable = "sse2")]
     pub unsafe fn sse2(m: &[[u32; 4]; 16]) -> [[u32; 4]; 4] {
         use std::arch::x86_64::{
-            __m128i, _mm_add_epi32 as add, _mm_and_si128 as and, _mm_loadu_si128,
-            _mm_or_si128 as or, _mm_set1_epi32 as set1, _mm_slli_epi32 as slli,
+            _mm_add_epi32 as add, _mm_and_si128 as and, _mm_loadu_si128, _mm_or_si128 as or,
+            _mm_set1_epi32 as set1, _mm_setzero_si128, _mm_slli_epi32 as slli,
             _mm_srli_epi32 as srli, _mm_storeu_si128, _mm_xor_si128 as xor,
         };
         // SAFETY: each row of `m` and of `out` is 16 bytes, the width of the unaligned
         // loads and stores.
-        let m: [__m128i; 16] = std::array::from_fn(|w| _mm_loadu_si128(m[w].as_ptr().cast()));
-        let state = md5_block!(m);
+        let mut words = [_mm_setzero_si128(); 16];
+        for (v, row) in words.iter_mut().zip(m) {
+            *v = _mm_loadu_si128(row.as_ptr().cast());
+        }
+        let state = md5_block!(words);
         let mut out = [[0u32; 4]; 4];
         for (row, v) in out.iter_mut().zip(state) {
             _mm_storeu_si128(row.as_mut_ptr().cast(), v);

@@ -1,5 +1,6 @@
-//! Micro-benchmarks of the hot paths: the random function, one year of the engine on 100,000
-//! employees, and the events Parquet file of that year. `cargo bench -p wfsim`.
+//! Micro-benchmarks of the hot paths: the random function (one draw, and a chunk's draws at
+//! once), one year of the engine on 100,000 employees, and the events Parquet file of that
+//! year. `cargo bench -p wfsim`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use std::hint::black_box;
@@ -44,6 +45,18 @@ fn random_function(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     g.bench_function("draw", |b| {
         b.iter(|| black_box(rng.draw(black_box("EMP_000123"), 2025, Stream::Termination)))
+    });
+    // A chunk's draws on one stream, as the engine asks for them (several keys per md5 call).
+    let ids: Vec<String> = (0..2048).map(|i| format!("EMP_{i:06}")).collect();
+    g.throughput(Throughput::Elements(ids.len() as u64));
+    g.bench_function("draws_chunk_2048", |b| {
+        let mut out = Vec::with_capacity(ids.len());
+        b.iter(|| {
+            out.clear();
+            let keys = ids.iter().map(|id| (id.as_str(), Stream::Termination));
+            rng.draws_into(2025, keys, &mut out);
+            black_box(&out);
+        })
     });
     g.finish();
 }

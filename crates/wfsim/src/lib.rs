@@ -13,6 +13,7 @@ pub mod digest;
 pub mod engine;
 pub mod error;
 pub mod event;
+pub mod md5_lanes;
 pub mod numerics;
 pub mod output;
 pub mod rng;

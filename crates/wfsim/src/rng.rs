@@ -3,6 +3,7 @@
 //! Every draw is a pure function of its key, so any event can be recomputed by hand with
 //! `printf '%s' 'EMP_000001|2025|termination|42' | md5sum`, in any order, on any thread.
 
+use crate::md5_lanes::md5_each;
 use md5::{Digest, Md5};
 
 /// Draws made by this process, counted only in builds with the `draw-count` feature (the floor
@@ -120,11 +121,40 @@ impl Rng {
             digest[0], digest[1], digest[2], digest[3],
         ]))
     }
+
+    /// The draws of `keys` in order, equal to [`Rng::draw`] on each, hashed several keys per
+    /// call (see [`crate::md5_lanes`]): the engine asks for a chunk of employees at once.
+    pub fn draws_into<'k>(
+        &self,
+        year: i32,
+        keys: impl IntoIterator<Item = (&'k str, Stream)>,
+        out: &mut Vec<Draw>,
+    ) {
+        let mut year_buf = itoa::Buffer::new();
+        let year = year_buf.format(year).as_bytes();
+        let seed = self.seed_text.as_bytes();
+        #[cfg(feature = "draw-count")]
+        let start = out.len();
+        md5_each(
+            keys,
+            |(id, stream), key| key.join(&[id.as_bytes(), year, stream.name().as_bytes(), seed]),
+            |digest| {
+                out.push(Draw(u32::from_be_bytes([
+                    digest[0], digest[1], digest[2], digest[3],
+                ])))
+            },
+        );
+        #[cfg(feature = "draw-count")]
+        DRAWS.fetch_add(
+            (out.len() - start) as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+    }
 }
 
 /// md5 of `parts` joined by `|`. The key is assembled on the stack and hashed in one update:
 /// feeding the hasher piece by piece costs a third as much again as the hash itself.
-pub(crate) fn md5_joined(parts: &[&[u8]]) -> [u8; 16] {
+fn md5_joined(parts: &[&[u8]]) -> [u8; 16] {
     const CAP: usize = 128;
     let len = parts.iter().map(|p| p.len() + 1).sum::<usize>() - 1;
     let mut hasher = Md5::new();
@@ -187,6 +217,31 @@ mod tests {
         let digest: [u8; 16] = Md5::digest(text.as_bytes()).into();
         let expect = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
         assert_eq!(Rng::new(42).draw(&id, 2025, Stream::Termination).0, expect);
+    }
+
+    #[test]
+    fn batched_draws_equal_single_draws() {
+        let rng = Rng::new(42);
+        let ids: Vec<String> = (0..1000)
+            .map(|i| format!("EMP_{i:06}"))
+            .chain(["".into(), "X".repeat(40), "Y".repeat(200)])
+            .collect();
+        let streams = [
+            Stream::Termination,
+            Stream::HireIneligible,
+            Stream::MatchResponse,
+        ];
+        let keys: Vec<(&str, Stream)> = ids
+            .iter()
+            .zip(streams.iter().cycle())
+            .map(|(id, &s)| (id.as_str(), s))
+            .collect();
+        let mut got = vec![Draw(7)];
+        rng.draws_into(2031, keys.iter().copied(), &mut got);
+        let want: Vec<Draw> = std::iter::once(Draw(7))
+            .chain(keys.iter().map(|&(id, s)| rng.draw(id, 2031, s)))
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]

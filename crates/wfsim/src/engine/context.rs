@@ -42,6 +42,33 @@ impl<'a> YearContext<'a> {
         }
     }
 
+    /// The draws of `ids` on `stream`, in order, made several per md5 call.
+    pub fn draws<'k>(&self, stream: Stream, ids: impl IntoIterator<Item = &'k str>) -> Vec<Draw> {
+        let mut out = Vec::new();
+        self.rng
+            .draws_into(self.year, ids.into_iter().map(|id| (id, stream)), &mut out);
+        out
+    }
+
+    /// [`YearContext::fires`] on each `(id, p)` of `keys`, in order, with the draws made
+    /// together (and, as there, only where `p > 0`).
+    pub fn fires_each(&self, stream: Stream, keys: &[(&str, f64)]) -> Vec<Option<Draw>> {
+        let drawn = self.draws(
+            stream,
+            keys.iter().filter(|(_, p)| *p > 0.0).map(|&(id, _)| id),
+        );
+        let mut drawn = drawn.into_iter();
+        keys.iter()
+            .map(|&(_, p)| {
+                if p > 0.0 {
+                    drawn.next().filter(|u| u.below(p))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
     /// `Jan1(N) + day_offset(u, D(N))`: a day of this year.
     pub fn day_of_year(&self, draw: Draw) -> Date {
         self.jan1.add_days(draw.day_offset(self.days))
@@ -75,5 +102,24 @@ mod tests {
             }
             assert_eq!(ctx.fires(&id, Stream::Termination, 1.0), Some(u));
         }
+    }
+
+    #[test]
+    fn fires_each_is_fires_on_each_key() {
+        let model = validate(Config::default(), "defaults").unwrap();
+        let rng = Rng::new(7);
+        let ctx = YearContext::new(&model, &rng, 2026);
+        let ids: Vec<String> = (0..500).map(|i| format!("EMP_{i:06}")).collect();
+        let ps = [0.0, -1.0, 0.1, 0.5, 1.0, 0.9];
+        let keys: Vec<(&str, f64)> = ids
+            .iter()
+            .map(|i| i.as_str())
+            .zip(ps.iter().copied().cycle())
+            .collect();
+        let want: Vec<Option<Draw>> = keys
+            .iter()
+            .map(|&(id, p)| ctx.fires(id, Stream::Promotion, p))
+            .collect();
+        assert_eq!(ctx.fires_each(Stream::Promotion, &keys), want);
     }
 }

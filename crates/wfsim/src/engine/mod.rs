@@ -84,9 +84,8 @@ impl Engine {
         let n_start = self.workforce.len() as i64;
 
         self.workforce
-            .par_iter_mut()
-            .with_min_len(CHUNK)
-            .for_each(|e| e.termination = termination::experienced(&ctx, e));
+            .par_chunks_mut(CHUNK)
+            .for_each(|chunk| termination::experienced_each(&ctx, chunk));
         let exp_terms = self
             .workforce
             .iter()
@@ -106,10 +105,12 @@ impl Engine {
         );
 
         let split = new_hire::LevelSplit::new(&ctx, self.workforce.iter().map(|e| e.level));
-        let mut hires: Vec<Employee> = (1..plan.hires as usize + 1)
-            .into_par_iter()
-            .with_min_len(CHUNK)
-            .map(|k| new_hire::hire(&ctx, k as i64, split.level_of(k as i64, plan.hires)))
+        let planned: Vec<(i64, u8)> = (1..plan.hires + 1)
+            .map(|k| (k, split.level_of(k, plan.hires)))
+            .collect();
+        let mut hires: Vec<Employee> = planned
+            .par_chunks(CHUNK)
+            .flat_map_iter(|chunk| new_hire::hire_each(&ctx, chunk))
             .collect();
         new_hire_termination::select(&ctx, &mut hires, plan.new_hire_terminations as usize)?;
 
@@ -131,10 +132,18 @@ impl Engine {
                 .map(|(c, chunk)| {
                     let mut events = Vec::with_capacity(chunk.len() * 3);
                     let mut snapshots = Vec::with_capacity(chunk.len());
-                    for (i, emp) in chunk.iter_mut().enumerate() {
+                    let promotions = promotion::decide_each(&ctx, chunk);
+                    for (i, (emp, promotion)) in chunk.iter_mut().zip(promotions).enumerate() {
                         let hired = emp.hire_date >= ctx.jan1;
                         let row = (first_row + c * CHUNK + i) as u32;
-                        snapshots.push(timeline::run(&ctx, emp, hired, row, &mut events));
+                        snapshots.push(timeline::run_decided(
+                            &ctx,
+                            emp,
+                            hired,
+                            promotion,
+                            row,
+                            &mut events,
+                        ));
                     }
                     (events, snapshots)
                 })

@@ -5,7 +5,7 @@ use super::eligibility;
 use super::employee::Employee;
 use crate::date::Date;
 use crate::numerics::{round_cents, Cumulative};
-use crate::rng::Stream;
+use crate::rng::{Draw, Stream};
 use std::sync::Arc;
 
 pub fn hire_id(year: i32, k: i64) -> String {
@@ -63,28 +63,52 @@ impl LevelSplit {
 
 /// Hire `k` of year N (1-based).
 pub fn hire(ctx: &YearContext, k: i64, level: u8) -> Employee {
-    let id = hire_id(ctx.year, k);
+    hire_each(ctx, &[(k, level)])
+        .pop()
+        .expect("one hire per key")
+}
+
+/// Hire `k` at `level` for each `(k, level)` of `hires`, with their draws made together.
+pub fn hire_each(ctx: &YearContext, hires: &[(i64, u8)]) -> Vec<Employee> {
+    const STREAMS: [Stream; 3] = [Stream::HireDate, Stream::HireAge, Stream::HireSalary];
+    let ids: Vec<String> = hires.iter().map(|&(k, _)| hire_id(ctx.year, k)).collect();
+    let mut draws = Vec::with_capacity(STREAMS.len() * ids.len());
+    ctx.rng.draws_into(
+        ctx.year,
+        ids.iter().flat_map(|id| STREAMS.map(|s| (id.as_str(), s))),
+        &mut draws,
+    );
+    let p_ineligible = ctx.model.config.eligibility.new_hire_ineligible_pct.get();
+    let keys: Vec<(&str, f64)> = ids.iter().map(|id| (id.as_str(), p_ineligible)).collect();
+    let ineligible = ctx.fires_each(Stream::HireIneligible, &keys);
+    ids.into_iter()
+        .zip(hires)
+        .zip(draws.chunks_exact(STREAMS.len()))
+        .zip(ineligible)
+        .map(|(((id, &(_, level)), u), inel)| new_hire(ctx, id, level, u, inel.is_some()))
+        .collect()
+}
+
+/// A hire from its draws `u` on `hire_date`, `hire_age` and `hire_salary`.
+fn new_hire(
+    ctx: &YearContext,
+    id: String,
+    level: u8,
+    u: &[Draw],
+    plan_ineligible: bool,
+) -> Employee {
     let cfg = &ctx.model.config;
-    let hire_date = ctx.day_of_year(ctx.draw(&id, Stream::HireDate));
-    let age = cfg.new_hire.age_distribution
-        [ctx.model.hire_ages.pick(ctx.draw(&id, Stream::HireAge))]
-    .age
-    .get();
+    let hire_date = ctx.day_of_year(u[0]);
+    let age = cfg.new_hire.age_distribution[ctx.model.hire_ages.pick(u[1])]
+        .age
+        .get();
     let birth_date = Date::from_ymd(hire_date.year() - age, 7, 1).expect("July 1 exists");
     let band = ctx.model.level(level);
     let spread = cfg.new_hire.salary_spread.get();
-    let u = ctx.draw(&id, Stream::HireSalary).u();
     let salary = round_cents(
         (band.min_salary + (band.max_salary - band.min_salary) * band.hire_percentile)
-            * (1.0 - spread + 2.0 * spread * u),
+            * (1.0 - spread + 2.0 * spread * u[2].u()),
     );
-    let plan_ineligible = ctx
-        .fires(
-            &id,
-            Stream::HireIneligible,
-            cfg.eligibility.new_hire_ineligible_pct.get(),
-        )
-        .is_some();
     Employee {
         id: Arc::from(id),
         birth_date,

@@ -9,12 +9,14 @@ pub fn select(ctx: &YearContext, hires: &mut [Employee], count: usize) -> Result
     if count == 0 {
         return Ok(());
     }
-    let mut candidates: Vec<(u32, usize)> = hires
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| h.hire_date < ctx.dec31)
-        .map(|(i, h)| (ctx.draw(&h.id, Stream::NhTermination).0, i))
+    let starting: Vec<usize> = (0..hires.len())
+        .filter(|&i| hires[i].hire_date < ctx.dec31)
         .collect();
+    let draws = ctx.draws(
+        Stream::NhTermination,
+        starting.iter().map(|&i| &*hires[i].id),
+    );
+    let mut candidates: Vec<(u32, usize)> = draws.iter().map(|d| d.0).zip(starting).collect();
     if candidates.len() < count {
         return Err(Error::Engine {
             year: ctx.year,
@@ -28,12 +30,15 @@ pub fn select(ctx: &YearContext, hires: &mut [Employee], count: usize) -> Result
     if count < candidates.len() {
         candidates.select_nth_unstable_by(count - 1, by_draw_then_id);
     }
-    for &(v, i) in &candidates[..count] {
+    let chosen = &candidates[..count];
+    let dates = ctx.draws(
+        Stream::NhTerminationDate,
+        chosen.iter().map(|&(_, i)| &*hires[i].id),
+    );
+    for (&(v, i), u) in chosen.iter().zip(dates) {
         let h = &mut hires[i];
         let span = h.hire_date.days_until(ctx.dec31);
-        let date = h
-            .hire_date
-            .add_days(1 + ctx.draw(&h.id, Stream::NhTerminationDate).day_offset(span));
+        let date = h.hire_date.add_days(1 + u.day_offset(span));
         h.termination = Some(Termination {
             date,
             kind: TerminationKind::NewHire,

@@ -24,14 +24,17 @@ pub fn probability(ctx: &YearContext, start: &StartOfYear) -> f64 {
         .min(1.0)
 }
 
+fn eligible(ctx: &YearContext, start: &StartOfYear) -> bool {
+    let cfg = &ctx.model.config.promotion;
+    start.level < ctx.model.max_level()
+        && start.tenure >= cfg.min_tenure_years.get()
+        && start.age < cfg.max_age.get()
+}
+
 /// Whether a start-of-year employee is promoted this year (being active on the promotion date
 /// is checked when the event is applied).
 pub fn decide(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Option<Decision> {
-    let cfg = &ctx.model.config.promotion;
-    if start.level >= ctx.model.max_level()
-        || start.tenure < cfg.min_tenure_years.get()
-        || start.age >= cfg.max_age.get()
-    {
+    if !eligible(ctx, start) {
         return None;
     }
     let probability = probability(ctx, start);
@@ -41,6 +44,42 @@ pub fn decide(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Option<
             draw: u.u(),
             raise_draw: ctx.draw(&emp.id, Stream::PromotionRaise).u(),
         })
+}
+
+/// [`decide`] for each employee of `emps` hired before this year (`None` for this year's
+/// hires, who are not promoted), with the draws made together.
+pub fn decide_each(ctx: &YearContext, emps: &[Employee]) -> Vec<Option<Decision>> {
+    let keys: Vec<(&str, f64)> = emps
+        .iter()
+        .map(|e| {
+            let start = e.start_of_year(ctx.jan1);
+            let p = if e.hire_date < ctx.jan1 && eligible(ctx, &start) {
+                probability(ctx, &start)
+            } else {
+                0.0
+            };
+            (&*e.id, p)
+        })
+        .collect();
+    let fired = ctx.fires_each(Stream::Promotion, &keys);
+    let raises = ctx.draws(
+        Stream::PromotionRaise,
+        keys.iter()
+            .zip(&fired)
+            .filter(|(_, u)| u.is_some())
+            .map(|(&(id, _), _)| id),
+    );
+    let mut raises = raises.into_iter();
+    keys.iter()
+        .zip(fired)
+        .map(|(&(_, probability), u)| {
+            u.map(|u| Decision {
+                probability,
+                draw: u.u(),
+                raise_draw: raises.next().expect("a raise per promotion").u(),
+            })
+        })
+        .collect()
 }
 
 /// `round_cents(min(S * (1 + cap_pct), S + cap_amount, S * (1 + r)))`.

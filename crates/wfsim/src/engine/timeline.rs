@@ -52,6 +52,24 @@ pub fn run(
     row: u32,
     events: &mut Vec<Event>,
 ) -> SnapshotRow {
+    let promotion = if hired_this_year {
+        None
+    } else {
+        promotion::decide(ctx, emp, &emp.start_of_year(ctx.jan1))
+    };
+    run_decided(ctx, emp, hired_this_year, promotion, row, events)
+}
+
+/// [`run`] with the promotion decided beforehand ([`promotion::decide_each`] decides a chunk's
+/// together).
+pub fn run_decided(
+    ctx: &YearContext,
+    emp: &mut Employee,
+    hired_this_year: bool,
+    promotion: Option<promotion::Decision>,
+    row: u32,
+    events: &mut Vec<Event>,
+) -> SnapshotRow {
     let start = emp.start_of_year(ctx.jan1);
     let mut actions: [(Date, Action); MAX_ACTIONS] = [(ctx.jan1, Action::Hire); MAX_ACTIONS];
     let mut n = 0;
@@ -63,7 +81,7 @@ pub fn run(
     if hired_this_year {
         push(emp.hire_date, Action::Hire);
     } else {
-        if let Some(d) = promotion::decide(ctx, emp, &start) {
+        if let Some(d) = promotion {
             push(
                 ctx.model.config.promotion.promotion_date.in_year(ctx.year),
                 Action::Promotion(d),

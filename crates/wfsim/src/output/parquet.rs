@@ -133,22 +133,24 @@ fn opt_dates(values: impl Iterator<Item = Option<Date>>) -> ArrayRef {
     Arc::new(values.map(|d| d.map(|d| d.0)).collect::<Date32Array>())
 }
 
-/// Event ids, hashed in parallel: they are the costliest column.
+/// Event ids, hashed in parallel and several per md5 call: they are the costliest column.
 fn event_ids(g: &EventRows) -> ArrayRef {
-    let ids: Vec<[u8; EVENT_ID_LEN]> = g
-        .events
-        .par_iter()
-        .with_min_len(4096)
-        .map(|e| {
-            event_id(
+    const PART: usize = 4096;
+    let mut ids = vec![[0u8; EVENT_ID_LEN]; g.events.len()];
+    ids.par_chunks_mut(PART)
+        .zip(g.events.par_chunks(PART))
+        .for_each(|(ids, events)| {
+            let mut slots = ids.iter_mut();
+            event_ids_each(
                 &g.labels.scenario_id,
                 &g.labels.plan_design_id,
-                &g.rows[e.row as usize].employee_id,
                 g.year,
-                e.sequence,
+                events
+                    .iter()
+                    .map(|e| (&*g.rows[e.row as usize].employee_id, e.sequence)),
+                |id| *slots.next().expect("a slot per event") = id,
             )
-        })
-        .collect();
+        });
     // Every id is 28 ASCII bytes: the hashed ids are the value buffer as they stand.
     let n = ids.len();
     let offsets = OffsetBuffer::from_lengths(std::iter::repeat_n(EVENT_ID_LEN, n));
@@ -449,22 +451,43 @@ pub fn event_id(
     year: i32,
     sequence: i32,
 ) -> [u8; EVENT_ID_LEN] {
-    let mut y = itoa::Buffer::new();
-    let mut s = itoa::Buffer::new();
-    let digest = crate::rng::md5_joined(&[
-        scenario.as_bytes(),
-        plan.as_bytes(),
-        employee_id.as_bytes(),
-        y.format(year).as_bytes(),
-        s.format(sequence).as_bytes(),
-    ]);
+    let mut id = [0; EVENT_ID_LEN];
+    event_ids_each(scenario, plan, year, [(employee_id, sequence)], |d| id = d);
+    id
+}
+
+/// [`event_id`] of each `(employee_id, sequence)` of `keys`, in order.
+fn event_ids_each<'k>(
+    scenario: &str,
+    plan: &str,
+    year: i32,
+    keys: impl IntoIterator<Item = (&'k str, i32)>,
+    mut id: impl FnMut([u8; EVENT_ID_LEN]),
+) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = *b"EVT_000000000000000000000000";
-    for (i, byte) in digest[..12].iter().enumerate() {
-        out[4 + 2 * i] = HEX[usize::from(byte >> 4)];
-        out[5 + 2 * i] = HEX[usize::from(byte & 15)];
-    }
-    out
+    let mut y = itoa::Buffer::new();
+    let year = y.format(year).as_bytes();
+    let mut s = itoa::Buffer::new();
+    crate::md5_lanes::md5_each(
+        keys,
+        |(employee_id, sequence), key| {
+            key.join(&[
+                scenario.as_bytes(),
+                plan.as_bytes(),
+                employee_id.as_bytes(),
+                year,
+                s.format(sequence).as_bytes(),
+            ])
+        },
+        |digest| {
+            let mut out = *b"EVT_000000000000000000000000";
+            for (i, byte) in digest[..12].iter().enumerate() {
+                out[4 + 2 * i] = HEX[usize::from(byte >> 4)];
+                out[5 + 2 * i] = HEX[usize::from(byte & 15)];
+            }
+            id(out)
+        },
+    );
 }
 
 /// zstd level 1 keeps most of the size win of higher levels at a fraction of the time.

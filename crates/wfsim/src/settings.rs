@@ -34,6 +34,8 @@ pub struct Request {
     pub threads: Option<usize>,
     /// `--set KEY=VALUE` edits of the config document, applied in order.
     pub sets: Vec<config::Set>,
+    /// `--census-map FILE`: a `census:` section whose keys replace the config's.
+    pub census_map: Option<PathBuf>,
 }
 
 /// The environment a run depends on, as the caller read it.
@@ -102,7 +104,9 @@ impl CensusSource {
                         .iter()
                         .filter(|r| r.is_leaver(model.census_date))
                         .count(),
+                    rows_read: rows.len(),
                     rows,
+                    columns_used: Vec::new(),
                     ignored_columns: Vec::new(),
                     derived_levels: 0,
                     deferral_rate_unit: None,
@@ -152,6 +156,10 @@ impl Settings {
             }
             doc.into_config(Path::new(&format!("{} with --set", name.display())))?
         };
+        if let Some(path) = &request.census_map {
+            let map = config::CensusMap::read(path)?;
+            apply_census_map(&map, path, &request.sets, &mut cfg.census)?;
+        }
         let s = &mut cfg.simulation;
         let overrides = [
             request.start.map(|v| s.start_year = v),
@@ -231,6 +239,31 @@ impl Settings {
         let s = &self.model.config.simulation;
         (s.end_year - s.start_year + 1) as u64
     }
+}
+
+/// Puts a `--census-map`'s keys in place of the config's. A `--set` of a key the map also sets
+/// is refused: two flags giving one key, neither can be said to win.
+pub fn apply_census_map(
+    map: &config::CensusMap,
+    path: &Path,
+    sets: &[config::Set],
+    census: &mut config::CensusInput,
+) -> Result<()> {
+    let keys = map.keys();
+    if let Some(set) = sets
+        .iter()
+        .find(|s| keys.iter().any(|k| s.key() == *k || s.key().starts_with(&format!("{k}."))))
+    {
+        return Err(Error::Usage {
+            message: format!(
+                "--set {} and --census-map {} both give that key; keep it in one place",
+                set.key(),
+                path.display()
+            ),
+        });
+    }
+    map.apply(census);
+    Ok(())
 }
 
 /// The config file's text and the SHA-256 of its bytes.

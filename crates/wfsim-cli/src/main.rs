@@ -268,7 +268,8 @@ fn census(args: CensusArgs, quiet: bool) -> anyhow::Result<()> {
     // clap requires both without a subcommand.
     let (Some(employees), Some(out)) = (args.employees, args.out) else {
         return Err(Error::Usage {
-            message: "wfsim census needs --employees N and --out FILE (or a subcommand: inspect)".into(),
+            message: "wfsim census needs --employees N and --out FILE (or a subcommand: inspect)"
+                .into(),
         }
         .into());
     };

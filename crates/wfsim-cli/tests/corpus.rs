@@ -259,10 +259,7 @@ fn manifest_and_fixture_files_match() {
         Vec::<&String>::new(),
         "cases.tsv lines without a fixture file"
     );
-    let census = manifest()
-        .iter()
-        .filter(|c| c.kind != Kind::Config)
-        .count();
+    let census = manifest().iter().filter(|c| c.kind != Kind::Config).count();
     let config = manifest().len() - census;
     assert!(
         census >= 30 && config >= 9,

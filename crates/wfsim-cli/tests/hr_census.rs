@@ -46,8 +46,16 @@ fn run(sandbox: &Sandbox, census: &Path, map: Option<&Path>, out: &str) {
 /// `wfsim diff --exact`: every event and snapshot row of every year, every column, equal.
 fn assert_same_output(sandbox: &Sandbox, a: &str, b: &str) {
     let r = sandbox.run(["diff", "--exact", a, b]);
-    assert_eq!(r.code, Some(0), "{a} and {b} differ:\n{}{}", r.stdout, r.stderr);
-    let events = std::fs::read_dir(sandbox.join(b).join("events")).unwrap().count();
+    assert_eq!(
+        r.code,
+        Some(0),
+        "{a} and {b} differ:\n{}{}",
+        r.stdout,
+        r.stderr
+    );
+    let events = std::fs::read_dir(sandbox.join(b).join("events"))
+        .unwrap()
+        .count();
     assert!(events >= 2, "{b} holds {events} event years");
 }
 
@@ -69,15 +77,96 @@ fn an_hr_export_runs_to_the_output_of_the_same_data_in_wfsims_layout() {
 /// as currency-formatted numbers, deferral rates as percent-formatted fractions, `Y`/`N` flags,
 /// and two rows of empty cells at the end.
 fn acme_workbook(path: &Path) {
-    let rows: [(&str, &str, (u16, u8, u8), (u16, u8, u8), Option<(u16, u8, u8)>, f64, Option<f64>, &str); 8] = [
-        ("1001", "Smith", (1987, 3, 15), (2015, 6, 1), None, 72_500.0, Some(0.06), "N"),
-        ("1002", "Jones", (1972, 11, 2), (2003, 9, 30), None, 140_250.5, Some(0.10), "Y"),
-        ("1003", "Brown", (1990, 7, 21), (2019, 1, 15), None, 58_000.0, Some(0.0), "N"),
-        ("1004", "Davis", (1995, 1, 5), (2022, 3, 1), None, 61_200.0, None, "N"),
-        ("1005", "Miller", (1966, 12, 31), (1998, 4, 17), None, 185_000.0, Some(0.15), "N"),
-        ("1006", "Wilson", (1983, 5, 9), (2010, 8, 8), Some((2024, 6, 30)), 88_000.0, Some(0.04), "N"),
-        ("1007", "Moore", (1999, 2, 28), (2023, 10, 2), None, 52_750.0, Some(0.03), "Y"),
-        ("1008", "Taylor", (1978, 9, 14), (2008, 2, 11), None, 97_300.0, Some(0.08), "N"),
+    let rows: [(
+        &str,
+        &str,
+        (u16, u8, u8),
+        (u16, u8, u8),
+        Option<(u16, u8, u8)>,
+        f64,
+        Option<f64>,
+        &str,
+    ); 8] = [
+        (
+            "1001",
+            "Smith",
+            (1987, 3, 15),
+            (2015, 6, 1),
+            None,
+            72_500.0,
+            Some(0.06),
+            "N",
+        ),
+        (
+            "1002",
+            "Jones",
+            (1972, 11, 2),
+            (2003, 9, 30),
+            None,
+            140_250.5,
+            Some(0.10),
+            "Y",
+        ),
+        (
+            "1003",
+            "Brown",
+            (1990, 7, 21),
+            (2019, 1, 15),
+            None,
+            58_000.0,
+            Some(0.0),
+            "N",
+        ),
+        (
+            "1004",
+            "Davis",
+            (1995, 1, 5),
+            (2022, 3, 1),
+            None,
+            61_200.0,
+            None,
+            "N",
+        ),
+        (
+            "1005",
+            "Miller",
+            (1966, 12, 31),
+            (1998, 4, 17),
+            None,
+            185_000.0,
+            Some(0.15),
+            "N",
+        ),
+        (
+            "1006",
+            "Wilson",
+            (1983, 5, 9),
+            (2010, 8, 8),
+            Some((2024, 6, 30)),
+            88_000.0,
+            Some(0.04),
+            "N",
+        ),
+        (
+            "1007",
+            "Moore",
+            (1999, 2, 28),
+            (2023, 10, 2),
+            None,
+            52_750.0,
+            Some(0.03),
+            "Y",
+        ),
+        (
+            "1008",
+            "Taylor",
+            (1978, 9, 14),
+            (2008, 2, 11),
+            None,
+            97_300.0,
+            Some(0.08),
+            "N",
+        ),
     ];
     let mut book = Workbook::new();
     book.add_worksheet()
@@ -91,7 +180,14 @@ fn acme_workbook(path: &Path) {
     let dollars = Format::new().set_num_format("$#,##0.00");
     let percent = Format::new().set_num_format("0%");
     sheet
-        .merge_range(0, 0, 0, 8, "Acme Corp - Employee Census as of 12/31/2024", &Format::new())
+        .merge_range(
+            0,
+            0,
+            0,
+            8,
+            "Acme Corp - Employee Census as of 12/31/2024",
+            &Format::new(),
+        )
         .unwrap();
     for (c, h) in [
         "EMP_ID",
@@ -114,14 +210,24 @@ fn acme_workbook(path: &Path) {
         let r = i as u32 + 2;
         sheet.write_string(r, 0, id).unwrap();
         sheet.write_string(r, 1, name).unwrap();
-        sheet.write_datetime_with_format(r, 2, excel(birth), &date).unwrap();
-        sheet.write_datetime_with_format(r, 3, excel(hire), &date).unwrap();
+        sheet
+            .write_datetime_with_format(r, 2, excel(birth), &date)
+            .unwrap();
+        sheet
+            .write_datetime_with_format(r, 3, excel(hire), &date)
+            .unwrap();
         if let Some(t) = term {
-            sheet.write_datetime_with_format(r, 4, excel(t), &date).unwrap();
+            sheet
+                .write_datetime_with_format(r, 4, excel(t), &date)
+                .unwrap();
         }
-        sheet.write_number_with_format(r, 5, salary, &dollars).unwrap();
+        sheet
+            .write_number_with_format(r, 5, salary, &dollars)
+            .unwrap();
         if let Some(rate) = rate {
-            sheet.write_number_with_format(r, 6, rate, &percent).unwrap();
+            sheet
+                .write_number_with_format(r, 6, rate, &percent)
+                .unwrap();
         }
         sheet.write_string(r, 7, opt_out).unwrap();
         sheet.write_string(r, 8, "Operations").unwrap();
@@ -152,7 +258,16 @@ fn a_generated_workbook_runs_like_the_generated_csv() {
     let sandbox = Sandbox::new();
     for out in ["c.csv", "c.xlsx"] {
         sandbox
-            .run(["-q", "census", "--employees", "300", "--seed", "3", "--out", out])
+            .run([
+                "-q",
+                "census",
+                "--employees",
+                "300",
+                "--seed",
+                "3",
+                "--out",
+                out,
+            ])
             .assert_success();
     }
     run(&sandbox, &sandbox.join("c.csv"), None, "csv");
@@ -181,13 +296,18 @@ fn inspect(sandbox: &Sandbox, census: &Path, map: &Path, json: bool) -> common::
 #[test]
 fn inspect_reports_what_a_consultant_checks() {
     let sandbox = Sandbox::new();
-    let r = inspect(&sandbox, &hr("acme_export.csv"), &hr("acme_export.map.yaml"), false);
+    let r = inspect(
+        &sandbox,
+        &hr("acme_export.csv"),
+        &hr("acme_export.map.yaml"),
+        false,
+    );
     r.assert_success();
     for needle in [
         "rows read: 8 (7 active, 1 leavers set aside, 0 with problems)",
         "employee_id <- \"EMP_ID\", birth_date <- \"DOB\"",
         "columns ignored: \"Last Name\", \"Department\"",
-        "deferral rates read in percent; 7 levels derived from salary",
+        "deferral rates read in percent; 8 levels derived from salary",
         "headcount by level\n  1                   4   57.1 %",
         "headcount by age band",
         "headcount by tenure band",
@@ -203,7 +323,12 @@ fn inspect_reports_what_a_consultant_checks() {
 #[test]
 fn inspect_json_holds_the_same_report() {
     let sandbox = Sandbox::new();
-    let r = inspect(&sandbox, &hr("acme_export.csv"), &hr("acme_export.map.yaml"), true);
+    let r = inspect(
+        &sandbox,
+        &hr("acme_export.csv"),
+        &hr("acme_export.map.yaml"),
+        true,
+    );
     r.assert_success();
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["rows_read"], 8);
@@ -212,7 +337,10 @@ fn inspect_json_holds_the_same_report() {
     assert_eq!(v["deferral_rate_unit"], "percent");
     assert_eq!(v["columns_used"][0]["field"], "employee_id");
     assert_eq!(v["columns_used"][0]["column"], "EMP_ID");
-    assert_eq!(v["columns_ignored"], serde_json::json!(["Last Name", "Department"]));
+    assert_eq!(
+        v["columns_ignored"],
+        serde_json::json!(["Last Name", "Department"])
+    );
     assert_eq!(v["participation"]["participants"], 5);
     assert_eq!(v["salary"]["p50"], 72_500.0);
     assert_eq!(v["salary"]["max"], 185_000.0);
@@ -239,13 +367,28 @@ fn inspect_lists_every_bad_row_and_fails_like_run() {
     );
     let r = inspect(&sandbox, &census, &map, false);
     r.assert_input_error(&["bad.csv", "2 rows with problems", "--rejects"]);
-    assert!(r.stdout.contains("rows read: 3 (1 active, 0 leavers set aside, 2 with problems)"), "{}", r.stdout);
-    assert!(r.stdout.contains("row 2 (1002): column `Annual Base Salary`: value \"seventy thousand\": not a number"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("rows read: 3 (1 active, 0 leavers set aside, 2 with problems)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(
+            "row 2 (1002): column `Annual Base Salary`: value \"seventy thousand\": not a number"
+        ),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("row 3 (1003): column `DOB`: value \"13/45/1990\": not a valid date (expected census.date_format \"%m/%d/%Y\""), "{}", r.stdout);
     // A problem of the whole file: the message, no report.
     let missing = sandbox.write("missing.csv", "EMP_ID,DOB\n1001,03/15/1987\n");
     let r = inspect(&sandbox, &missing, &map, false);
-    r.assert_input_error(&["missing.csv", "census.columns.hire_date", "\"Date of Hire\" is not in the file"]);
+    r.assert_input_error(&[
+        "missing.csv",
+        "census.columns.hire_date",
+        "\"Date of Hire\" is not in the file",
+    ]);
     assert!(r.stdout.is_empty(), "{}", r.stdout);
 }
 
@@ -263,7 +406,11 @@ fn a_census_map_and_a_set_of_the_same_key_are_refused() {
         "--out",
         "out",
     ]);
-    r.assert_input_error(&["--set census.header_row", "--census-map", "keep it in one place"]);
+    r.assert_input_error(&[
+        "--set census.header_row",
+        "--census-map",
+        "keep it in one place",
+    ]);
     assert!(!sandbox.join("out").exists());
 }
 

@@ -250,10 +250,10 @@ pub fn apply_census_map(
     census: &mut config::CensusInput,
 ) -> Result<()> {
     let keys = map.keys();
-    if let Some(set) = sets
-        .iter()
-        .find(|s| keys.iter().any(|k| s.key() == *k || s.key().starts_with(&format!("{k}."))))
-    {
+    if let Some(set) = sets.iter().find(|s| {
+        keys.iter()
+            .any(|k| s.key() == *k || s.key().starts_with(&format!("{k}.")))
+    }) {
         return Err(Error::Usage {
             message: format!(
                 "--set {} and --census-map {} both give that key; keep it in one place",

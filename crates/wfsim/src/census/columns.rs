@@ -103,14 +103,56 @@ impl Column {
     /// punctuation (see [`normalize`]): they make the did-you-mean of a missing column.
     fn common_headers(self) -> &'static [&'static str] {
         match self {
-            Column::EmployeeId => &["empid", "employeeid", "employeenumber", "employeeno", "eeid", "id", "workerid", "personnelnumber"],
+            Column::EmployeeId => &[
+                "empid",
+                "employeeid",
+                "employeenumber",
+                "employeeno",
+                "eeid",
+                "id",
+                "workerid",
+                "personnelnumber",
+            ],
             Column::BirthDate => &["dob", "dateofbirth", "birthdate", "birthdt"],
-            Column::HireDate => &["doh", "dateofhire", "hiredate", "originalhiredate", "servicedate", "hiredt", "startdate"],
-            Column::AnnualSalary => &["salary", "annualsalary", "basesalary", "annualbasesalary", "annualpay", "compensation", "annualcompensation", "pay"],
-            Column::TerminationDate => &["termdate", "terminationdate", "dateoftermination", "dot", "termdt"],
+            Column::HireDate => &[
+                "doh",
+                "dateofhire",
+                "hiredate",
+                "originalhiredate",
+                "servicedate",
+                "hiredt",
+                "startdate",
+            ],
+            Column::AnnualSalary => &[
+                "salary",
+                "annualsalary",
+                "basesalary",
+                "annualbasesalary",
+                "annualpay",
+                "compensation",
+                "annualcompensation",
+                "pay",
+            ],
+            Column::TerminationDate => &[
+                "termdate",
+                "terminationdate",
+                "dateoftermination",
+                "dot",
+                "termdt",
+            ],
             Column::LevelId => &["level", "joblevel", "grade", "paygrade"],
-            Column::DeferralRate => &["deferral", "deferralrate", "deferralpct", "contributionrate", "pretaxrate", "401krate", "401kpct"],
-            Column::AutoEscalationOptOut => &["escalationoptout", "autoescalationoptout", "aeoptout"],
+            Column::DeferralRate => &[
+                "deferral",
+                "deferralrate",
+                "deferralpct",
+                "contributionrate",
+                "pretaxrate",
+                "401krate",
+                "401kpct",
+            ],
+            Column::AutoEscalationOptOut => {
+                &["escalationoptout", "autoescalationoptout", "aeoptout"]
+            }
             Column::EligibilityOverride => &["eligible", "planeligible", "eligibility"],
             Column::EmployerBalance => &["employerbalance", "erbalance", "employeraccount"],
         }
@@ -127,7 +169,10 @@ fn normalize(text: &str) -> String {
 
 /// The candidate closest to `target` by spelling, when close enough to suggest (Jaro-Winkler
 /// similarity of 0.85 or more after [`normalize`]).
-pub(crate) fn closest<'a>(target: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    target: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     let t = normalize(target);
     candidates
         .map(|c| (strsim::jaro_winkler(&t, &normalize(c)), c))
@@ -244,7 +289,9 @@ impl<'a> Columns<'a> {
             }
             let col = &mut cols[c as usize];
             for name in std::iter::once(c.name()).chain(c.alias()) {
-                let Some(i) = (0..header.len()).find(|&i| header[i] == name && !claimed.contains(&i)) else {
+                let Some(i) =
+                    (0..header.len()).find(|&i| header[i] == name && !claimed.contains(&i))
+                else {
                     continue;
                 };
                 if col.position.is_some() {
@@ -274,7 +321,9 @@ impl<'a> Columns<'a> {
             let taken: Vec<usize> = cols.iter().filter_map(|c| c.position).collect();
             let hints: Vec<String> = missing
                 .iter()
-                .filter_map(|&c| suggest(c, header, &taken).map(|h| format!("\"{h}\" for {}", c.name())))
+                .filter_map(|&c| {
+                    suggest(c, header, &taken).map(|h| format!("\"{h}\" for {}", c.name()))
+                })
                 .collect();
             let hint = if hints.is_empty() {
                 String::new()
@@ -290,7 +339,7 @@ impl<'a> Columns<'a> {
                 Some(first.name()),
                 None,
                 format!(
-                    "required column `{}`{also} is missing; found columns (header row {header_row}): {}{hint}",
+                    "required column `{}`{also} is missing from the header (row {header_row}); found columns: {}{hint}",
                     first.name(),
                     list_columns(header)
                 ),

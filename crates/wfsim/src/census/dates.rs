@@ -40,15 +40,21 @@ impl DateFormat {
                 other => return Err(format!("`{text}`: %{other} is not a date field; a date format holds %Y, %m (or %b, %B), %d (or %e) and literal text, e.g. \"%m/%d/%Y\"")),
             };
             if slot.replace(i).is_some() {
-                return Err(format!("`{text}` has %{spec} or another field of its kind twice"));
+                return Err(format!(
+                    "`{text}` has %{spec} or another field of its kind twice"
+                ));
             }
             order.push(spec);
         }
-        let missing: Vec<&str> = [(year, "a year (%Y)"), (month, "a month (%m)"), (day, "a day (%d)")]
-            .into_iter()
-            .filter(|(f, _)| f.is_none())
-            .map(|(_, name)| name)
-            .collect();
+        let missing: Vec<&str> = [
+            (year, "a year (%Y)"),
+            (month, "a month (%m)"),
+            (day, "a day (%d)"),
+        ]
+        .into_iter()
+        .filter(|(f, _)| f.is_none())
+        .map(|(_, name)| name)
+        .collect();
         if !missing.is_empty() {
             return Err(format!("`{text}` lacks {}", missing.join(" and ")));
         }
@@ -85,7 +91,11 @@ fn is_time(text: &str) -> bool {
     let parts: Vec<&str> = clock.split(':').collect();
     (2..=3).contains(&parts.len())
         && parts.iter().enumerate().all(|(i, p)| {
-            let digits = if i == 2 { p.split('.').next().unwrap_or("") } else { p };
+            let digits = if i == 2 {
+                p.split('.').next().unwrap_or("")
+            } else {
+                p
+            };
             (1..=2).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
         })
 }
@@ -167,7 +177,14 @@ mod tests {
             let e = DateFormat::new(bad).unwrap_err();
             assert!(e.contains(why), "{bad}: {e}");
         }
-        for good in ["%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%-m/%-d/%Y", "%e %B %Y", "%Y%m%d"] {
+        for good in [
+            "%m/%d/%Y",
+            "%d/%m/%Y",
+            "%Y/%m/%d",
+            "%-m/%-d/%Y",
+            "%e %B %Y",
+            "%Y%m%d",
+        ] {
             assert!(DateFormat::new(good).is_ok(), "{good}");
         }
     }

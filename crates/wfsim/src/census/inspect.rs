@@ -211,13 +211,32 @@ impl Inspection {
         let table = |s: &mut String, title: &str, counts: &[Count], of: usize| {
             let _ = writeln!(s, "\n{title}");
             for c in counts {
-                let pct = if of == 0 { 0.0 } else { 100.0 * c.count as f64 / of as f64 };
+                let pct = if of == 0 {
+                    0.0
+                } else {
+                    100.0 * c.count as f64 / of as f64
+                };
                 let _ = writeln!(s, "  {:<14}{:>7}  {:>5.1} %", c.group, c.count, pct);
             }
         };
-        table(&mut s, "headcount by level", &self.headcount_by_level, self.active);
-        table(&mut s, "headcount by age band", &self.headcount_by_age_band, self.active);
-        table(&mut s, "headcount by tenure band", &self.headcount_by_tenure_band, self.active);
+        table(
+            &mut s,
+            "headcount by level",
+            &self.headcount_by_level,
+            self.active,
+        );
+        table(
+            &mut s,
+            "headcount by age band",
+            &self.headcount_by_age_band,
+            self.active,
+        );
+        table(
+            &mut s,
+            "headcount by tenure band",
+            &self.headcount_by_tenure_band,
+            self.active,
+        );
         let p = &self.salary;
         let _ = writeln!(s, "\nsalary (active)");
         for (label, v) in [
@@ -242,7 +261,12 @@ impl Inspection {
             100.0 * q.mean_deferral_rate,
             100.0 * q.median_deferral_rate
         );
-        table(&mut s, "deferral rates of participants", &self.deferral_rates, q.participants);
+        table(
+            &mut s,
+            "deferral rates of participants",
+            &self.deferral_rates,
+            q.participants,
+        );
         if self.problems.is_empty() {
             let _ = writeln!(s, "\nproblems: none");
         } else {

@@ -2,9 +2,9 @@
 //! go through the same checks as a CSV field. The decoder runs under a panic guard.
 
 use super::columns::is_used;
-use crate::config::ColumnMap;
 use super::table::Table;
 use super::{census_error, file_error};
+use crate::config::ColumnMap;
 use crate::error::Result;
 use arrow_array::{Array, StringArray};
 use arrow_schema::DataType;

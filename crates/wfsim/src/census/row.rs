@@ -277,14 +277,14 @@ pub(super) enum IdProblem {
 
 pub(super) struct Ids<'t> {
     table: &'t Table,
-    col: Col,
+    col: Col<'t>,
     /// Every id is hashed once: a fixed fast hash, not SipHash (the map is never iterated, so
     /// its order cannot reach the output).
     first_row_of: HashMap<&'t str, usize, foldhash::fast::FixedState>,
 }
 
 impl<'t> Ids<'t> {
-    pub fn new(table: &'t Table, cols: &Columns) -> Ids<'t> {
+    pub fn new(table: &'t Table, cols: &Columns<'t>) -> Ids<'t> {
         Ids {
             table,
             col: cols.get(Column::EmployeeId),
@@ -336,7 +336,18 @@ mod tests {
         ] {
             assert_eq!(parse_money(text), Some(value), "{text}");
         }
-        for bad in ["72.500,00", "1,00", "72,5000", "$50k", "$", "", "1,,000", "$-5", ",500", "72 500"] {
+        for bad in [
+            "72.500,00",
+            "1,00",
+            "72,5000",
+            "$50k",
+            "$",
+            "",
+            "1,,000",
+            "$-5",
+            ",500",
+            "72 500",
+        ] {
             assert_eq!(parse_money(bad), None, "{bad}");
         }
     }

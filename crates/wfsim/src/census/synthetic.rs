@@ -187,7 +187,9 @@ fn write_xlsx(path: &Path, rows: &[CensusRow]) -> Result<()> {
     sheet.set_name("Census").map_err(fail)?;
     let date_format = Cell::new().set_num_format("yyyy-mm-dd");
     for (c, column) in Column::FILE_ORDER.into_iter().enumerate() {
-        sheet.write_string(0, c as u16, column.name()).map_err(fail)?;
+        sheet
+            .write_string(0, c as u16, column.name())
+            .map_err(fail)?;
     }
     for (i, r) in rows.iter().enumerate() {
         let row = u32::try_from(i + 1)
@@ -202,16 +204,33 @@ fn write_xlsx(path: &Path, rows: &[CensusRow]) -> Result<()> {
             };
             match column {
                 Column::EmployeeId => sheet.write_string(row, c, &r.employee_id),
-                Column::BirthDate => sheet.write_datetime_with_format(row, c, date(r.birth_date).map_err(fail)?, &date_format),
-                Column::HireDate => sheet.write_datetime_with_format(row, c, date(r.hire_date).map_err(fail)?, &date_format),
+                Column::BirthDate => sheet.write_datetime_with_format(
+                    row,
+                    c,
+                    date(r.birth_date).map_err(fail)?,
+                    &date_format,
+                ),
+                Column::HireDate => sheet.write_datetime_with_format(
+                    row,
+                    c,
+                    date(r.hire_date).map_err(fail)?,
+                    &date_format,
+                ),
                 Column::TerminationDate => match r.termination_date {
-                    Some(t) => sheet.write_datetime_with_format(row, c, date(t).map_err(fail)?, &date_format),
+                    Some(t) => sheet.write_datetime_with_format(
+                        row,
+                        c,
+                        date(t).map_err(fail)?,
+                        &date_format,
+                    ),
                     None => continue,
                 },
                 Column::AnnualSalary => sheet.write_number(row, c, r.annual_salary),
                 Column::LevelId => sheet.write_number(row, c, r.level_id.get()),
                 Column::DeferralRate => sheet.write_number(row, c, r.deferral_rate),
-                Column::AutoEscalationOptOut => sheet.write_boolean(row, c, r.auto_escalation_opt_out),
+                Column::AutoEscalationOptOut => {
+                    sheet.write_boolean(row, c, r.auto_escalation_opt_out)
+                }
                 Column::EligibilityOverride => match r.eligibility_override {
                     Some(b) => sheet.write_boolean(row, c, b),
                     None => continue,

@@ -46,7 +46,9 @@ pub(super) fn read(
         if r < top || c < left {
             return String::new();
         }
-        range.get((r - top, c - left)).map_or_else(String::new, text)
+        range
+            .get((r - top, c - left))
+            .map_or_else(String::new, text)
     };
     let header_index = header_row - 1;
     if header_index >= top + range.height() {

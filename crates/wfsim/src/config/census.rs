@@ -44,7 +44,9 @@ pub struct ColumnMap(Vec<(Column, String)>);
 
 impl ColumnMap {
     /// Builds a mapping from (wfsim field name, file column) pairs, as the YAML does.
-    pub fn new<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<ColumnMap, String> {
+    pub fn new<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<ColumnMap, String> {
         let mut map: Vec<(Column, String)> = Vec::new();
         for (field, header) in pairs {
             let column = Column::from_name(field).ok_or_else(|| {
@@ -78,7 +80,10 @@ impl ColumnMap {
 
     /// The file column mapped to `c`, if any.
     pub fn get(&self, c: Column) -> Option<&str> {
-        self.0.iter().find(|(k, _)| *k == c).map(|(_, h)| h.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| *k == c)
+            .map(|(_, h)| h.as_str())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -248,17 +253,29 @@ mod tests {
         let pairs: Vec<(Column, &str)> = c.columns.iter().collect();
         assert_eq!(
             pairs,
-            [(Column::EmployeeId, "EMP_ID"), (Column::HireDate, "Date of Hire")]
+            [
+                (Column::EmployeeId, "EMP_ID"),
+                (Column::HireDate, "Date of Hire")
+            ]
         );
         assert_eq!(c.date_format.unwrap().as_str(), "%m/%d/%Y");
-        assert_eq!((c.sheet.as_deref(), c.header_row.get()), (Some("Census"), 2));
+        assert_eq!(
+            (c.sheet.as_deref(), c.header_row.get()),
+            (Some("Census"), 2)
+        );
     }
 
     #[test]
     fn a_mapping_that_cannot_be_read_one_way_is_refused() {
         for (yaml, expected) in [
-            ("columns: {birthdate: DOB}", "`birthdate` is not a census field (did you mean `birth_date`?)"),
-            ("columns: {birth_date: DOB, hire_date: DOB}", "both map to column \"DOB\""),
+            (
+                "columns: {birthdate: DOB}",
+                "`birthdate` is not a census field (did you mean `birth_date`?)",
+            ),
+            (
+                "columns: {birth_date: DOB, hire_date: DOB}",
+                "both map to column \"DOB\"",
+            ),
             ("columns: {birth_date: \" \"}", "empty column name"),
             ("columns: [DOB]", "expected a mapping"),
             ("header_row: 0", "1-based"),
@@ -279,9 +296,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(map.keys(), ["census.columns", "census.header_row"]);
-        let mut census = parse_str("census:\n  deferral_rate_unit: percent\n  columns: {hire_date: DOH}\n")
-            .unwrap()
-            .census;
+        let mut census =
+            parse_str("census:\n  deferral_rate_unit: percent\n  columns: {hire_date: DOH}\n")
+                .unwrap()
+                .census;
         map.apply(&mut census);
         assert_eq!(census.deferral_rate_unit, DeferralRateUnit::Percent);
         assert_eq!(census.columns.get(Column::BirthDate), Some("DOB"));
@@ -290,6 +308,9 @@ mod tests {
         let e = CensusMap::parse("columns: {birth_date: DOB}\n", Path::new("map.yaml"))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("map.yaml") && e.contains("unknown field `columns`"), "{e}");
+        assert!(
+            e.contains("map.yaml") && e.contains("unknown field `columns`"),
+            "{e}"
+        );
     }
 }

@@ -72,21 +72,26 @@ fn an_hr_export_runs_to_the_output_of_the_same_data_in_wfsims_layout() {
     assert_same_output(&sandbox, "own", "export");
 }
 
+/// Year, month, day.
+type Ymd = (u16, u8, u8);
+/// Id, name, birth, hire, termination, salary, deferral rate, opt-out flag.
+type AcmeRow = (
+    &'static str,
+    &'static str,
+    Ymd,
+    Ymd,
+    Option<Ymd>,
+    f64,
+    Option<f64>,
+    &'static str,
+);
+
 /// The Acme export as an HR system writes a workbook: a notes sheet first, then `Census` with
 /// a merged title row, the header on row 2, dates as Excel dates shown `mm/dd/yyyy`, salaries
 /// as currency-formatted numbers, deferral rates as percent-formatted fractions, `Y`/`N` flags,
 /// and two rows of empty cells at the end.
 fn acme_workbook(path: &Path) {
-    let rows: [(
-        &str,
-        &str,
-        (u16, u8, u8),
-        (u16, u8, u8),
-        Option<(u16, u8, u8)>,
-        f64,
-        Option<f64>,
-        &str,
-    ); 8] = [
+    let rows: [AcmeRow; 8] = [
         (
             "1001",
             "Smith",
@@ -205,7 +210,7 @@ fn acme_workbook(path: &Path) {
     {
         sheet.write_string(1, c as u16, *h).unwrap();
     }
-    let excel = |(y, m, d): (u16, u8, u8)| ExcelDateTime::from_ymd(y, m, d).unwrap();
+    let excel = |(y, m, d): Ymd| ExcelDateTime::from_ymd(y, m, d).unwrap();
     for (i, (id, name, birth, hire, term, salary, rate, opt_out)) in rows.into_iter().enumerate() {
         let r = i as u32 + 2;
         sheet.write_string(r, 0, id).unwrap();

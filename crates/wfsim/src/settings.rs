@@ -434,6 +434,56 @@ mod tests {
     }
 
     #[test]
+    fn a_census_map_replaces_the_census_keys_it_sets() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config_file(
+            dir.path(),
+            "census:\n  deferral_rate_unit: percent\n  columns: {hire_date: DOH}\n",
+        );
+        let map = dir.path().join("map.yaml");
+        std::fs::write(
+            &map,
+            "census:\n  columns: {birth_date: DOB}\n  header_row: 2\n",
+        )
+        .unwrap();
+        let request = Request {
+            config: Some(config),
+            census_map: Some(map.clone()),
+            ..Request::default()
+        };
+        let census = Settings::resolve(&request, &env())
+            .unwrap()
+            .model
+            .config
+            .census;
+        assert_eq!(census.deferral_rate_unit, config::DeferralRateUnit::Percent);
+        assert_eq!(census.columns.get(census::Column::BirthDate), Some("DOB"));
+        assert_eq!(census.columns.get(census::Column::HireDate), None);
+        assert_eq!(census.header_row.get(), 2);
+        let other_key = Request {
+            sets: vec!["census.sheet=Census".parse().unwrap()],
+            ..request.clone()
+        };
+        let census = Settings::resolve(&other_key, &env())
+            .unwrap()
+            .model
+            .config
+            .census;
+        assert_eq!(census.sheet.as_deref(), Some("Census"));
+        let same_key = Request {
+            sets: vec!["census.columns.employee_id=EMP_ID".parse().unwrap()],
+            ..request
+        };
+        let e = Settings::resolve(&same_key, &env())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("--set census.columns.employee_id") && e.contains("map.yaml"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn threads_come_from_the_flag_then_the_environment_then_the_cores() {
         let mut e = env();
         assert_eq!(threads(None, &e).unwrap(), 3);

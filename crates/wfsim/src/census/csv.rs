@@ -33,7 +33,7 @@ pub(super) fn read(bytes: &[u8], file: &str, header_row: usize) -> Result<Table>
         let more = reader
             .read_byte_record(&mut record)
             .map_err(|e| file_error(file, format!("cannot read the header: {e}")))?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = start_line(bytes, &record);
         if !more || line > header_row {
             return Err(file_error(
                 file,
@@ -81,10 +81,26 @@ pub(super) fn read(bytes: &[u8], file: &str, header_row: usize) -> Result<Table>
             })?;
             table.push_field(t);
         }
-        table.end_row(record.position().map_or(0, |p| p.line() as usize));
+        table.end_row(start_line(bytes, &record));
     }
     table.drop_blank_tail();
     Ok(table)
+}
+
+/// The line (1-based) a record starts on. The reader's position is where it began reading,
+/// before the blank lines it skips, so those are counted here.
+fn start_line(bytes: &[u8], record: &::csv::ByteRecord) -> usize {
+    let Some(p) = record.position() else {
+        return 0;
+    };
+    let blank = bytes
+        .get(p.byte() as usize..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&b| b == b'\n' || b == b'\r')
+        .filter(|&&b| b == b'\n')
+        .count();
+    p.line() as usize + blank
 }
 
 /// A header of one field that splits on `;` into the required columns: a spreadsheet saved

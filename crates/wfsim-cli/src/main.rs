@@ -38,7 +38,8 @@ enum Command {
     /// Project the workforce year by year and write events and snapshots (the default command).
     #[command(after_long_help = table::legend())]
     Run(RunArgs),
-    /// Write a deterministic synthetic census (CSV or Parquet, by file extension).
+    /// Write a deterministic synthetic census (CSV, Parquet or .xlsx, by file extension), or
+    /// `census inspect FILE` to check a census before a run.
     Census(CensusArgs),
     /// Compare two output directories: events and snapshots, every year, every column (floats
     /// bitwise), rows matched by employee and event sequence.
@@ -87,6 +88,9 @@ struct BatchArgs {
     /// With --rejects: stop (exit 2, nothing written) when more than N rows are bad.
     #[arg(long, value_name = "N", requires = "rejects")]
     max_rejects: Option<usize>,
+    /// How the census file is laid out (as `run --census-map`), for every scenario.
+    #[arg(long, value_name = "FILE")]
+    census_map: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -124,9 +128,13 @@ struct RunArgs {
     /// Assumptions YAML [default: config/simulation.yaml if it exists, else built-in defaults].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Census CSV or Parquet [default: simulation.census_path, else a built-in 5,000-employee example].
+    /// Census CSV, Parquet or Excel workbook [default: simulation.census_path, else a built-in 5,000-employee example].
     #[arg(long, value_name = "FILE")]
     census: Option<PathBuf>,
+    /// How the census file is laid out: a YAML file holding a `census:` section (columns,
+    /// date_format, sheet, header_row, deferral_rate_unit), whose keys replace the config's.
+    #[arg(long, value_name = "FILE")]
+    census_map: Option<PathBuf>,
     /// First simulated year (overrides simulation.start_year).
     #[arg(long, value_name = "YEAR")]
     start: Option<i32>,
@@ -168,23 +176,53 @@ struct RunArgs {
 }
 
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 struct CensusArgs {
+    #[command(subcommand)]
+    command: Option<CensusCommand>,
     /// Number of employees.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
-    employees: u64,
+    #[arg(long, value_name = "N", required = true, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    employees: Option<u64>,
     /// Seed of the generator.
     #[arg(long, value_name = "S", default_value_t = 1)]
     seed: u64,
     /// As-of date of the census (leavers are dated in its year).
     #[arg(long, value_name = "YYYY-MM-DD", default_value = "2024-12-31")]
     census_date: String,
-    /// Output file; `.csv` or `.parquet`. An existing file is refused unless --force.
-    #[arg(long, value_name = "FILE")]
-    out: PathBuf,
+    /// Output file; `.csv`, `.parquet` or `.xlsx`. An existing file is refused unless --force.
+    #[arg(long, value_name = "FILE", required = true)]
+    out: Option<PathBuf>,
     /// Replace an existing --out file (atomically: the old file stays until the new one is
     /// complete).
     #[arg(long)]
     force: bool,
+}
+
+#[derive(Subcommand)]
+enum CensusCommand {
+    /// Read and check a census without running: rows read, leavers, columns used and ignored,
+    /// headcount by level, age and tenure band, salary percentiles, participation and deferral
+    /// rates, and every problem with its row. Exit 2 when a row has a problem (as `run`).
+    Inspect(InspectArgs),
+}
+
+#[derive(Args)]
+struct InspectArgs {
+    /// The census: CSV, Parquet or Excel workbook.
+    file: PathBuf,
+    /// How the census file is laid out (as `run --census-map`).
+    #[arg(long = "map", visible_alias = "census-map", value_name = "FILE")]
+    map: Option<PathBuf>,
+    /// Assumptions YAML, for its census section, job levels and census date [default:
+    /// config/simulation.yaml if it exists, else built-in defaults].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Set one config key, as `run --set`.
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = |s: &str| s.parse::<wfsim::config::Set>())]
+    sets: Vec<wfsim::config::Set>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 /// The engine frees a year's buffers and allocates the next year's just after. With glibc's
@@ -224,7 +262,18 @@ fn main() -> ExitCode {
 }
 
 fn census(args: CensusArgs, quiet: bool) -> anyhow::Result<()> {
-    synthetic::check_out(&args.out, args.force)?;
+    if let Some(CensusCommand::Inspect(inspect)) = args.command {
+        return census_inspect(inspect, quiet);
+    }
+    // clap requires both without a subcommand.
+    let (Some(employees), Some(out)) = (args.employees, args.out) else {
+        return Err(Error::Usage {
+            message: "wfsim census needs --employees N and --out FILE (or a subcommand: inspect)"
+                .into(),
+        }
+        .into());
+    };
+    synthetic::check_out(&out, args.force)?;
     let census_date =
         wfsim::date::Date::parse_iso(&args.census_date).ok_or_else(|| Error::Usage {
             message: format!(
@@ -237,16 +286,65 @@ fn census(args: CensusArgs, quiet: bool) -> anyhow::Result<()> {
     let rows = synthetic::generate(
         &defaults,
         &synthetic::Spec {
-            employees: args.employees as usize,
+            employees: employees as usize,
             seed: args.seed,
             census_date,
         },
     );
-    synthetic::write(&args.out, &rows, args.force)?;
+    synthetic::write(&out, &rows, args.force)?;
     if !quiet {
-        println!("wrote {} employees to {}", rows.len(), args.out.display());
+        println!("wrote {} employees to {}", rows.len(), out.display());
     }
     Ok(())
+}
+
+/// `wfsim census inspect`: loads the census as `run --rejects` would (every bad row set aside
+/// and listed), prints the report, and fails like `run` when a row has a problem.
+fn census_inspect(args: InspectArgs, quiet: bool) -> anyhow::Result<()> {
+    let request = Request {
+        config: args.config,
+        census: Some(args.file.clone()),
+        census_map: args.map,
+        sets: args.sets,
+        ..Request::default()
+    };
+    let env = Environment::of_process();
+    let settings = Settings::resolve(&request, &env)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads)
+        .build()
+        .with_context(|| format!("cannot start {} worker threads", settings.threads))?;
+    let options = wfsim::census::LoadOptions {
+        set_aside: true,
+        max_rejects: None,
+    };
+    let census = settings.load_census(&pool, options)?;
+    let file = args.file.display().to_string();
+    let report = wfsim::census::inspect::Inspection::new(&census, &settings.model, &file);
+    if !quiet {
+        if args.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).context("cannot write the report as JSON")?
+            );
+        } else {
+            print!("{}", report.text());
+        }
+    }
+    if report.problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Census {
+        file,
+        row: None,
+        column: None,
+        value: None,
+        message: format!(
+            "{} with problems (listed in the report): `wfsim run` stops on them, or sets them aside with --rejects FILE",
+            rows_text(report.problems.len())
+        ),
+    }
+    .into())
 }
 
 fn diff(args: DiffArgs, quiet: bool) -> ExitCode {
@@ -313,6 +411,7 @@ fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<()> {
         out: args.out,
         threads: args.threads.map(usize::from),
         sets: args.sets,
+        census_map: args.census_map,
     };
     let settings = Settings::resolve(&request, &Environment::of_process())?;
     let (threads, years) = (settings.threads, settings.years());
@@ -415,7 +514,14 @@ fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
     let env = Environment::of_process();
     let threads = wfsim::settings::threads(args.threads.map(usize::from), &env)?;
     let created_at_micros = wfsim::settings::created_at(env.source_date_epoch.as_deref())?;
-    let loaded = batch::load(&args.batch)?;
+    let mut loaded = batch::load(&args.batch)?;
+    // The census map describes the one census file, so every scenario reads it the same way.
+    if let Some(path) = &args.census_map {
+        let map = config::CensusMap::read(path)?;
+        for s in &mut loaded.scenarios {
+            wfsim::settings::apply_census_map(&map, path, &[], &mut s.model.config.census)?;
+        }
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

@@ -222,15 +222,16 @@ fn rejects_negative_salary() {
 }
 
 #[test]
-fn rejects_salary_with_thousands_separator() {
+fn rejects_salary_with_a_comma_that_is_no_thousands_separator() {
+    // `1,000` is read as 1000 (issue 17); a comma elsewhere could be a decimal comma.
     rejects_census(
         "salary_comma.csv",
         HEADER,
-        &[GOOD_ROW, "E002,1990-07-21,2019-01-15,\"1,000\""],
+        &[GOOD_ROW, "E002,1990-07-21,2019-01-15,\"72.500,00\""],
         &[
             "row 2",
             "column `annual_salary`",
-            "\"1,000\"",
+            "\"72.500,00\"",
             "not a number",
         ],
     );

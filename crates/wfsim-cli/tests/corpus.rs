@@ -29,9 +29,11 @@ fn good_config() -> PathBuf {
     repo().join("config/simulation.yaml")
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 enum Kind {
     Census,
+    /// A census read with `--census-map` this file.
+    CensusWithMap(PathBuf),
     Config,
 }
 
@@ -56,10 +58,11 @@ fn manifest() -> Vec<Case> {
             "cases.tsv line {}: expected 3 tab-separated columns",
             n + 1
         );
-        let kind = match cols[1] {
-            "census" => Kind::Census,
-            "config" => Kind::Config,
-            other => panic!("cases.tsv line {}: unknown kind {other:?}", n + 1),
+        let kind = match cols[1].split_once(':') {
+            _ if cols[1] == "census" => Kind::Census,
+            _ if cols[1] == "config" => Kind::Config,
+            Some(("census", map)) => Kind::CensusWithMap(bad_dir().join(map)),
+            _ => panic!("cases.tsv line {}: unknown kind {:?}", n + 1, cols[1]),
         };
         let expected: Vec<String> = cols[2]
             .split(" && ")
@@ -135,7 +138,7 @@ impl Previous {
 
 /// Runs one bad input twice (fresh `--out`, then the previous output as `--out`) and returns
 /// every way it fell short; empty when the case passes.
-fn check_bad(file: &Path, kind: Kind, expected: &[String], previous: &Previous) -> Vec<String> {
+fn check_bad(file: &Path, kind: &Kind, expected: &[String], previous: &Previous) -> Vec<String> {
     let mut problems = Vec::new();
     let name = file.file_name().unwrap().to_string_lossy().into_owned();
     let sandbox = Sandbox::new();
@@ -143,8 +146,8 @@ fn check_bad(file: &Path, kind: Kind, expected: &[String], previous: &Previous) 
     let file_arg = file.to_str().expect("UTF-8 path").to_string();
     let config_arg = good_config().to_str().unwrap().to_string();
     let mut before = BTreeSet::new();
-    let base: Vec<String> = match kind {
-        Kind::Census => vec![
+    let census_run = |map: Option<&Path>| -> Vec<String> {
+        let mut args: Vec<String> = vec![
             "-q",
             "run",
             "--census",
@@ -156,7 +159,15 @@ fn check_bad(file: &Path, kind: Kind, expected: &[String], previous: &Previous) 
         ]
         .into_iter()
         .map(String::from)
-        .collect(),
+        .collect();
+        if let Some(map) = map {
+            args.extend(["--census-map".into(), map.to_str().unwrap().to_string()]);
+        }
+        args
+    };
+    let base: Vec<String> = match kind {
+        Kind::Census => census_run(None),
+        Kind::CensusWithMap(map) => census_run(Some(map)),
         Kind::Config => {
             sandbox.good_census("census.csv");
             before.insert("census.csv".to_string());
@@ -225,9 +236,16 @@ fn report(failures: Vec<(String, Vec<String>)>, total: usize) {
 
 #[test]
 fn manifest_and_fixture_files_match() {
+    let name = |p: &Path| p.file_name().unwrap().to_string_lossy().into_owned();
     let listed: BTreeSet<String> = manifest()
         .iter()
-        .map(|c| c.file.file_name().unwrap().to_string_lossy().into_owned())
+        .flat_map(|c| {
+            let map = match &c.kind {
+                Kind::CensusWithMap(map) => Some(name(map)),
+                _ => None,
+            };
+            std::iter::once(name(&c.file)).chain(map)
+        })
         .collect();
     let mut on_disk = entries(&bad_dir());
     on_disk.remove("cases.tsv");
@@ -241,7 +259,7 @@ fn manifest_and_fixture_files_match() {
         Vec::<&String>::new(),
         "cases.tsv lines without a fixture file"
     );
-    let census = manifest().iter().filter(|c| c.kind == Kind::Census).count();
+    let census = manifest().iter().filter(|c| c.kind != Kind::Config).count();
     let config = manifest().len() - census;
     assert!(
         census >= 30 && config >= 9,
@@ -258,7 +276,7 @@ fn every_bad_fixture_is_rejected_precisely_and_writes_nothing() {
         .map(|c| {
             (
                 c.file.file_name().unwrap().to_string_lossy().into_owned(),
-                check_bad(&c.file, c.kind, &c.expected, &previous),
+                check_bad(&c.file, &c.kind, &c.expected, &previous),
             )
         })
         .filter(|(_, p)| !p.is_empty())
@@ -278,7 +296,7 @@ fn check_generated(cases: &[(&str, Vec<u8>, &[&str])]) {
             let expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
             (
                 name.to_string(),
-                check_bad(&file, Kind::Census, &expected, &previous),
+                check_bad(&file, &Kind::Census, &expected, &previous),
             )
         })
         .filter(|(_, p)| !p.is_empty())
@@ -461,27 +479,34 @@ fn deferral_rates(out: &Path) -> BTreeMap<String, f64> {
 #[test]
 fn every_lenient_fixture_is_accepted() {
     let dir = repo().join("tests/fixtures/lenient");
+    // A census `NAME.csv` is read with `--census-map NAME.map.yaml` when that file exists.
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| !p.to_string_lossy().ends_with(".map.yaml"))
         .collect();
     files.sort();
     assert!(files.len() >= 6, "only {} lenient fixtures", files.len());
     let mut failures = Vec::new();
     for file in &files {
         let sandbox = Sandbox::new();
-        let r = sandbox.run([
-            "-q",
-            "run",
-            "--census",
-            file.to_str().unwrap(),
-            "--config",
-            good_config().to_str().unwrap(),
-            "--out",
-            "out",
-            "--end",
-            "2025",
-        ]);
+        let mut args = vec![
+            "-q".to_string(),
+            "run".into(),
+            "--census".into(),
+            file.to_str().unwrap().into(),
+            "--config".into(),
+            good_config().to_str().unwrap().into(),
+            "--out".into(),
+            "out".into(),
+            "--end".into(),
+            "2025".into(),
+        ];
+        let map = file.with_extension("map.yaml");
+        if map.exists() {
+            args.extend(["--census-map".into(), map.to_str().unwrap().into()]);
+        }
+        let r = sandbox.run(&args);
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         if r.code != Some(0) {
             failures.push((name, vec![format!("exit code {:?}: {}", r.code, r.stderr)]));

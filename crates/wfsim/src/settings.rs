@@ -34,6 +34,8 @@ pub struct Request {
     pub threads: Option<usize>,
     /// `--set KEY=VALUE` edits of the config document, applied in order.
     pub sets: Vec<config::Set>,
+    /// `--census-map FILE`: a `census:` section whose keys replace the config's.
+    pub census_map: Option<PathBuf>,
 }
 
 /// The environment a run depends on, as the caller read it.
@@ -102,7 +104,9 @@ impl CensusSource {
                         .iter()
                         .filter(|r| r.is_leaver(model.census_date))
                         .count(),
+                    rows_read: rows.len(),
                     rows,
+                    columns_used: Vec::new(),
                     ignored_columns: Vec::new(),
                     derived_levels: 0,
                     deferral_rate_unit: None,
@@ -152,6 +156,10 @@ impl Settings {
             }
             doc.into_config(Path::new(&format!("{} with --set", name.display())))?
         };
+        if let Some(path) = &request.census_map {
+            let map = config::CensusMap::read(path)?;
+            apply_census_map(&map, path, &request.sets, &mut cfg.census)?;
+        }
         let s = &mut cfg.simulation;
         let overrides = [
             request.start.map(|v| s.start_year = v),
@@ -231,6 +239,31 @@ impl Settings {
         let s = &self.model.config.simulation;
         (s.end_year - s.start_year + 1) as u64
     }
+}
+
+/// Puts a `--census-map`'s keys in place of the config's. A `--set` of a key the map also sets
+/// is refused: two flags giving one key, neither can be said to win.
+pub fn apply_census_map(
+    map: &config::CensusMap,
+    path: &Path,
+    sets: &[config::Set],
+    census: &mut config::CensusInput,
+) -> Result<()> {
+    let keys = map.keys();
+    if let Some(set) = sets.iter().find(|s| {
+        keys.iter()
+            .any(|k| s.key() == *k || s.key().starts_with(&format!("{k}.")))
+    }) {
+        return Err(Error::Usage {
+            message: format!(
+                "--set {} and --census-map {} both give that key; keep it in one place",
+                set.key(),
+                path.display()
+            ),
+        });
+    }
+    map.apply(census);
+    Ok(())
 }
 
 /// The config file's text and the SHA-256 of its bytes.
@@ -398,6 +431,56 @@ mod tests {
         let e = Settings::resolve(&bad, &env()).unwrap_err().to_string();
         assert!(e.contains("sim.yaml with --set"), "{e}");
         assert!(e.contains("eligibility.minimum_age"), "{e}");
+    }
+
+    #[test]
+    fn a_census_map_replaces_the_census_keys_it_sets() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config_file(
+            dir.path(),
+            "census:\n  deferral_rate_unit: percent\n  columns: {hire_date: DOH}\n",
+        );
+        let map = dir.path().join("map.yaml");
+        std::fs::write(
+            &map,
+            "census:\n  columns: {birth_date: DOB}\n  header_row: 2\n",
+        )
+        .unwrap();
+        let request = Request {
+            config: Some(config),
+            census_map: Some(map.clone()),
+            ..Request::default()
+        };
+        let census = Settings::resolve(&request, &env())
+            .unwrap()
+            .model
+            .config
+            .census;
+        assert_eq!(census.deferral_rate_unit, config::DeferralRateUnit::Percent);
+        assert_eq!(census.columns.get(census::Column::BirthDate), Some("DOB"));
+        assert_eq!(census.columns.get(census::Column::HireDate), None);
+        assert_eq!(census.header_row.get(), 2);
+        let other_key = Request {
+            sets: vec!["census.sheet=Census".parse().unwrap()],
+            ..request.clone()
+        };
+        let census = Settings::resolve(&other_key, &env())
+            .unwrap()
+            .model
+            .config
+            .census;
+        assert_eq!(census.sheet.as_deref(), Some("Census"));
+        let same_key = Request {
+            sets: vec!["census.columns.employee_id=EMP_ID".parse().unwrap()],
+            ..request
+        };
+        let e = Settings::resolve(&same_key, &env())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("--set census.columns.employee_id") && e.contains("map.yaml"),
+            "{e}"
+        );
     }
 
     #[test]

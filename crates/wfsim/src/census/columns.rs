@@ -2,6 +2,7 @@
 //! aliases, and the other columns a real census carries, which wfsim ignores (spec §6).
 
 use super::census_error;
+use crate::config::ColumnMap;
 use crate::error::Result;
 
 /// A census field wfsim reads. Every name the loader, `wfsim census` and the run's
@@ -88,15 +89,120 @@ impl Column {
         )
     }
 
+    /// The field wfsim calls `name` (its own name, not an alias).
+    pub fn from_name(name: &str) -> Option<Column> {
+        Column::ALL.into_iter().find(|c| c.name() == name)
+    }
+
     /// Whether a header field names this column, by its name or its alias.
     fn is_named(self, header: &str) -> bool {
         header == self.name() || Some(header) == self.alias()
     }
+
+    /// Headers HR and payroll systems commonly use for this field, lower case and without
+    /// punctuation (see [`normalize`]): they make the did-you-mean of a missing column.
+    fn common_headers(self) -> &'static [&'static str] {
+        match self {
+            Column::EmployeeId => &[
+                "empid",
+                "employeeid",
+                "employeenumber",
+                "employeeno",
+                "eeid",
+                "id",
+                "workerid",
+                "personnelnumber",
+            ],
+            Column::BirthDate => &["dob", "dateofbirth", "birthdate", "birthdt"],
+            Column::HireDate => &[
+                "doh",
+                "dateofhire",
+                "hiredate",
+                "originalhiredate",
+                "servicedate",
+                "hiredt",
+                "startdate",
+            ],
+            Column::AnnualSalary => &[
+                "salary",
+                "annualsalary",
+                "basesalary",
+                "annualbasesalary",
+                "annualpay",
+                "compensation",
+                "annualcompensation",
+                "pay",
+            ],
+            Column::TerminationDate => &[
+                "termdate",
+                "terminationdate",
+                "dateoftermination",
+                "dot",
+                "termdt",
+            ],
+            Column::LevelId => &["level", "joblevel", "grade", "paygrade"],
+            Column::DeferralRate => &[
+                "deferral",
+                "deferralrate",
+                "deferralpct",
+                "contributionrate",
+                "pretaxrate",
+                "401krate",
+                "401kpct",
+            ],
+            Column::AutoEscalationOptOut => {
+                &["escalationoptout", "autoescalationoptout", "aeoptout"]
+            }
+            Column::EligibilityOverride => &["eligible", "planeligible", "eligibility"],
+            Column::EmployerBalance => &["employerbalance", "erbalance", "employeraccount"],
+        }
+    }
+}
+
+/// Lower case, letters and digits only: `Date of Hire` and `date_of_hire` compare equal.
+fn normalize(text: &str) -> String {
+    text.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// The candidate closest to `target` by spelling, when close enough to suggest (Jaro-Winkler
+/// similarity of 0.85 or more after [`normalize`]).
+pub(crate) fn closest<'a>(
+    target: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let t = normalize(target);
+    candidates
+        .map(|c| (strsim::jaro_winkler(&t, &normalize(c)), c))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// The header field most likely to hold `c`: one of its common HR names, else the closest
+/// spelling of its wfsim name or alias.
+fn suggest<'a>(c: Column, header: &'a [String], taken: &[usize]) -> Option<&'a str> {
+    let free = || {
+        header
+            .iter()
+            .enumerate()
+            .filter(|(i, h)| !taken.contains(i) && !h.is_empty())
+            .map(|(_, h)| h.as_str())
+    };
+    free()
+        .find(|h| c.common_headers().contains(&normalize(h).as_str()))
+        .or_else(|| {
+            std::iter::once(c.name())
+                .chain(c.alias())
+                .find_map(|name| closest(name, free()))
+        })
 }
 
 /// Whether wfsim reads a column of this name (the Parquet reader converts only those to text).
-pub(super) fn is_used(header: &str) -> bool {
-    Column::ALL.iter().any(|c| c.is_named(header))
+pub(super) fn is_used(header: &str, map: &ColumnMap) -> bool {
+    Column::ALL.iter().any(|c| c.is_named(header)) || map.iter().any(|(_, h)| h == header)
 }
 
 /// Whether these header names hold every required column.
@@ -110,29 +216,82 @@ pub(super) fn has_required<'a>(header: impl Iterator<Item = &'a str> + Clone) ->
 /// A census field as the row checks read it: its spelling in this file (for error messages)
 /// and its position, `None` when the file lacks the optional column.
 #[derive(Clone, Copy)]
-pub(super) struct Col {
-    pub name: &'static str,
+pub(super) struct Col<'a> {
+    pub name: &'a str,
     pub position: Option<usize>,
 }
 
 /// The header resolved once, so rows look fields up by position, never by name.
-pub(super) struct Columns {
-    cols: [Col; Column::ALL.len()],
+pub(super) struct Columns<'a> {
+    cols: [Col<'a>; Column::ALL.len()],
     /// Header fields wfsim does not read, in file order.
     pub ignored: Vec<String>,
 }
 
-impl Columns {
-    /// Accepts one spelling per field and requires the required ones.
-    pub fn resolve(header: &[String], file: &str) -> Result<Columns> {
+impl<'a> Columns<'a> {
+    /// Reads the fields `map` names from those columns and the others by their wfsim names or
+    /// aliases; requires the required ones. `header_row` is for messages.
+    pub fn resolve(
+        header: &'a [String],
+        file: &str,
+        map: &'a ColumnMap,
+        header_row: usize,
+    ) -> Result<Columns<'a>> {
         let mut cols = Column::ALL.map(|c| Col {
             name: c.name(),
             position: None,
         });
+        for (c, name) in map.iter() {
+            let found: Vec<usize> = (0..header.len()).filter(|&i| header[i] == name).collect();
+            let key = format!("census.columns.{}", c.name());
+            match found[..] {
+                [i] => {
+                    cols[c as usize] = Col {
+                        name: &header[i],
+                        position: Some(i),
+                    }
+                }
+                [] => {
+                    let close = closest(name, header.iter().map(String::as_str))
+                        .map(|h| format!(" (did you mean \"{h}\"?)"))
+                        .unwrap_or_default();
+                    return Err(census_error(
+                        file,
+                        None,
+                        None,
+                        None,
+                        format!(
+                            "key `{key}`: column \"{name}\" is not in the file{close}; the header (row {header_row}) has: {}",
+                            list_columns(header)
+                        ),
+                    ));
+                }
+                [first, second, ..] => {
+                    return Err(census_error(
+                        file,
+                        None,
+                        Some(name),
+                        None,
+                        format!(
+                            "key `{key}`: the header (row {header_row}) has this column twice (columns {} and {}), so which one holds {} cannot be told",
+                            first + 1,
+                            second + 1,
+                            c.name()
+                        ),
+                    ))
+                }
+            }
+        }
+        let claimed: Vec<usize> = cols.iter().filter_map(|c| c.position).collect();
         for c in Column::ALL {
+            if map.get(c).is_some() {
+                continue;
+            }
             let col = &mut cols[c as usize];
             for name in std::iter::once(c.name()).chain(c.alias()) {
-                let Some(i) = header.iter().position(|h| h == name) else {
+                let Some(i) =
+                    (0..header.len()).find(|&i| header[i] == name && !claimed.contains(&i))
+                else {
                     continue;
                 };
                 if col.position.is_some() {
@@ -145,27 +304,46 @@ impl Columns {
                     ));
                 }
                 *col = Col {
-                    name,
+                    name: &header[i],
                     position: Some(i),
                 };
             }
-            if c.required() && col.position.is_none() {
-                let also = c
-                    .alias()
-                    .map(|a| format!(" (or `{a}`)"))
-                    .unwrap_or_default();
-                return Err(census_error(
-                    file,
-                    None,
-                    Some(c.name()),
-                    None,
-                    format!(
-                        "required column `{}`{also} is missing; found columns: {}",
-                        c.name(),
-                        list_columns(header)
-                    ),
-                ));
-            }
+        }
+        let missing: Vec<Column> = Column::ALL
+            .into_iter()
+            .filter(|c| c.required() && cols[*c as usize].position.is_none())
+            .collect();
+        if let Some(&first) = missing.first() {
+            let also = first
+                .alias()
+                .map(|a| format!(" (or `{a}`)"))
+                .unwrap_or_default();
+            let taken: Vec<usize> = cols.iter().filter_map(|c| c.position).collect();
+            let hints: Vec<String> = missing
+                .iter()
+                .filter_map(|&c| {
+                    suggest(c, header, &taken).map(|h| format!("\"{h}\" for {}", c.name()))
+                })
+                .collect();
+            let hint = if hints.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; did you mean {}? Map columns with census.columns (in the config or a --census-map file)",
+                    hints.join(", ")
+                )
+            };
+            return Err(census_error(
+                file,
+                None,
+                Some(first.name()),
+                None,
+                format!(
+                    "required column `{}`{also} is missing from the header (row {header_row}); found columns: {}{hint}",
+                    first.name(),
+                    list_columns(header)
+                ),
+            ));
         }
         let ignored = header
             .iter()
@@ -176,11 +354,19 @@ impl Columns {
         Ok(Columns { cols, ignored })
     }
 
-    pub fn get(&self, c: Column) -> Col {
+    pub fn get(&self, c: Column) -> Col<'a> {
         self.cols[c as usize]
     }
-}
 
+    /// Each field read and the file column it came from, in wfsim's field order.
+    pub fn used(&self) -> Vec<(Column, String)> {
+        Column::ALL
+            .into_iter()
+            .filter(|c| self.cols[*c as usize].position.is_some())
+            .map(|c| (c, self.cols[c as usize].name.to_string()))
+            .collect()
+    }
+}
 /// The header for an error message, kept short whatever the file holds: at most 40 names of at
 /// most 60 characters each.
 fn list_columns(header: &[String]) -> String {

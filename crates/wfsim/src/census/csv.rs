@@ -5,7 +5,8 @@ use super::table::Table;
 use super::{census_error, file_error};
 use crate::error::Result;
 
-pub(super) fn read(bytes: &[u8], file: &str) -> Result<Table> {
+/// Reads the CSV with its header on line `header_row` (1-based); lines above it are skipped.
+pub(super) fn read(bytes: &[u8], file: &str, header_row: usize) -> Result<Table> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         let required: Vec<&str> = Column::ALL
             .iter()
@@ -20,16 +21,32 @@ pub(super) fn read(bytes: &[u8], file: &str) -> Result<Table> {
             ),
         ));
     }
+    // Flexible: rows above the header (a report title) have their own width; data rows are
+    // held to the header's width once the columns are resolved (`Table::ragged`).
     let mut reader = ::csv::ReaderBuilder::new()
-        .has_headers(true)
+        .has_headers(false)
+        .flexible(true)
         .from_reader(bytes);
-    let header_record = reader
-        .byte_headers()
-        .map_err(|e| file_error(file, format!("cannot read the header: {e}")))?
-        .clone();
+    let mut record = ::csv::ByteRecord::new();
+    // The header: the record starting on line `header_row`.
+    let header_record = loop {
+        let more = reader
+            .read_byte_record(&mut record)
+            .map_err(|e| file_error(file, format!("cannot read the header: {e}")))?;
+        let line = start_line(bytes, &record);
+        if !more || line > header_row {
+            return Err(file_error(
+                file,
+                format!("census.header_row is {header_row}, but no row of the file starts on line {header_row} (it is blank, inside a quoted field, or past the end)"),
+            ));
+        }
+        if line == header_row {
+            break record.clone();
+        }
+    };
     let mut header = Vec::with_capacity(header_record.len());
     for (i, h) in header_record.iter().enumerate() {
-        let text = std::str::from_utf8(h).map_err(|_| {
+        let t = std::str::from_utf8(h).map_err(|_| {
             census_error(
                 file,
                 None,
@@ -38,16 +55,14 @@ pub(super) fn read(bytes: &[u8], file: &str) -> Result<Table> {
                 format!("header field {} is not valid UTF-8", i + 1),
             )
         })?;
-        header.push(text.trim_start_matches('\u{feff}').trim().to_string());
+        header.push(t.trim_start_matches('\u{feff}').trim().to_string());
     }
     if looks_semicolon_separated(&header) {
         return Err(file_error(file, "the file looks semicolon-separated; save it with commas (in Excel: CSV UTF-8 (Comma delimited))",
         ));
     }
-    let mut table = Table::new(header);
-    let mut record = ::csv::ByteRecord::new();
-    for i in 0.. {
-        let row = i + 1;
+    let mut table = Table::new(header, header_row);
+    for row in 1.. {
         let more = reader.read_byte_record(&mut record).map_err(|e| {
             census_error(file, Some(row), None, None, format!("malformed CSV: {e}"))
         })?;
@@ -55,7 +70,7 @@ pub(super) fn read(bytes: &[u8], file: &str) -> Result<Table> {
             break;
         }
         for (j, f) in record.iter().enumerate() {
-            let text = std::str::from_utf8(f).map_err(|_| {
+            let t = std::str::from_utf8(f).map_err(|_| {
                 census_error(
                     file,
                     Some(row),
@@ -64,11 +79,28 @@ pub(super) fn read(bytes: &[u8], file: &str) -> Result<Table> {
                     "the value is not valid UTF-8 (save the file as UTF-8)",
                 )
             })?;
-            table.push_field(text);
+            table.push_field(t);
         }
-        table.end_row();
+        table.end_row(start_line(bytes, &record));
     }
+    table.drop_blank_tail();
     Ok(table)
+}
+
+/// The line (1-based) a record starts on. The reader's position is where it began reading,
+/// before the blank lines it skips, so those are counted here.
+fn start_line(bytes: &[u8], record: &::csv::ByteRecord) -> usize {
+    let Some(p) = record.position() else {
+        return 0;
+    };
+    let blank = bytes
+        .get(p.byte() as usize..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&b| b == b'\n' || b == b'\r')
+        .filter(|&&b| b == b'\n')
+        .count();
+    p.line() as usize + blank
 }
 
 /// A header of one field that splits on `;` into the required columns: a spreadsheet saved

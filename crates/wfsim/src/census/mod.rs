@@ -1,19 +1,26 @@
 //! The employee census: the starting workforce (spec §6).
 //!
-//! [`load`] reads CSV (`csv.rs`) or Parquet (`parquet.rs`) into one text [`Table`], resolves
-//! the header (`columns.rs`), then types and checks the rows (`row.rs`) and reads the deferral
-//! rates in the file's unit (`deferral.rs`): both formats go through the same field parser, so a
-//! value is accepted or rejected the same way whatever the file type.
+//! [`load`] reads CSV (`csv.rs`), Parquet (`parquet.rs`) or an Excel workbook (`xlsx.rs`) into
+//! one text [`Table`], resolves the header (`columns.rs`, with the config's `census.columns`),
+//! then types and checks the rows (`row.rs`, dates in `dates.rs`) and reads the deferral rates
+//! in the file's unit (`deferral.rs`): every format goes through the same field parser, so a
+//! value is accepted or rejected the same way whatever the file type. `inspect.rs` describes
+//! a loaded census for `wfsim census inspect`.
 
 mod columns;
 mod csv;
+mod dates;
 mod deferral;
+pub mod inspect;
 mod parquet;
 mod row;
 pub mod synthetic;
 mod table;
+mod xlsx;
 
+pub(crate) use columns::closest;
 pub use columns::Column;
+pub use dates::DateFormat;
 pub use deferral::RateUnit;
 
 use crate::config::Model;
@@ -94,6 +101,10 @@ pub struct Census {
     pub rows: Vec<CensusRow>,
     /// Rows terminated on or before the census date.
     pub leavers: usize,
+    /// Data rows read from the file, set-aside rows and leavers included.
+    pub rows_read: usize,
+    /// Each field read and the file column it came from, in wfsim's field order.
+    pub columns_used: Vec<(Column, String)>,
     /// Columns wfsim does not use (listed once with `-v`).
     pub ignored_columns: Vec<String>,
     /// Rows whose level was derived from salary because the census had none.
@@ -106,7 +117,7 @@ pub struct Census {
 }
 
 /// A census row set aside: one per bad row, with its first problem.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Reject {
     /// 1-based data row (the header is row 0).
     pub row: usize,
@@ -238,20 +249,40 @@ pub fn load_with(
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e))?;
     let sha256 = crate::digest::sha256_hex(&bytes);
     let file = path.display().to_string();
-    if is_excel(path, &bytes) {
-        return Err(file_error(
-            &file,
-            "Excel workbooks are not read yet: save the sheet as CSV (UTF-8) or Parquet",
-        ));
-    }
-    let is_parquet = bytes.starts_with(b"PAR1")
-        || path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
-    let table = if is_parquet {
-        self::parquet::read(bytes, &file)?
+    let input = &model.config.census;
+    let header_row = input.header_row.get();
+    let table = if is_excel(path, &bytes) {
+        self::parquet::catch_decoder_panic(|| {
+            self::xlsx::read(bytes, &file, input.sheet.as_deref(), header_row)
+        })
+        .unwrap_or_else(|_| {
+            Err(file_error(
+                &file,
+                "cannot read as an Excel workbook: the file is corrupt",
+            ))
+        })?
     } else {
-        self::csv::read(&bytes, &file)?
+        if input.sheet.is_some() {
+            return Err(file_error(
+                &file,
+                "key `census.sheet` is set, but the file is not an Excel workbook",
+            ));
+        }
+        let is_parquet = bytes.starts_with(b"PAR1")
+            || path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+        if is_parquet {
+            if header_row != 1 {
+                return Err(file_error(
+                    &file,
+                    "key `census.header_row` is set, but a Parquet file has no rows above its header",
+                ));
+            }
+            self::parquet::read(bytes, &file, &input.columns)?
+        } else {
+            self::csv::read(&bytes, &file, header_row)?
+        }
     };
     let mut census = build(&table, &file, model, pool, opts)?;
     census.sha256 = sha256;
@@ -259,7 +290,7 @@ pub fn load_with(
 }
 
 /// An Excel workbook, by extension or content (`.xlsx`/`.xlsm` are zip archives, `.xls` an OLE
-/// compound file): read as CSV it would fail with a baffling missing-column error.
+/// compound file).
 fn is_excel(path: &Path, bytes: &[u8]) -> bool {
     const ZIP: &[u8] = b"PK\x03\x04";
     const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
@@ -300,7 +331,21 @@ fn build(
     pool: &rayon::ThreadPool,
     opts: LoadOptions,
 ) -> Result<Census> {
-    let cols = Columns::resolve(&table.header, file)?;
+    let map = &model.config.census.columns;
+    let cols = Columns::resolve(&table.header, file, map, table.header_line)
+        .map_err(|e| with_header_hint(e, table, map))?;
+    if let Some((i, n)) = table.ragged() {
+        return Err(census_error(
+            file,
+            Some(i + 1),
+            None,
+            None,
+            format!(
+                "malformed CSV: the row has {n} fields, the header {}",
+                table.header.len()
+            ),
+        ));
+    }
     if table.len() == 0 {
         return Err(file_error(
             file,
@@ -470,10 +515,33 @@ fn build(
     Ok(Census {
         rows,
         leavers,
+        rows_read: table.len(),
+        columns_used: cols.used(),
         ignored_columns: cols.ignored,
         derived_levels,
         deferral_rate_unit,
         rejects,
         sha256: String::new(),
     })
+}
+
+/// A missing required column when a row below the header would have been a complete header
+/// (a title row above it, or `census.header_row` off by some rows): says which row to set.
+fn with_header_hint(mut e: Error, table: &Table, map: &crate::config::ColumnMap) -> Error {
+    if let Error::Census { file, message, .. } = &mut e {
+        if !message.contains("is missing") && !message.contains("is not in the file") {
+            return e;
+        }
+        let looks_like_header = (0..table.len().min(20)).find(|&i| {
+            let fields: Vec<String> = table.row(i).map(|f| f.trim().to_string()).collect();
+            Columns::resolve(&fields, file, map, 0).is_ok()
+        });
+        if let Some(i) = looks_like_header {
+            let line = table.line(i);
+            message.push_str(&format!(
+                "; row {line} of the file looks like the header (rows above it, such as a title, are not): set census.header_row: {line}"
+            ));
+        }
+    }
+    e
 }

@@ -4,12 +4,13 @@
 use super::columns::is_used;
 use super::table::Table;
 use super::{census_error, file_error};
+use crate::config::ColumnMap;
 use crate::error::Result;
 use arrow_array::{Array, StringArray};
 use arrow_schema::DataType;
 
-pub(super) fn read(bytes: Vec<u8>, file: &str) -> Result<Table> {
-    catch_decoder_panic(|| read_unguarded(bytes, file)).unwrap_or_else(|payload| {
+pub(super) fn read(bytes: Vec<u8>, file: &str, map: &ColumnMap) -> Result<Table> {
+    catch_decoder_panic(|| read_unguarded(bytes, file, map)).unwrap_or_else(|payload| {
         let why = payload
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -26,7 +27,7 @@ pub(super) fn read(bytes: Vec<u8>, file: &str) -> Result<Table> {
 /// corrupt files (56 on an out-of-bounds dictionary index in its RLE decoder, a file that 60
 /// reports as an error), and a census file must never crash wfsim. The panic hook is wrapped once so that it stays silent
 /// only on this thread and only while `f` runs; other panics are reported as before.
-fn catch_decoder_panic<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+pub(super) fn catch_decoder_panic<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
     use std::cell::Cell;
     thread_local! {
         static QUIET: Cell<bool> = const { Cell::new(false) };
@@ -46,7 +47,7 @@ fn catch_decoder_panic<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
     result
 }
 
-fn read_unguarded(bytes: Vec<u8>, file: &str) -> Result<Table> {
+fn read_unguarded(bytes: Vec<u8>, file: &str, map: &ColumnMap) -> Result<Table> {
     use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let bad = |e: &dyn std::fmt::Display| file_error(file, format!("cannot read as Parquet: {e}"));
     let builder =
@@ -54,12 +55,12 @@ fn read_unguarded(bytes: Vec<u8>, file: &str) -> Result<Table> {
     let schema = builder.schema().clone();
     let header: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let reader = builder.build().map_err(|e| bad(&e))?;
-    let mut table = Table::new(header.clone());
+    let mut table = Table::new(header.clone(), 1);
     for batch in reader {
         let batch = batch.map_err(|e| bad(&e))?;
         let mut columns = Vec::with_capacity(batch.num_columns());
         for (j, col) in batch.columns().iter().enumerate() {
-            if !is_used(&header[j]) {
+            if !is_used(&header[j], map) {
                 columns.push(None);
                 continue;
             }
@@ -90,7 +91,7 @@ fn read_unguarded(bytes: Vec<u8>, file: &str) -> Result<Table> {
                         .map_or("", |c| c.value(r)),
                 );
             }
-            table.end_row();
+            table.end_row(table.len() + 2);
         }
     }
     Ok(table)

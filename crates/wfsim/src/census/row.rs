@@ -2,6 +2,7 @@
 //! so [`parse`] runs on rows in parallel and [`Ids`] checks ids serially in row order.
 
 use super::columns::{Col, Column, Columns};
+use super::dates;
 use super::deferral::Written;
 use super::table::Table;
 use super::{census_error, level_from_salary, CensusRow, Level};
@@ -32,18 +33,15 @@ pub(super) fn parse(
     let max_level = model.max_level();
     let field = |c: Col| table.value(i, c);
     let err = |c: Col, v: &str, m: String| census_error(file, Some(row), Some(c.name), Some(v), m);
+    let date_format = model.config.census.date_format.as_ref();
     let date = |c: Col| -> Result<Option<Date>> {
         let v = field(c);
         if v.is_empty() {
             return Ok(None);
         }
-        Date::parse_iso(v).map(Some).ok_or_else(|| {
-            err(
-                c,
-                v,
-                "not a valid date (expected YYYY-MM-DD, optionally with a time)".into(),
-            )
-        })
+        dates::parse(v, date_format)
+            .map(Some)
+            .ok_or_else(|| err(c, v, dates::expected(date_format)))
     };
     let required_date = |c: Col| -> Result<Date> {
         date(c)?.ok_or_else(|| err(c, "", "a date is required".into()))
@@ -71,7 +69,8 @@ pub(super) fn parse(
     let termination_date = date(term_col)?;
 
     let salary_text = field(salary_col);
-    let annual_salary: f64 = salary_text.parse().map_err(|_| err(salary_col, salary_text, "not a number (write plain digits, e.g. 50000.00, without currency signs or thousands separators)".into()))?;
+    let annual_salary = parse_money(salary_text)
+        .ok_or_else(|| err(salary_col, salary_text, format!("not a number ({MONEY})")))?;
     if !(annual_salary.is_finite() && annual_salary > 0.0) {
         return Err(err(
             salary_col,
@@ -134,13 +133,8 @@ pub(super) fn parse(
     let employer_balance = if balance_text.is_empty() {
         0.0
     } else {
-        let b: f64 = balance_text.parse().map_err(|_| {
-            err(
-                balance_col,
-                balance_text,
-                "not a number (write plain digits, e.g. 12500.00)".into(),
-            )
-        })?;
+        let b = parse_money(balance_text)
+            .ok_or_else(|| err(balance_col, balance_text, format!("not a number ({MONEY})")))?;
         if !(b.is_finite() && b >= 0.0) {
             return Err(err(
                 balance_col,
@@ -223,6 +217,45 @@ pub(super) fn parse(
     })
 }
 
+/// What a money cell may look like, for messages.
+const MONEY: &str = "expected an amount such as 72500, 72500.00 or $72,500.00: digits, a point for decimals, optionally a leading $ and commas between groups of three digits";
+
+/// A money cell: a number as Rust reads it, or `$` and thousands separators around one, as
+/// spreadsheets format currency (`$72,500.00`, `-$1,250`). Commas are read only as thousands
+/// separators in groups of three, so `72.500,00` (a decimal comma) is refused, never guessed.
+pub(super) fn parse_money(text: &str) -> Option<f64> {
+    if let Ok(v) = text.parse() {
+        return Some(v);
+    }
+    let (minus, rest) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, text),
+    };
+    let rest = rest.strip_prefix('$').map_or(rest, str::trim_start);
+    let (whole, fraction) = match rest.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (rest, None),
+    };
+    let mut groups = whole.split(',');
+    let first = groups.next()?;
+    let grouped = whole.contains(',');
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let ok = digits(first)
+        && (!grouped || first.len() <= 3)
+        && groups.all(|g| g.len() == 3 && digits(g))
+        && fraction.is_none_or(digits);
+    if !ok {
+        return None;
+    }
+    let plain: String = whole.chars().filter(|&c| c != ',').collect();
+    let number = match fraction {
+        Some(f) => format!("{plain}.{f}"),
+        None => plain,
+    };
+    let v: f64 = number.parse().ok()?;
+    Some(if minus { -v } else { v })
+}
+
 fn parse_bool(text: &str) -> Option<Option<bool>> {
     match text.trim().to_ascii_lowercase().as_str() {
         "" => Some(None),
@@ -244,14 +277,14 @@ pub(super) enum IdProblem {
 
 pub(super) struct Ids<'t> {
     table: &'t Table,
-    col: Col,
+    col: Col<'t>,
     /// Every id is hashed once: a fixed fast hash, not SipHash (the map is never iterated, so
     /// its order cannot reach the output).
     first_row_of: HashMap<&'t str, usize, foldhash::fast::FixedState>,
 }
 
 impl<'t> Ids<'t> {
-    pub fn new(table: &'t Table, cols: &Columns) -> Ids<'t> {
+    pub fn new(table: &'t Table, cols: &Columns<'t>) -> Ids<'t> {
         Ids {
             table,
             col: cols.get(Column::EmployeeId),
@@ -283,5 +316,39 @@ impl<'t> Ids<'t> {
             ))));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_money;
+
+    #[test]
+    fn money_reads_currency_formatting_and_nothing_it_would_have_to_guess() {
+        for (text, value) in [
+            ("72500", 72500.0),
+            ("72500.5", 72500.5),
+            ("$72,500.00", 72500.0),
+            ("$ 72,500", 72500.0),
+            ("1,234,567.89", 1_234_567.89),
+            ("-$1,250", -1250.0),
+            ("$950", 950.0),
+        ] {
+            assert_eq!(parse_money(text), Some(value), "{text}");
+        }
+        for bad in [
+            "72.500,00",
+            "1,00",
+            "72,5000",
+            "$50k",
+            "$",
+            "",
+            "1,,000",
+            "$-5",
+            ",500",
+            "72 500",
+        ] {
+            assert_eq!(parse_money(bad), None, "{bad}");
+        }
     }
 }

@@ -114,11 +114,11 @@ pub fn example(model: &Model) -> Vec<CensusRow> {
     generate(model, &spec)
 }
 
-/// Checks that [`write`] would accept `path`: a `.csv` or `.parquet` name, and no existing file
-/// unless `replace` (a census may be someone's only copy of real data). Callers run it before
-/// generating, so a refusal costs nothing.
+/// Checks that [`write`] would accept `path`: a `.csv`, `.parquet` or `.xlsx` name, and no
+/// existing file unless `replace` (a census may be someone's only copy of real data). Callers
+/// run it before generating, so a refusal costs nothing.
 pub fn check_out(path: &Path, replace: bool) -> Result<()> {
-    is_parquet(path)?;
+    format_of(path)?;
     if !replace && std::fs::symlink_metadata(path).is_ok() {
         return Err(Error::refused(
             path,
@@ -128,26 +128,36 @@ pub fn check_out(path: &Path, replace: bool) -> Result<()> {
     Ok(())
 }
 
-/// Whether the extension asks for Parquet (else CSV); any other extension is refused.
-fn is_parquet(path: &Path) -> Result<bool> {
+/// The file types [`write`] writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Parquet,
+    Xlsx,
+}
+
+/// The format the extension asks for; any other extension is refused.
+fn format_of(path: &Path) -> Result<Format> {
     let is = |ext: &str| {
         path.extension()
             .is_some_and(|e| e.eq_ignore_ascii_case(ext))
     };
-    if is("parquet") || is("csv") {
-        Ok(is("parquet"))
-    } else {
-        Err(Error::refused(
+    match () {
+        _ if is("csv") => Ok(Format::Csv),
+        _ if is("parquet") => Ok(Format::Parquet),
+        _ if is("xlsx") => Ok(Format::Xlsx),
+        _ => Err(Error::refused(
             path,
-            "the census file name must end in .csv or .parquet",
-        ))
+            "the census file name must end in .csv, .parquet or .xlsx",
+        )),
     }
 }
 
-/// Writes a census as CSV or Parquet, chosen by the file extension, after [`check_out`].
+/// Writes a census as CSV, Parquet or an Excel workbook, chosen by the file extension, after
+/// [`check_out`].
 pub fn write(path: &Path, rows: &[CensusRow], replace: bool) -> Result<()> {
     check_out(path, replace)?;
-    let is_parquet = is_parquet(path)?;
+    let format = format_of(path)?;
     if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
@@ -155,16 +165,82 @@ pub fn write(path: &Path, rows: &[CensusRow], replace: bool) -> Result<()> {
     let mut temp = path.as_os_str().to_owned();
     temp.push(".partial");
     let temp = std::path::PathBuf::from(temp);
-    let written = if is_parquet {
-        write_parquet(&temp, rows)
-    } else {
-        write_csv(&temp, rows)
+    let written = match format {
+        Format::Csv => write_csv(&temp, rows),
+        Format::Parquet => write_parquet(&temp, rows),
+        Format::Xlsx => write_xlsx(&temp, rows),
     };
     if let Err(e) = written {
         let _ = std::fs::remove_file(&temp);
         return Err(e);
     }
     std::fs::rename(&temp, path).map_err(|e| Error::io(path, e))
+}
+
+/// One sheet, `Census`, in wfsim's layout: dates as Excel dates, amounts and rates as numbers,
+/// flags as booleans, so a workbook reads back to the same rows as the CSV or Parquet file.
+fn write_xlsx(path: &Path, rows: &[CensusRow]) -> Result<()> {
+    use rust_xlsxwriter::{ExcelDateTime, Format as Cell, Workbook, XlsxError};
+    let fail = |e: XlsxError| Error::write(path, format!("cannot write the workbook: {e}"));
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Census").map_err(fail)?;
+    let date_format = Cell::new().set_num_format("yyyy-mm-dd");
+    for (c, column) in Column::FILE_ORDER.into_iter().enumerate() {
+        sheet
+            .write_string(0, c as u16, column.name())
+            .map_err(fail)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = u32::try_from(i + 1)
+            .ok()
+            .filter(|&n| n < 1_048_576)
+            .ok_or_else(|| Error::write(path, "more rows than an Excel sheet holds (1,048,575)"))?;
+        for (c, column) in Column::FILE_ORDER.into_iter().enumerate() {
+            let c = c as u16;
+            let date = |d: crate::date::Date| {
+                let (y, m, day) = d.ymd();
+                ExcelDateTime::from_ymd(y as u16, m as u8, day as u8)
+            };
+            match column {
+                Column::EmployeeId => sheet.write_string(row, c, &r.employee_id),
+                Column::BirthDate => sheet.write_datetime_with_format(
+                    row,
+                    c,
+                    date(r.birth_date).map_err(fail)?,
+                    &date_format,
+                ),
+                Column::HireDate => sheet.write_datetime_with_format(
+                    row,
+                    c,
+                    date(r.hire_date).map_err(fail)?,
+                    &date_format,
+                ),
+                Column::TerminationDate => match r.termination_date {
+                    Some(t) => sheet.write_datetime_with_format(
+                        row,
+                        c,
+                        date(t).map_err(fail)?,
+                        &date_format,
+                    ),
+                    None => continue,
+                },
+                Column::AnnualSalary => sheet.write_number(row, c, r.annual_salary),
+                Column::LevelId => sheet.write_number(row, c, r.level_id.get()),
+                Column::DeferralRate => sheet.write_number(row, c, r.deferral_rate),
+                Column::AutoEscalationOptOut => {
+                    sheet.write_boolean(row, c, r.auto_escalation_opt_out)
+                }
+                Column::EligibilityOverride => match r.eligibility_override {
+                    Some(b) => sheet.write_boolean(row, c, b),
+                    None => continue,
+                },
+                Column::EmployerBalance => sheet.write_number(row, c, r.employer_balance),
+            }
+            .map_err(fail)?;
+        }
+    }
+    book.save(path).map_err(fail)
 }
 
 fn write_csv(path: &Path, rows: &[CensusRow]) -> Result<()> {

@@ -12,15 +12,21 @@ pub(super) struct Table {
     ends: Vec<usize>,
     /// Index in `ends` of each row's first field, plus one past the last row.
     row_starts: Vec<usize>,
+    /// The row of the file (1-based, as a spreadsheet counts) holding the header.
+    pub header_line: usize,
+    /// The row of the file holding each data row.
+    lines: Vec<usize>,
 }
 
 impl Table {
-    pub fn new(header: Vec<String>) -> Table {
+    pub fn new(header: Vec<String>, header_line: usize) -> Table {
         Table {
             header,
             text: String::new(),
             ends: Vec::new(),
             row_starts: vec![0],
+            header_line,
+            lines: Vec::new(),
         }
     }
 
@@ -29,8 +35,39 @@ impl Table {
         self.ends.push(self.text.len());
     }
 
-    pub fn end_row(&mut self) {
+    /// Ends the row being pushed, which is row `line` of the file.
+    pub fn end_row(&mut self, line: usize) {
         self.row_starts.push(self.ends.len());
+        self.lines.push(line);
+    }
+
+    /// Drops the rows at the end whose every field is blank (spreadsheets export them).
+    pub fn drop_blank_tail(&mut self) {
+        while self.len() > 0 && self.row(self.len() - 1).all(|f| f.trim().is_empty()) {
+            self.row_starts.pop();
+            self.lines.pop();
+            let end = self.row_starts[self.row_starts.len() - 1];
+            self.ends.truncate(end);
+            self.text.truncate(self.ends.last().copied().unwrap_or(0));
+        }
+    }
+
+    /// The fields of row `row` (0-based), as written.
+    pub fn row(&self, row: usize) -> impl Iterator<Item = &str> {
+        (0..self.row_starts[row + 1] - self.row_starts[row]).filter_map(move |c| self.field(row, c))
+    }
+
+    /// The row of the file holding data row `row` (0-based).
+    pub fn line(&self, row: usize) -> usize {
+        self.lines[row]
+    }
+
+    /// The first data row (0-based) with another number of fields than the header, and its
+    /// count: a CSV record that does not line up with the header.
+    pub fn ragged(&self) -> Option<(usize, usize)> {
+        (0..self.len())
+            .map(|r| (r, self.row_starts[r + 1] - self.row_starts[r]))
+            .find(|&(_, n)| n != self.header.len())
     }
 
     pub fn len(&self) -> usize {
@@ -47,7 +84,7 @@ impl Table {
     }
 
     /// The trimmed value of census column `c` in row `row`; empty when absent.
-    pub fn value(&self, row: usize, c: Col) -> &str {
+    pub fn value(&self, row: usize, c: Col<'_>) -> &str {
         c.position
             .and_then(|p| self.field(row, p))
             .map_or("", str::trim)

@@ -20,7 +20,7 @@ pub mod values;
 mod vesting;
 mod workforce;
 
-pub use census::{CensusInput, DeferralRateUnit};
+pub use census::{CensusInput, CensusMap, ColumnMap, DeferralRateUnit, HeaderRow};
 pub use compensation::Compensation;
 pub use deferral_auto_escalation::{Escalation, EscalationScope};
 pub use document::{Document, Set};

@@ -81,7 +81,7 @@ impl Scale {
             Unit::Money if big >= 1e3 => (1e3, "($ thousands)"),
             Unit::Money => (1.0, "($)"),
             Unit::Percent => (0.01, "(%)"),
-            Unit::Count => (1.0, "(employees)"),
+            Unit::Count => (1.0, "(number)"),
         };
         let span = (hi - lo).abs() / divisor;
         let decimals = if span < 0.05 {
@@ -151,16 +151,26 @@ fn frame<'a>(root: &Area<'a>, title: &str, legend: &[(String, RGBColor)]) -> Are
     if legend.is_empty() {
         return body;
     }
-    let (strip, rest) = body.split_vertically(26);
-    let mut x = 90;
+    // entries left to right, wrapping onto a new line before the right edge (text width is
+    // estimated, as no font is loaded)
+    let mut placed = vec![];
+    let (mut x, mut y) = (90, 0);
     for (name, c) in legend {
-        drawn(strip.draw(&Rectangle::new([(x, 6), (x + 14, 18)], c.filled())));
+        let w = 34 + 7 * name.chars().count() as i32;
+        if x + w > WIDTH as i32 - 20 && x > 90 {
+            (x, y) = (90, y + 22);
+        }
+        placed.push((name, c, x, y));
+        x += w;
+    }
+    let (strip, rest) = body.split_vertically(y + 26);
+    for (name, c, x, y) in placed {
+        drawn(strip.draw(&Rectangle::new([(x, y + 6), (x + 14, y + 18)], c.filled())));
         drawn(strip.draw(&Text::new(
             name.clone(),
-            (x + 19, 5),
+            (x + 19, y + 5),
             (FONT, 14).into_font().color(&BLACK),
         )));
-        x += 34 + 7 * name.chars().count() as i32;
     }
     rest
 }
@@ -248,7 +258,7 @@ fn mesh(
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(labels.len() + 1)
-            .light_line_style(RGBColor(235, 235, 235))
+            .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(215, 215, 215))
             .x_desc(a.x_desc)
             .y_desc(y_desc)
@@ -324,7 +334,7 @@ pub fn bars(a: &Axes, series: &[Series], stacked: bool) -> String {
     finish(svg)
 }
 
-/// Fan charts, one panel per entry with a shared y axis: the P10–P90 band, the P25–P75 band
+/// Fan charts, one panel per entry, each with its own y axis: the P10–P90 band, the P25–P75 band
 /// and the median; `zero` draws the 0 line (for paired differences).
 pub fn fans(a: &Axes, panels: &[Fan], zero: bool) -> String {
     let n = a.x_labels.len();
@@ -346,16 +356,16 @@ pub fn fans(a: &Axes, panels: &[Fan], zero: bool) -> String {
             .map(|(s, col)| (s, blend(col)))
             .collect();
         let body = frame(&root, a.title, &legend);
-        let all = panels.iter().flat_map(|p| {
-            p.stats
+        for (p, area) in panels.iter().zip(body.split_evenly((rows, cols))) {
+            // each panel its own y range: a shared one flattens the narrow bands
+            let values = p
+                .stats
                 .iter()
                 .flat_map(|s| [s.p10, s.p90, s.p50])
-                .flatten()
-        });
-        let (lo, hi) = y_range(all.chain(zero.then_some(0.0)), false);
-        let scale = Scale::of(a.unit, lo, hi);
-        let y_desc = format!("{} {}", a.y_desc, scale.suffix);
-        for (p, area) in panels.iter().zip(body.split_evenly((rows, cols))) {
+                .flatten();
+            let (lo, hi) = y_range(values.chain(zero.then_some(0.0)), false);
+            let scale = Scale::of(a.unit, lo, hi);
+            let y_desc = format!("{} {}", a.y_desc, scale.suffix);
             let mut chart = drawn(
                 ChartBuilder::on(&area)
                     .caption(&p.name, (FONT, 15).into_font().style(FontStyle::Bold))

@@ -319,10 +319,11 @@ fn headcount(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
             y_desc: "active employees",
             unit: Unit::Count,
         },
+        // the target first, so the end line (often equal to it) is drawn on top
         &[
+            named("target", target),
             named("start (Jan 1)", start),
             named("end (Dec 31)", end),
-            named("target", target),
         ],
     );
     let flow = chart::bars(

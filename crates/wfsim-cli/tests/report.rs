@@ -106,9 +106,30 @@ fn assert_charts(html: &str, section: &str, n: usize) {
             .find(&id)
             .unwrap_or_else(|| panic!("no chart {section}-{i}"));
         let svg = &html[at..at + html[at..].find("</svg>").unwrap()];
-        let texts = svg.matches("<text").count();
-        assert!(texts > 5, "chart {section}-{i} has {texts} texts");
-        assert!(svg.contains(">year<"), "chart {section}-{i}: no x-axis title");
+        let texts: Vec<&str> = svg
+            .split("<text")
+            .skip(1)
+            .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim())
+            .collect();
+        assert!(texts.len() > 5, "chart {section}-{i}: {texts:?}");
+        let x_title = if section == "deferral-rates" {
+            "deferral rate (whole percent, rounded down)"
+        } else {
+            "year"
+        };
+        assert!(
+            texts.contains(&x_title),
+            "chart {section}-{i}: no x-axis title"
+        );
+        // the y-axis title ends with its unit
+        assert!(
+            texts.iter().any(
+                |t| ["(number)", "($ millions)", "($ thousands)", "($)", "(%)"]
+                    .iter()
+                    .any(|u| t.ends_with(u))
+            ),
+            "chart {section}-{i}: no y-axis unit in {texts:?}"
+        );
     }
     assert!(
         !html.contains(&format!("<figure id=\"chart-{section}-{}\">", n + 1)),
@@ -134,7 +155,16 @@ fn a_run_report_has_every_chart_and_its_tables_equal_the_summary() {
     sb.generated_census("census.csv", 600, 3);
     sb.write("c.yaml", RUN_CONFIG);
     sb.run([
-        "-q", "run", "--census", "census.csv", "--config", "c.yaml", "--out", "r", "--seed", "11",
+        "-q",
+        "run",
+        "--census",
+        "census.csv",
+        "--config",
+        "c.yaml",
+        "--out",
+        "r",
+        "--seed",
+        "11",
     ])
     .assert_success();
     let out = sb.run(["report", "r", "--out", "r.html", "--xlsx", "r.xlsx"]);
@@ -148,9 +178,10 @@ fn a_run_report_has_every_chart_and_its_tables_equal_the_summary() {
     assert!(html.contains("<dt>behaviour</dt><dd>opt-outs do not depend on the default rate"));
     assert!(html.contains("<dt>seed</dt><dd>11</dd>"));
 
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(sb.join("r/generation_summary.json")).unwrap())
-            .unwrap();
+    let summary: Value = serde_json::from_str(
+        &std::fs::read_to_string(sb.join("r/generation_summary.json")).unwrap(),
+    )
+    .unwrap();
     let years = summary["years"].as_array().unwrap();
     let f = |y: &Value, k: &str| y[k].as_f64().unwrap_or_else(|| panic!("{k}"));
     let counter = |label: &str| KINDS.iter().find(|k| k.label == label).unwrap().counter;
@@ -237,10 +268,21 @@ fn a_run_report_has_every_chart_and_its_tables_equal_the_summary() {
                 }
             }
         }
-        assert!(n402 > 0 && n401 > 0 && n415 > 0, "{year}: {n402} {n401} {n415}");
+        assert!(
+            n402 > 0 && n401 > 0 && n415 > 0,
+            "{year}: {n402} {n401} {n415}"
+        );
         assert_eq!(
             limits[i].iter().map(num).collect::<Vec<_>>(),
-            [year as f64, g, n402 as f64, a17, n401 as f64, c415, n415 as f64]
+            [
+                year as f64,
+                g,
+                n402 as f64,
+                a17,
+                n401 as f64,
+                c415,
+                n415 as f64
+            ]
         );
         if i == years.len() - 1 {
             let rates = table(&html, "deferral-rates");
@@ -255,12 +297,25 @@ fn a_run_report_has_every_chart_and_its_tables_equal_the_summary() {
         }
     }
     // the money columns of this config are all in use
-    assert!(years.iter().any(|y| f(y, "forfeitures") > 0.0 && f(y, "employer_core") > 0.0));
+    assert!(years
+        .iter()
+        .any(|y| f(y, "forfeitures") > 0.0 && f(y, "employer_core") > 0.0));
 
     // same inputs, same bytes
-    sb.run(["-q", "report", "r", "--out", "again.html", "--xlsx", "again.xlsx"])
-        .assert_success();
-    assert_eq!(std::fs::read(sb.join("again.html")).unwrap(), html.as_bytes());
+    sb.run([
+        "-q",
+        "report",
+        "r",
+        "--out",
+        "again.html",
+        "--xlsx",
+        "again.xlsx",
+    ])
+    .assert_success();
+    assert_eq!(
+        std::fs::read(sb.join("again.html")).unwrap(),
+        html.as_bytes()
+    );
     assert_eq!(
         std::fs::read(sb.join("again.xlsx")).unwrap(),
         std::fs::read(sb.join("r.xlsx")).unwrap()
@@ -346,9 +401,13 @@ fn fan_row(year: i32, s: &Stats) -> Vec<Option<f64>> {
 fn a_batch_report_has_a_fan_per_metric_and_its_tables_equal_the_metrics() {
     let sb = Sandbox::new();
     sb.generated_census("census.csv", 300, 4);
-    sb.write("base.yaml", "simulation: {start_year: 2025, end_year: 2027}\n");
+    sb.write(
+        "base.yaml",
+        "simulation: {start_year: 2025, end_year: 2027}\n",
+    );
     sb.write("study.yaml", STUDY);
-    sb.run(["-q", "batch", "study.yaml", "--out", "b"]).assert_success();
+    sb.run(["-q", "batch", "study.yaml", "--out", "b"])
+        .assert_success();
     sb.run(["-q", "report", "b", "--out", "b.html", "--xlsx", "b.xlsx"])
         .assert_success();
     let html = std::fs::read_to_string(sb.join("b.html")).unwrap();
@@ -396,7 +455,11 @@ fn a_batch_report_has_a_fan_per_metric_and_its_tables_equal_the_metrics() {
         if m == "events_enrollment" {
             let base = &values[&("current".into(), m.to_string(), 2027)];
             let ae4 = &values[&("ae4".into(), m.to_string(), 2027)];
-            let d = stats(ae4.iter().zip(base).map(|(a, b)| Some(a.unwrap() - b.unwrap())));
+            let d = stats(
+                ae4.iter()
+                    .zip(base)
+                    .map(|(a, b)| Some(a.unwrap() - b.unwrap())),
+            );
             assert_eq!(paired[&("ae4".into(), m.to_string(), 2027)], d);
         }
     }
@@ -429,11 +492,29 @@ fn a_batch_report_has_a_fan_per_metric_and_its_tables_equal_the_metrics() {
         .iter()
         .find(|r| r[0] == Cell::Text("enrollment.auto_enrollment.default_deferral_rate".into()))
         .unwrap();
-    assert_eq!(rate[1..], [Cell::Text("0.06".into()), Cell::Text("0.04".into()), Cell::Text("0.06".into())]);
+    assert_eq!(
+        rate[1..],
+        [
+            Cell::Text("0.06".into()),
+            Cell::Text("0.04".into()),
+            Cell::Text("0.06".into())
+        ]
+    );
 
-    sb.run(["-q", "report", "b", "--out", "again.html", "--xlsx", "again.xlsx"])
-        .assert_success();
-    assert_eq!(std::fs::read(sb.join("again.html")).unwrap(), html.as_bytes());
+    sb.run([
+        "-q",
+        "report",
+        "b",
+        "--out",
+        "again.html",
+        "--xlsx",
+        "again.xlsx",
+    ])
+    .assert_success();
+    assert_eq!(
+        std::fs::read(sb.join("again.html")).unwrap(),
+        html.as_bytes()
+    );
     assert_eq!(
         std::fs::read(sb.join("again.xlsx")).unwrap(),
         std::fs::read(sb.join("b.xlsx")).unwrap()
@@ -450,16 +531,30 @@ fn a_directory_that_is_not_an_output_is_refused_and_nothing_is_written() {
     sb.run(["report", "missing", "--out", "old.html"])
         .assert_input_error(&["missing", "not a directory"]);
     sb.write("broken/generation_summary.json", "{\"years\": ");
-    sb.run(["report", "broken", "--out", "old.html", "--xlsx", "new.xlsx"])
-        .assert_input_error(&["broken/generation_summary.json"]);
+    sb.run([
+        "report", "broken", "--out", "old.html", "--xlsx", "new.xlsx",
+    ])
+    .assert_input_error(&["broken/generation_summary.json"]);
     // a run whose snapshots are gone: named, not a panic
     sb.generated_census("census.csv", 50, 1);
-    sb.run(["-q", "run", "--census", "census.csv", "--out", "r", "--end", "2025"])
-        .assert_success();
+    sb.run([
+        "-q",
+        "run",
+        "--census",
+        "census.csv",
+        "--out",
+        "r",
+        "--end",
+        "2025",
+    ])
+    .assert_success();
     std::fs::remove_file(snapshot_file(&sb.join("r"), 2025)).unwrap();
     sb.run(["report", "r", "--out", "old.html", "--xlsx", "new.xlsx"])
         .assert_input_error(&["snapshot_2025.parquet"]);
-    assert_eq!(std::fs::read_to_string(sb.join("old.html")).unwrap(), "previous report");
+    assert_eq!(
+        std::fs::read_to_string(sb.join("old.html")).unwrap(),
+        "previous report"
+    );
     assert!(!sb.join("new.xlsx").exists());
     let left: Vec<_> = common::entries(sb.path())
         .into_iter()

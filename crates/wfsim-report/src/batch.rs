@@ -40,7 +40,11 @@ fn describe(metric: &str) -> (&'static str, &'static str, Unit) {
         "n_start" => ("Active employees at Jan 1", "employees", Count),
         "target" => ("Headcount target for Dec 31", "employees", Count),
         "events_hire" => ("Hires", "events", Count),
-        "events_termination" => ("Terminations (experienced, RIF and new-hire)", "events", Count),
+        "events_termination" => (
+            "Terminations (experienced, RIF and new-hire)",
+            "events",
+            Count,
+        ),
         "events_promotion" => ("Promotions", "events", Count),
         "events_raise" => ("Raises (merit and COLA)", "events", Count),
         "events_eligibility" => ("Employees becoming plan-eligible", "events", Count),
@@ -50,15 +54,31 @@ fn describe(metric: &str) -> (&'static str, &'static str, Unit) {
         "n_end" => ("Active employees at Dec 31", "employees", Count),
         "eligible_end" => ("Eligible actives at Dec 31", "employees", Count),
         "enrolled_end" => ("Enrolled actives at Dec 31", "employees", Count),
-        "participation_rate" => ("Participation rate (enrolled / eligible at Dec 31)", "participation", Percent),
-        "avg_deferral_rate" => ("Average deferral rate of the enrolled", "deferral rate", Percent),
+        "participation_rate" => (
+            "Participation rate (enrolled / eligible at Dec 31)",
+            "participation",
+            Percent,
+        ),
+        "avg_deferral_rate" => (
+            "Average deferral rate of the enrolled",
+            "deferral rate",
+            Percent,
+        ),
         "payroll" => ("Payroll (prorated pay, leavers included)", "payroll", Money),
         "employee_deferrals" => ("Employee deferrals", "deferrals", Money),
         "employer_match" => ("Employer match", "match", Money),
         "employer_core" => ("Employer core contributions", "core", Money),
         "forfeitures" => ("Forfeitures", "forfeitures", Money),
-        "employer_cost" => ("Employer cost (match + core − forfeitures)", "employer cost", Money),
-        "employer_cost_pct_of_payroll" => ("Employer cost as a share of payroll", "cost / payroll", Percent),
+        "employer_cost" => (
+            "Employer cost (match + core − forfeitures)",
+            "employer cost",
+            Money,
+        ),
+        "employer_cost_pct_of_payroll" => (
+            "Employer cost as a share of payroll",
+            "cost / payroll",
+            Percent,
+        ),
         _ => ("", "", Count),
     }
 }
@@ -73,7 +93,12 @@ const FIRST: [&str; 4] = [
 
 fn metric_order() -> Vec<&'static str> {
     let mut order: Vec<&str> = FIRST.to_vec();
-    order.extend(METRICS.iter().map(|(m, _)| *m).filter(|m| !FIRST.contains(m)));
+    order.extend(
+        METRICS
+            .iter()
+            .map(|(m, _)| *m)
+            .filter(|m| !FIRST.contains(m)),
+    );
     order
 }
 
@@ -92,8 +117,19 @@ type StatsTable = BTreeMap<(String, String), BTreeMap<i32, Stats>>;
 
 fn stats_table(path: &Path) -> wfsim::Result<StatsTable> {
     let names = [
-        "scenario_id", "simulation_year", "metric", "n", "mean", "sd", "min", "p10", "p25", "p50",
-        "p75", "p90", "max",
+        "scenario_id",
+        "simulation_year",
+        "metric",
+        "n",
+        "mean",
+        "sd",
+        "min",
+        "p10",
+        "p25",
+        "p50",
+        "p75",
+        "p90",
+        "max",
     ];
     let c = read::parquet(path, &names)?;
     let (scenario, year, metric, n) = (
@@ -235,8 +271,10 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
             col("n", Format::Int),
         ];
         c.extend(
-            ["mean", "sd", "min", "P10", "P25", "P50", "P75", "P90", "max"]
-                .map(|n| col(&format!("{what}{n}"), Format::Decimal)),
+            [
+                "mean", "sd", "min", "P10", "P25", "P50", "P75", "P90", "max",
+            ]
+            .map(|n| col(&format!("{what}{n}"), Format::Decimal)),
         );
         c
     };
@@ -279,10 +317,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
         ("baseline".into(), s.baseline.clone()),
         ("seeds".into(), seeds_text(&s.seeds)),
         ("runs".into(), s.runs.to_string()),
-        (
-            "years".into(),
-            format!("{}–{}", years[0], last),
-        ),
+        ("years".into(), format!("{}–{}", years[0], last)),
         ("wfsim version".into(), s.tool_version.clone()),
     ];
     facts.extend(behaviours);
@@ -306,10 +341,16 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
 fn seeds_text(seeds: &[u64]) -> String {
     let range = seeds.windows(2).all(|w| w[1] == w[0] + 1);
     match (seeds.first(), seeds.last()) {
-        (Some(a), Some(b)) if range && seeds.len() > 2 => format!("{a}–{b} ({} seeds)", seeds.len()),
+        (Some(a), Some(b)) if range && seeds.len() > 2 => {
+            format!("{a}–{b} ({} seeds)", seeds.len())
+        }
         _ => format!(
             "{} ({} seeds)",
-            seeds.iter().map(u64::to_string).collect::<Vec<_>>().join(", "),
+            seeds
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
             seeds.len()
         ),
     }
@@ -490,14 +531,20 @@ fn inputs(s: &Summary, path: &Path) -> wfsim::Result<Section> {
         ("batch sha256", s.batch_sha256.clone()),
         (
             "base config",
-            s.base_config.clone().unwrap_or_else(|| "(none: inline config or built-in defaults)".into()),
+            s.base_config
+                .clone()
+                .unwrap_or_else(|| "(none: inline config or built-in defaults)".into()),
         ),
         ("census", s.census_file.clone()),
         ("census sha256", s.census_sha256.clone()),
         ("baseline", s.baseline.clone()),
         (
             "seeds",
-            s.seeds.iter().map(u64::to_string).collect::<Vec<_>>().join(", "),
+            s.seeds
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
         ),
         ("runs", s.runs.to_string()),
     ];
@@ -525,7 +572,11 @@ fn inputs(s: &Summary, path: &Path) -> wfsim::Result<Section> {
         return Err(bad(path, "no scenarios"));
     }
     let mut columns = vec![col("config key", Format::Text)];
-    columns.extend(s.scenarios.iter().map(|sc| col(&sc.scenario_id, Format::Text)));
+    columns.extend(
+        s.scenarios
+            .iter()
+            .map(|sc| col(&sc.scenario_id, Format::Text)),
+    );
     Ok(Section {
         id: "inputs".into(),
         title: "Appendix: inputs".into(),

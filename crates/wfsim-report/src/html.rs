@@ -117,7 +117,12 @@ fn section(out: &mut String, s: &Section) {
         esc(&s.note)
     );
     for (i, svg) in s.charts.iter().enumerate() {
-        let _ = writeln!(out, "<figure id=\"chart-{}-{}\">{svg}</figure>", s.id, i + 1);
+        let _ = writeln!(
+            out,
+            "<figure id=\"chart-{}-{}\">{svg}</figure>",
+            s.id,
+            i + 1
+        );
     }
     for t in &s.tables {
         table(out, t);

@@ -22,7 +22,10 @@ use wfsim::Error;
 pub fn detect(dir: &Path) -> wfsim::Result<Kind> {
     if !dir.is_dir() {
         return Err(Error::Usage {
-            message: format!("{}: not a directory (expected a wfsim run or batch output directory)", dir.display()),
+            message: format!(
+                "{}: not a directory (expected a wfsim run or batch output directory)",
+                dir.display()
+            ),
         });
     }
     if dir.join("batch_summary.json").is_file() {
@@ -50,7 +53,11 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
 /// Writes the page to `html` and, when asked, the workbook to `xlsx`: both are rendered first,
 /// then each goes to a temporary file beside its target and is renamed into place, so a failure
 /// leaves no partial file. Returns each path written with its size in bytes.
-pub fn write(report: &Report, html: &Path, xlsx: Option<&Path>) -> wfsim::Result<Vec<(PathBuf, u64)>> {
+pub fn write(
+    report: &Report,
+    html: &Path,
+    xlsx: Option<&Path>,
+) -> wfsim::Result<Vec<(PathBuf, u64)>> {
     let mut files = vec![(html.to_path_buf(), html::render(report).into_bytes())];
     if let Some(x) = xlsx {
         if x == html {
@@ -69,7 +76,12 @@ pub fn write(report: &Report, html: &Path, xlsx: Option<&Path>) -> wfsim::Result
     let mut written = vec![];
     for (path, tmp) in staged {
         tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-        written.push((path.clone(), std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len()));
+        written.push((
+            path.clone(),
+            std::fs::metadata(path)
+                .map_err(|e| Error::io(path, e))?
+                .len(),
+        ));
     }
     Ok(written)
 }

@@ -1,7 +1,9 @@
 //! Reading the files of a run or batch directory: JSON summaries and Parquet columns by name.
 //! Every failure names the file.
 
-use arrow_array::{Array, BooleanArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{
+    Array, BooleanArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray,
+};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
 use std::path::Path;
@@ -28,7 +30,8 @@ pub struct Columns {
 
 pub fn parquet(path: &Path, names: &[&str]) -> wfsim::Result<Columns> {
     let file = std::fs::File::open(path).map_err(|e| Error::input(path, e))?;
-    let fail = |e: parquet::errors::ParquetError| bad(path, format!("not a readable Parquet file: {e}"));
+    let fail =
+        |e: parquet::errors::ParquetError| bad(path, format!("not a readable Parquet file: {e}"));
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(fail)?;
     let fields = builder.schema().fields().clone();
     let mut roots = Vec::with_capacity(names.len());

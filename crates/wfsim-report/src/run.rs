@@ -44,7 +44,10 @@ impl Year<'_> {
         match self.map.get(key) {
             Some(Value::Null) => Ok(None),
             Some(v) => v.as_f64().map(Some).ok_or_else(|| {
-                bad(self.path, format!("years[{}].{key} is not a number", self.year))
+                bad(
+                    self.path,
+                    format!("years[{}].{key} is not a number", self.year),
+                )
             }),
             None => Err(bad(self.path, format!("year {} has no `{key}`", self.year))),
         }
@@ -62,8 +65,12 @@ impl Year<'_> {
 
 /// The config the run used, from its resolved form (the behaviour line and the IRS limits).
 pub fn config_of(resolved: &Value, path: &Path) -> wfsim::Result<Config> {
-    serde_json::from_value(resolved.clone())
-        .map_err(|e| bad(path, format!("resolved_config does not read as a config: {e}")))
+    serde_json::from_value(resolved.clone()).map_err(|e| {
+        bad(
+            path,
+            format!("resolved_config does not read as a config: {e}"),
+        )
+    })
 }
 
 /// What the snapshots of one year say about the IRS limits (counts over every row of the
@@ -131,7 +138,8 @@ fn snapshot(dir: &Path, year: i32, config: &Config) -> wfsim::Result<Snapshot> {
         if cents(pay[i]) > cents(l.compensation) {
             limits.compensation_401a17 += 1;
         }
-        let additions = cents(deferral[i]) - cents(catch_up[i]) + cents(matched[i]) + cents(core[i]);
+        let additions =
+            cents(deferral[i]) - cents(catch_up[i]) + cents(matched[i]) + cents(core[i]);
         if additions >= cents(l.annual_additions) {
             limits.additions_415c += 1;
         }
@@ -219,7 +227,10 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
         .map(|(k, v)| vec![Cell::from(k.as_str()), Cell::from(v.as_str())])
         .collect();
     for (k, v) in flatten(&s.resolved_config) {
-        input_rows.push(vec![Cell::Text(format!("resolved_config.{k}")), Cell::Text(v)]);
+        input_rows.push(vec![
+            Cell::Text(format!("resolved_config.{k}")),
+            Cell::Text(v),
+        ]);
     }
     let inputs = Section {
         id: "inputs".into(),
@@ -292,7 +303,10 @@ fn headcount(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
             y.kind(Category::NewHire)?,
             y.kind(Category::NewHireTermination)?,
         ];
-        for (s, v) in series.iter_mut().zip([start, end, target].iter().chain(&flows)) {
+        for (s, v) in series
+            .iter_mut()
+            .zip([start, end, target].iter().chain(&flows))
+        {
             s.push(Some(*v));
         }
         let growth = |to: f64| (start > 0.0).then(|| (to - start) / start);
@@ -496,7 +510,10 @@ fn participation(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
             }],
         ),
         chart::lines(
-            &axes("Average deferral rate of the enrolled at Dec 31", "deferral rate"),
+            &axes(
+                "Average deferral rate of the enrolled at Dec 31",
+                "deferral rate",
+            ),
             &[Series {
                 name: "average deferral rate".into(),
                 values: avg,

@@ -176,7 +176,7 @@ mod tests {
         assert_eq!(d(1234.567, Format::Decimal), "1,234.57");
         assert_eq!(d(-0.25, Format::Decimal), "-0.25");
         assert_eq!(d(-12.999, Format::Decimal), "-13.00");
-        assert_eq!(d(0.70195, Format::Percent), "70.20 %");
+        assert_eq!(d(0.7025, Format::Percent), "70.25 %");
         assert_eq!(display(&Cell::Empty, Format::Int), "");
     }
 }

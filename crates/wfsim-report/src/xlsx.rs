@@ -20,7 +20,11 @@ fn sheet(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name(&t.id)?;
     let header = XFormat::new().set_bold().set_text_wrap();
-    let mut widths: Vec<usize> = t.columns.iter().map(|c| c.name.chars().count().min(24)).collect();
+    let mut widths: Vec<usize> = t
+        .columns
+        .iter()
+        .map(|c| c.name.chars().count().min(24))
+        .collect();
     for (j, c) in t.columns.iter().enumerate() {
         ws.write_string_with_format(0, j as u16, &c.name, &header)?;
     }

@@ -28,7 +28,8 @@ table { border-collapse: collapse; font-size: 0.85em; margin: 8px 0 16px; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { border: 1px solid #ccc; padding: 2px 6px; }
 th { background: #eef3f8; text-align: left; vertical-align: bottom; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td { overflow-wrap: anywhere; }
+td.n { overflow-wrap: normal; text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:nth-child(even) { background: #f7f7f7; }
 footer { margin-top: 32px; font-size: 0.8em; color: #555; }
 @media print {

@@ -64,6 +64,29 @@ enum Command {
     /// scenario id s, row for row; scenarios with the same seed share their random draws, so a
     /// delta is the design's effect, not noise. The output directory is replaced atomically.
     Batch(BatchArgs),
+    /// Make a report of a run or batch directory: one self-contained HTML page (inline SVG
+    /// charts, each with the table of its numbers; no network, prints to PDF) and, with --xlsx,
+    /// an Excel workbook of the same tables.
+    ///
+    /// A run directory (generation_summary.json) gives the headcount flow, events, payroll,
+    /// participation and deferral rates, employer cost and the IRS limits reached; a batch
+    /// directory (batch_summary.json) gives per metric a fan chart per scenario (P10–P90,
+    /// P25–P75, median) and the paired difference against the baseline, the last year per
+    /// scenario, and the inputs. Files are written atomically (temporary file, then rename).
+    Report(ReportArgs),
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// The `wfsim run` or `wfsim batch` output directory to report on.
+    dir: PathBuf,
+    /// The HTML report to write (replaced if it exists).
+    #[arg(long, value_name = "FILE", default_value = "report.html")]
+    out: PathBuf,
+    /// Also write the tables as an Excel workbook to FILE (replaced if it exists): one sheet
+    /// per table, numbers with currency and percent formats, and the inputs.
+    #[arg(long, value_name = "FILE")]
+    xlsx: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -250,6 +273,7 @@ fn main() -> ExitCode {
         Some(Command::Run(args)) => run(args, cli.verbose, cli.quiet),
         Some(Command::Diff(args)) => return diff(args, cli.quiet),
         Some(Command::Batch(args)) => batch(args, cli.quiet),
+        Some(Command::Report(args)) => report(args, cli.quiet),
         None => run(RunArgs::default(), cli.verbose, cli.quiet),
     };
     match result {
@@ -605,6 +629,17 @@ fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
             report.summary.wall_seconds,
             args.out.display()
         );
+    }
+    Ok(())
+}
+
+fn report(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
+    let report = wfsim_report::load(&args.dir)?;
+    let written = wfsim_report::write(&report, &args.out, args.xlsx.as_deref())?;
+    if !quiet {
+        for (path, bytes) in written {
+            println!("wrote {} ({bytes} bytes)", path.display());
+        }
     }
     Ok(())
 }

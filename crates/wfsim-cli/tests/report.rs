@@ -1,0 +1,564 @@
+//! `wfsim report`: every chart of a known run and batch is in the page, every number of a
+//! chart's table equals the summary or the batch's metrics (checked against the files, not
+//! against the report's own code), the page references nothing outside itself, a directory that
+//! is neither a run nor a batch is refused with nothing written, and the same inputs give the
+//! same bytes.
+
+mod common;
+
+use arrow_array::{Array, BooleanArray, Float64Array, Int32Array, Int64Array, StringArray};
+use common::{read_batches, snapshot_file, Sandbox};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+use wfsim::batch::metrics::{stats, Stats, METRICS};
+use wfsim::event::KINDS;
+
+/// Limits low enough that the small census reaches all three, published for both years so the
+/// test needs no projection.
+const RUN_CONFIG: &str = "simulation: {start_year: 2025, end_year: 2026}
+employer_core: {rate: 0.03}
+vesting: {schedule: [0, 0, 0, 1]}
+irs_limits:
+  published:
+    2025: {elective_deferral: 6000, catch_up: 1000, catch_up_60_63: 2000, compensation: 120000, annual_additions: 10000}
+    2026: {elective_deferral: 6500, catch_up: 1000, catch_up_60_63: 2000, compensation: 125000, annual_additions: 10500}
+";
+
+/// (402(g), 401(a)(17), 415(c)) of [`RUN_CONFIG`] by year.
+const LIMITS: [(i32, [f64; 3]); 2] = [
+    (2025, [6000.0, 120_000.0, 10_000.0]),
+    (2026, [6500.0, 125_000.0, 10_500.0]),
+];
+
+const STUDY: &str = "base: base.yaml
+census: census.csv
+seeds: {first: 1, count: 4}
+baseline: current
+scenarios:
+  current: {}
+  ae4: {enrollment: {auto_enrollment: {default_deferral_rate: 0.04}}}
+  stretch: {employer_match: {tiers: [{from: 0, to: 0.12, rate: 0.25}]}}
+";
+
+/// The charts a run report has: (section id, number of charts).
+const RUN_CHARTS: [(&str, usize); 7] = [
+    ("headcount", 2),
+    ("events", 1),
+    ("payroll", 1),
+    ("participation", 2),
+    ("deferral-rates", 1),
+    ("employer-cost", 2),
+    ("irs-limits", 1),
+];
+
+/// A table of the page: each row's cells, a number as its exact `data-v` value, text as is.
+#[derive(Debug, PartialEq)]
+enum Cell {
+    Num(f64),
+    Text(String),
+}
+
+fn table(html: &str, id: &str) -> Vec<Vec<Cell>> {
+    let start = html
+        .find(&format!("<table id=\"table-{id}\">"))
+        .unwrap_or_else(|| panic!("no table {id}"));
+    let body = &html[start..];
+    let body = &body[body.find("<tbody>").unwrap()..body.find("</table>").unwrap()];
+    body.split("<tr>")
+        .skip(1)
+        .map(|row| {
+            row.split("<td")
+                .skip(1)
+                .map(|cell| {
+                    let (attrs, rest) = cell.split_once('>').unwrap();
+                    let text = &rest[..rest.find("</td>").unwrap()];
+                    match attrs.split_once("data-v=\"") {
+                        Some((_, v)) => Cell::Num(v[..v.find('"').unwrap()].parse().unwrap()),
+                        None => Cell::Text(text.to_string()),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn num(c: &Cell) -> f64 {
+    match c {
+        Cell::Num(v) => *v,
+        Cell::Text(t) => panic!("expected a number, found {t:?}"),
+    }
+}
+
+fn opt(c: &Cell) -> Option<f64> {
+    match c {
+        Cell::Num(v) => Some(*v),
+        Cell::Text(t) if t.is_empty() => None,
+        Cell::Text(t) => panic!("expected a number or nothing, found {t:?}"),
+    }
+}
+
+/// Every chart of `section` is an inline SVG with a title and axis descriptions.
+fn assert_charts(html: &str, section: &str, n: usize) {
+    for i in 1..=n {
+        let id = format!("<figure id=\"chart-{section}-{i}\"><svg ");
+        let at = html
+            .find(&id)
+            .unwrap_or_else(|| panic!("no chart {section}-{i}"));
+        let svg = &html[at..at + html[at..].find("</svg>").unwrap()];
+        let texts: Vec<&str> = svg
+            .split("<text")
+            .skip(1)
+            .map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim())
+            .collect();
+        assert!(texts.len() > 5, "chart {section}-{i}: {texts:?}");
+        let x_title = if section == "deferral-rates" {
+            "deferral rate (whole percent, rounded down)"
+        } else {
+            "year"
+        };
+        assert!(
+            texts.contains(&x_title),
+            "chart {section}-{i}: no x-axis title"
+        );
+        // the y-axis title ends with its unit
+        assert!(
+            texts.iter().any(
+                |t| ["(number)", "($ millions)", "($ thousands)", "($)", "(%)"]
+                    .iter()
+                    .any(|u| t.ends_with(u))
+            ),
+            "chart {section}-{i}: no y-axis unit in {texts:?}"
+        );
+    }
+    assert!(
+        !html.contains(&format!("<figure id=\"chart-{section}-{}\">", n + 1)),
+        "section {section} has more than {n} charts"
+    );
+}
+
+fn col<'a, T: 'static>(b: &'a arrow_array::RecordBatch, name: &str) -> &'a T {
+    b.column_by_name(name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+        .as_any()
+        .downcast_ref::<T>()
+        .unwrap()
+}
+
+fn cents(x: f64) -> i64 {
+    (x * 100.0).round() as i64
+}
+
+#[test]
+fn a_run_report_has_every_chart_and_its_tables_equal_the_summary() {
+    let sb = Sandbox::new();
+    sb.generated_census("census.csv", 600, 3);
+    sb.write("c.yaml", RUN_CONFIG);
+    sb.run([
+        "-q",
+        "run",
+        "--census",
+        "census.csv",
+        "--config",
+        "c.yaml",
+        "--out",
+        "r",
+        "--seed",
+        "11",
+    ])
+    .assert_success();
+    let out = sb.run(["report", "r", "--out", "r.html", "--xlsx", "r.xlsx"]);
+    out.assert_success();
+    assert!(out.stdout.contains("wrote r.html (") && out.stdout.contains("wrote r.xlsx ("));
+    let html = std::fs::read_to_string(sb.join("r.html")).unwrap();
+    assert!(!html.contains("http"), "the page names a URL");
+    for (section, n) in RUN_CHARTS {
+        assert_charts(&html, section, n);
+    }
+    assert!(html.contains("<dt>behaviour</dt><dd>opt-outs do not depend on the default rate"));
+    assert!(html.contains("<dt>seed</dt><dd>11</dd>"));
+
+    let summary: Value = serde_json::from_str(
+        &std::fs::read_to_string(sb.join("r/generation_summary.json")).unwrap(),
+    )
+    .unwrap();
+    let years = summary["years"].as_array().unwrap();
+    let f = |y: &Value, k: &str| y[k].as_f64().unwrap_or_else(|| panic!("{k}"));
+    let counter = |label: &str| KINDS.iter().find(|k| k.label == label).unwrap().counter;
+
+    let headcount = table(&html, "headcount");
+    let events = table(&html, "events");
+    let payroll = table(&html, "payroll");
+    let participation = table(&html, "participation");
+    let cost = table(&html, "employer-cost");
+    let limits = table(&html, "irs-limits");
+    assert_eq!(headcount.len(), years.len());
+    for (i, y) in years.iter().enumerate() {
+        let start = f(y, "n_start");
+        let row: Vec<f64> = headcount[i].iter().map(num).collect();
+        assert_eq!(
+            row,
+            [
+                f(y, "year"),
+                start,
+                f(y, counter("experienced_termination")),
+                f(y, counter("reduction_in_force")),
+                f(y, counter("new_hire")),
+                f(y, counter("new_hire_termination")),
+                f(y, "n_end"),
+                f(y, "target"),
+                (f(y, "n_end") - start) / start,
+                (f(y, "target") - start) / start,
+            ]
+        );
+        let mut want = vec![f(y, "year")];
+        want.extend(KINDS.iter().map(|k| f(y, k.counter)));
+        want.push(f(y, "events"));
+        assert_eq!(events[i].iter().map(num).collect::<Vec<_>>(), want);
+        assert_eq!(
+            payroll[i].iter().map(num).collect::<Vec<_>>(),
+            [f(y, "year"), f(y, "payroll"), f(y, "employee_deferrals")]
+        );
+        assert_eq!(
+            participation[i].iter().map(opt).collect::<Vec<_>>(),
+            [
+                Some(f(y, "year")),
+                Some(f(y, "eligible_end")),
+                Some(f(y, "enrolled_end")),
+                y["participation_rate"].as_f64(),
+                y["avg_deferral_rate"].as_f64(),
+            ]
+        );
+        assert_eq!(
+            cost[i].iter().map(opt).collect::<Vec<_>>(),
+            [
+                Some(f(y, "year")),
+                Some(f(y, "employer_match")),
+                Some(f(y, "employer_core")),
+                Some(f(y, "forfeitures")),
+                Some(f(y, "employer_cost")),
+                Some(f(y, "payroll")),
+                y["employer_cost_pct_of_payroll"].as_f64(),
+            ]
+        );
+
+        // the limits and deferral rates, recounted here from the snapshot
+        let year = f(y, "year") as i32;
+        let [g, a17, c415] = LIMITS.iter().find(|(ly, _)| *ly == year).unwrap().1;
+        let (mut n402, mut n401, mut n415) = (0, 0, 0);
+        let mut bins: BTreeMap<i64, f64> = BTreeMap::new();
+        for b in read_batches(&snapshot_file(&sb.join("r"), year)) {
+            let m = |name| col::<Float64Array>(&b, name);
+            let term = b.column_by_name("termination_date").unwrap();
+            let (elig, enr) = (
+                col::<BooleanArray>(&b, "plan_eligible"),
+                col::<BooleanArray>(&b, "is_enrolled"),
+            );
+            for r in 0..b.num_rows() {
+                n402 += (cents(m("elected_deferral").value(r)) >= cents(g)) as i32;
+                n401 += (cents(m("prorated_compensation").value(r)) > cents(a17)) as i32;
+                let additions = cents(m("employee_deferral").value(r))
+                    - cents(m("catch_up_deferral").value(r))
+                    + cents(m("employer_match").value(r))
+                    + cents(m("employer_core").value(r));
+                n415 += (additions >= cents(c415)) as i32;
+                if term.is_null(r) && elig.value(r) && enr.value(r) {
+                    let pct = (m("deferral_rate").value(r) * 10_000.0).round() as i64 / 100;
+                    *bins.entry(pct.min(25)).or_default() += 1.0;
+                }
+            }
+        }
+        assert!(
+            n402 > 0 && n401 > 0 && n415 > 0,
+            "{year}: {n402} {n401} {n415}"
+        );
+        assert_eq!(
+            limits[i].iter().map(num).collect::<Vec<_>>(),
+            [
+                year as f64,
+                g,
+                n402 as f64,
+                a17,
+                n401 as f64,
+                c415,
+                n415 as f64
+            ]
+        );
+        if i == years.len() - 1 {
+            let rates = table(&html, "deferral-rates");
+            let shown: BTreeMap<i64, f64> = rates
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| num(&r[1]) > 0.0)
+                .map(|(b, r)| (b as i64, num(&r[1])))
+                .collect();
+            assert_eq!(shown, bins);
+            assert_eq!(bins.values().sum::<f64>(), f(y, "enrolled_end"));
+        }
+    }
+    // the money columns of this config are all in use
+    assert!(years
+        .iter()
+        .any(|y| f(y, "forfeitures") > 0.0 && f(y, "employer_core") > 0.0));
+
+    // same inputs, same bytes
+    sb.run([
+        "-q",
+        "report",
+        "r",
+        "--out",
+        "again.html",
+        "--xlsx",
+        "again.xlsx",
+    ])
+    .assert_success();
+    assert_eq!(
+        std::fs::read(sb.join("again.html")).unwrap(),
+        html.as_bytes()
+    );
+    assert_eq!(
+        std::fs::read(sb.join("again.xlsx")).unwrap(),
+        std::fs::read(sb.join("r.xlsx")).unwrap()
+    );
+}
+
+/// Every run's metric values of `path` by (scenario, metric) in seed order, per year.
+type Values = BTreeMap<(String, String, i32), Vec<Option<f64>>>;
+
+fn metrics(path: &Path) -> Values {
+    let mut out = Values::new();
+    for b in read_batches(path) {
+        let sc = col::<StringArray>(&b, "scenario_id");
+        let year = col::<Int32Array>(&b, "simulation_year");
+        let seed = col::<Int64Array>(&b, "random_seed");
+        // seeds ascending within a scenario, as the library folds them
+        assert!((1..b.num_rows())
+            .all(|r| sc.value(r) != sc.value(r - 1) || seed.value(r) >= seed.value(r - 1)));
+        for (m, is_count) in METRICS {
+            for r in 0..b.num_rows() {
+                let v = if is_count {
+                    Some(col::<Int32Array>(&b, m).value(r) as f64)
+                } else {
+                    let a = col::<Float64Array>(&b, m);
+                    a.is_valid(r).then(|| a.value(r))
+                };
+                out.entry((sc.value(r).to_string(), m.to_string(), year.value(r)))
+                    .or_default()
+                    .push(v);
+            }
+        }
+    }
+    out
+}
+
+fn deltas(path: &Path) -> BTreeMap<(String, String, i32), Stats> {
+    let mut out = BTreeMap::new();
+    for b in read_batches(path) {
+        let f = |name| col::<Float64Array>(&b, name);
+        let v = |name, r| {
+            let a = f(name);
+            a.is_valid(r).then(|| a.value(r))
+        };
+        for r in 0..b.num_rows() {
+            out.insert(
+                (
+                    col::<StringArray>(&b, "scenario_id").value(r).to_string(),
+                    col::<StringArray>(&b, "metric").value(r).to_string(),
+                    col::<Int32Array>(&b, "simulation_year").value(r),
+                ),
+                Stats {
+                    n: col::<Int32Array>(&b, "n").value(r),
+                    mean: v("mean", r),
+                    sd: v("sd", r),
+                    min: v("min", r),
+                    p10: v("p10", r),
+                    p25: v("p25", r),
+                    p50: v("p50", r),
+                    p75: v("p75", r),
+                    p90: v("p90", r),
+                    max: v("max", r),
+                },
+            );
+        }
+    }
+    out
+}
+
+fn fan_row(year: i32, s: &Stats) -> Vec<Option<f64>> {
+    vec![
+        Some(year as f64),
+        Some(s.n as f64),
+        s.p10,
+        s.p25,
+        s.p50,
+        s.p75,
+        s.p90,
+        s.mean,
+    ]
+}
+
+#[test]
+fn a_batch_report_has_a_fan_per_metric_and_its_tables_equal_the_metrics() {
+    let sb = Sandbox::new();
+    sb.generated_census("census.csv", 300, 4);
+    sb.write(
+        "base.yaml",
+        "simulation: {start_year: 2025, end_year: 2027}\n",
+    );
+    sb.write("study.yaml", STUDY);
+    sb.run(["-q", "batch", "study.yaml", "--out", "b"])
+        .assert_success();
+    sb.run(["-q", "report", "b", "--out", "b.html", "--xlsx", "b.xlsx"])
+        .assert_success();
+    let html = std::fs::read_to_string(sb.join("b.html")).unwrap();
+    assert!(!html.contains("http"), "the page names a URL");
+    assert!(html.contains("<dt>seeds</dt><dd>1–4 (4 seeds)</dd>"));
+
+    let values = metrics(&sb.join("b/metrics.parquet"));
+    let paired = deltas(&sb.join("b/deltas.parquet"));
+    let (scenarios, others) = (["current", "ae4", "stretch"], ["ae4", "stretch"]);
+    let years = [2025, 2026, 2027];
+    for (m, _) in METRICS {
+        let section = format!("metric-{m}");
+        assert_charts(&html, &section, 2);
+        // the fan's table: the library's statistics of the seeds' values in metrics.parquet
+        let shown = table(&html, &format!("ensemble-{m}"));
+        let mut want = vec![];
+        for sc in scenarios {
+            for y in years {
+                let st = stats(values[&(sc.to_string(), m.to_string(), y)].iter().copied());
+                assert_eq!(st.n, 4);
+                want.push((sc, fan_row(y, &st)));
+            }
+        }
+        assert_eq!(shown.len(), want.len(), "{m}");
+        for (row, (sc, w)) in shown.iter().zip(&want) {
+            assert_eq!(row[0], Cell::Text(sc.to_string()));
+            assert_eq!(row[1..].iter().map(opt).collect::<Vec<_>>(), *w, "{m} {sc}");
+        }
+        let shown = table(&html, &format!("delta-{m}"));
+        let mut i = 0;
+        for sc in others {
+            for y in years {
+                let st = &paired[&(sc.to_string(), m.to_string(), y)];
+                assert_eq!(shown[i][0], Cell::Text(sc.to_string()));
+                assert_eq!(
+                    shown[i][1..].iter().map(opt).collect::<Vec<_>>(),
+                    fan_row(y, st),
+                    "delta {m} {sc} {y}"
+                );
+                i += 1;
+            }
+        }
+        assert_eq!(i, shown.len());
+        // a count's paired difference is exact: recomputed here from the seeds' values
+        if m == "events_enrollment" {
+            let base = &values[&("current".into(), m.to_string(), 2027)];
+            let ae4 = &values[&("ae4".into(), m.to_string(), 2027)];
+            let d = stats(
+                ae4.iter()
+                    .zip(base)
+                    .map(|(a, b)| Some(a.unwrap() - b.unwrap())),
+            );
+            assert_eq!(paired[&("ae4".into(), m.to_string(), 2027)], d);
+        }
+    }
+    // the last year: every scenario × metric, P10 / median / P90 of the ensemble and deltas
+    let last = table(&html, "last-year");
+    assert_eq!(last.len(), scenarios.len() * METRICS.len());
+    for row in &last {
+        let (Cell::Text(sc), Cell::Text(m)) = (&row[0], &row[1]) else {
+            panic!("{row:?}")
+        };
+        let e = stats(values[&(sc.clone(), m.clone(), 2027)].iter().copied());
+        assert_eq!(
+            row[2..5].iter().map(opt).collect::<Vec<_>>(),
+            [e.p10, e.p50, e.p90],
+            "{sc} {m}"
+        );
+        if sc == "current" {
+            assert_eq!(row[5], Cell::Text("baseline".into()));
+        } else {
+            let d = &paired[&(sc.clone(), m.clone(), 2027)];
+            assert_eq!(
+                row[5..8].iter().map(opt).collect::<Vec<_>>(),
+                [d.p10, d.p50, d.p90]
+            );
+        }
+    }
+    // the appendix holds each scenario's resolved config
+    let configs = table(&html, "configs");
+    let rate = configs
+        .iter()
+        .find(|r| r[0] == Cell::Text("enrollment.auto_enrollment.default_deferral_rate".into()))
+        .unwrap();
+    assert_eq!(
+        rate[1..],
+        [
+            Cell::Text("0.06".into()),
+            Cell::Text("0.04".into()),
+            Cell::Text("0.06".into())
+        ]
+    );
+
+    sb.run([
+        "-q",
+        "report",
+        "b",
+        "--out",
+        "again.html",
+        "--xlsx",
+        "again.xlsx",
+    ])
+    .assert_success();
+    assert_eq!(
+        std::fs::read(sb.join("again.html")).unwrap(),
+        html.as_bytes()
+    );
+    assert_eq!(
+        std::fs::read(sb.join("again.xlsx")).unwrap(),
+        std::fs::read(sb.join("b.xlsx")).unwrap()
+    );
+}
+
+#[test]
+fn a_directory_that_is_not_an_output_is_refused_and_nothing_is_written() {
+    let sb = Sandbox::new();
+    sb.write("old.html", "previous report");
+    std::fs::create_dir(sb.join("empty")).unwrap();
+    sb.run(["report", "empty", "--out", "old.html", "--xlsx", "new.xlsx"])
+        .assert_input_error(&["empty", "neither a wfsim run directory", "batch directory"]);
+    sb.run(["report", "missing", "--out", "old.html"])
+        .assert_input_error(&["missing", "not a directory"]);
+    sb.write("broken/generation_summary.json", "{\"years\": ");
+    sb.run([
+        "report", "broken", "--out", "old.html", "--xlsx", "new.xlsx",
+    ])
+    .assert_input_error(&["broken/generation_summary.json"]);
+    // a run whose snapshots are gone: named, not a panic
+    sb.generated_census("census.csv", 50, 1);
+    sb.run([
+        "-q",
+        "run",
+        "--census",
+        "census.csv",
+        "--out",
+        "r",
+        "--end",
+        "2025",
+    ])
+    .assert_success();
+    std::fs::remove_file(snapshot_file(&sb.join("r"), 2025)).unwrap();
+    sb.run(["report", "r", "--out", "old.html", "--xlsx", "new.xlsx"])
+        .assert_input_error(&["snapshot_2025.parquet"]);
+    assert_eq!(
+        std::fs::read_to_string(sb.join("old.html")).unwrap(),
+        "previous report"
+    );
+    assert!(!sb.join("new.xlsx").exists());
+    let left: Vec<_> = common::entries(sb.path())
+        .into_iter()
+        .filter(|n| n.starts_with(".wfsim-report"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}

@@ -1,0 +1,609 @@
+//! The report of one `wfsim batch` directory: per metric, the fan chart of every scenario over
+//! the seeds and the fan of its paired difference against the baseline, drawn from the
+//! batch's own statistics (`ensemble.parquet`, `deltas.parquet`, computed by
+//! `wfsim::batch::metrics::stats`), the last year per scenario, and the inputs.
+
+use crate::chart::{self, Axes, Fan, Unit};
+use crate::read::{self, bad};
+use crate::run::{config_of, flatten};
+use crate::table::{col, Cell, Format, Kind, Report, Section, Table};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+use wfsim::batch::metrics::{Stats, METRICS};
+
+#[derive(Deserialize)]
+struct Summary {
+    tool_version: String,
+    batch_file: String,
+    batch_sha256: String,
+    base_config: Option<String>,
+    census_file: String,
+    census_sha256: String,
+    seeds: Vec<u64>,
+    baseline: String,
+    scenarios: Vec<ScenarioSummary>,
+    runs: usize,
+}
+
+#[derive(Deserialize)]
+struct ScenarioSummary {
+    scenario_id: String,
+    resolved_config: Value,
+}
+
+/// A metric's title, its y-axis noun and unit.
+fn describe(metric: &str) -> (&'static str, &'static str, Unit) {
+    use Unit::*;
+    match metric {
+        "n_start" => ("Active employees at Jan 1", "employees", Count),
+        "target" => ("Headcount target for Dec 31", "employees", Count),
+        "events_hire" => ("Hires", "events", Count),
+        "events_termination" => (
+            "Terminations (experienced, RIF and new-hire)",
+            "events",
+            Count,
+        ),
+        "events_promotion" => ("Promotions", "events", Count),
+        "events_raise" => ("Raises (merit and COLA)", "events", Count),
+        "events_eligibility" => ("Employees becoming plan-eligible", "events", Count),
+        "events_enrollment" => ("Enrollments (voluntary and auto)", "events", Count),
+        "events_opt_out" => ("Opt-outs", "events", Count),
+        "events_deferral_escalation" => ("Automatic deferral escalations", "events", Count),
+        "n_end" => ("Active employees at Dec 31", "employees", Count),
+        "eligible_end" => ("Eligible actives at Dec 31", "employees", Count),
+        "enrolled_end" => ("Enrolled actives at Dec 31", "employees", Count),
+        "participation_rate" => (
+            "Participation rate (enrolled / eligible at Dec 31)",
+            "participation",
+            Percent,
+        ),
+        "avg_deferral_rate" => (
+            "Average deferral rate of the enrolled",
+            "deferral rate",
+            Percent,
+        ),
+        "payroll" => ("Payroll (prorated pay, leavers included)", "payroll", Money),
+        "employee_deferrals" => ("Employee deferrals", "deferrals", Money),
+        "employer_match" => ("Employer match", "match", Money),
+        "employer_core" => ("Employer core contributions", "core", Money),
+        "forfeitures" => ("Forfeitures", "forfeitures", Money),
+        "employer_cost" => (
+            "Employer cost (match + core − forfeitures)",
+            "employer cost",
+            Money,
+        ),
+        "employer_cost_pct_of_payroll" => (
+            "Employer cost as a share of payroll",
+            "cost / payroll",
+            Percent,
+        ),
+        _ => ("", "", Count),
+    }
+}
+
+/// The headline metrics first, then the others in the metrics table's order.
+const FIRST: [&str; 4] = [
+    "employer_cost",
+    "employer_cost_pct_of_payroll",
+    "participation_rate",
+    "avg_deferral_rate",
+];
+
+fn metric_order() -> Vec<&'static str> {
+    let mut order: Vec<&str> = FIRST.to_vec();
+    order.extend(
+        METRICS
+            .iter()
+            .map(|(m, _)| *m)
+            .filter(|m| !FIRST.contains(m)),
+    );
+    order
+}
+
+/// The format of a metric's values (and of its statistics over seeds).
+fn format_of(metric: &str, over_seeds: bool) -> Format {
+    match describe(metric).2 {
+        Unit::Money => Format::Money,
+        Unit::Percent => Format::Percent,
+        Unit::Count if over_seeds => Format::Decimal,
+        Unit::Count => Format::Int,
+    }
+}
+
+/// A statistics table (`ensemble.parquet` or `deltas.parquet`): (scenario, metric) → year → stats.
+type StatsTable = BTreeMap<(String, String), BTreeMap<i32, Stats>>;
+
+fn stats_table(path: &Path) -> wfsim::Result<StatsTable> {
+    let names = [
+        "scenario_id",
+        "simulation_year",
+        "metric",
+        "n",
+        "mean",
+        "sd",
+        "min",
+        "p10",
+        "p25",
+        "p50",
+        "p75",
+        "p90",
+        "max",
+    ];
+    let c = read::parquet(path, &names)?;
+    let (scenario, year, metric, n) = (
+        c.string("scenario_id")?,
+        c.i32("simulation_year")?,
+        c.string("metric")?,
+        c.i32("n")?,
+    );
+    let f: Vec<Vec<Option<f64>>> = names[4..]
+        .iter()
+        .map(|name| c.f64(name))
+        .collect::<wfsim::Result<_>>()?;
+    let mut out = StatsTable::new();
+    for i in 0..scenario.len() {
+        let stats = Stats {
+            n: n[i],
+            mean: f[0][i],
+            sd: f[1][i],
+            min: f[2][i],
+            p10: f[3][i],
+            p25: f[4][i],
+            p50: f[5][i],
+            p75: f[6][i],
+            p90: f[7][i],
+            max: f[8][i],
+        };
+        out.entry((scenario[i].clone(), metric[i].clone()))
+            .or_default()
+            .insert(year[i], stats);
+    }
+    Ok(out)
+}
+
+pub fn load(dir: &Path) -> wfsim::Result<Report> {
+    let path = dir.join("batch_summary.json");
+    let s: Summary = read::json(&path)?;
+    let ensemble = stats_table(&dir.join("ensemble.parquet"))?;
+    let deltas = stats_table(&dir.join("deltas.parquet"))?;
+    let metrics_path = dir.join("metrics.parquet");
+    let scenarios: Vec<&str> = s.scenarios.iter().map(|x| x.scenario_id.as_str()).collect();
+    if scenarios.is_empty() {
+        return Err(bad(&path, "no scenarios"));
+    }
+    let years: Vec<i32> = ensemble
+        .values()
+        .flat_map(|y| y.keys().copied())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let last = *years
+        .last()
+        .ok_or_else(|| bad(&dir.join("ensemble.parquet"), "no rows"))?;
+    let labels: Vec<String> = years.iter().map(i32::to_string).collect();
+    let others: Vec<&str> = scenarios
+        .iter()
+        .copied()
+        .filter(|x| *x != s.baseline)
+        .collect();
+    let get = |t: &StatsTable, sc: &str, m: &str, y: i32| -> Stats {
+        t.get(&(sc.to_string(), m.to_string()))
+            .and_then(|ys| ys.get(&y))
+            .copied()
+            .unwrap_or_default()
+    };
+
+    let mut sections = vec![last_year(&s, &scenarios, last, &ensemble, &deltas, get)];
+    let mut long_ensemble = vec![];
+    let mut long_deltas = vec![];
+    for metric in metric_order() {
+        let (title, noun, unit) = describe(metric);
+        let fmt = format_of(metric, true);
+        let fans = |t: &StatsTable, ids: &[&str]| -> Vec<Fan> {
+            ids.iter()
+                .map(|sc| Fan {
+                    name: sc.to_string(),
+                    stats: years.iter().map(|y| get(t, sc, metric, *y)).collect(),
+                })
+                .collect()
+        };
+        let mut charts = vec![chart::fans(
+            &Axes {
+                title: &format!("{title}: over the seeds, per scenario"),
+                x_desc: "year",
+                x_labels: &labels,
+                y_desc: noun,
+                unit,
+            },
+            &fans(&ensemble, &scenarios),
+            false,
+        )];
+        let mut tables = vec![stats_rows(
+            format!("ensemble-{metric}"),
+            format!("{title}: statistics over the seeds"),
+            &scenarios,
+            &years,
+            fmt,
+            |sc, y| get(&ensemble, sc, metric, y),
+            &mut long_ensemble,
+            metric,
+        )];
+        if !others.is_empty() {
+            charts.push(chart::fans(
+                &Axes {
+                    title: &format!("{title}: paired difference against {}", s.baseline),
+                    x_desc: "year",
+                    x_labels: &labels,
+                    y_desc: &format!("Δ {noun}"),
+                    unit,
+                },
+                &fans(&deltas, &others),
+                true,
+            ));
+            tables.push(stats_rows(
+                format!("delta-{metric}"),
+                format!("{title}: paired difference against {}", s.baseline),
+                &others,
+                &years,
+                fmt,
+                |sc, y| get(&deltas, sc, metric, y),
+                &mut long_deltas,
+                metric,
+            ));
+        }
+        sections.push(Section {
+            id: format!("metric-{metric}"),
+            title: title.to_string(),
+            note: format!("`{metric}` of metrics.parquet. Fans: the P10–P90 and P25–P75 bands over the seeds and the median; the paired difference is scenario − {} with the same seed, then its statistics over the seeds (deltas.parquet).", s.baseline),
+            charts,
+            tables,
+        });
+    }
+
+    let inputs = inputs(&s, &path)?;
+    let stats_columns = |what: &str| {
+        let mut c = vec![
+            col("scenario", Format::Text),
+            col("year", Format::Year),
+            col("metric", Format::Text),
+            col("n", Format::Int),
+        ];
+        c.extend(
+            [
+                "mean", "sd", "min", "P10", "P25", "P50", "P75", "P90", "max",
+            ]
+            .map(|n| col(&format!("{what}{n}"), Format::Decimal)),
+        );
+        c
+    };
+    let mut workbook = vec![sections[0].tables[0].clone()];
+    workbook.push(Table {
+        id: "Ensemble".into(),
+        title: "Statistics over the seeds (ensemble.parquet)".into(),
+        columns: stats_columns(""),
+        rows: long_ensemble,
+    });
+    workbook.push(Table {
+        id: "Deltas".into(),
+        title: format!("Paired differences against {} (deltas.parquet)", s.baseline),
+        columns: stats_columns("Δ "),
+        rows: long_deltas,
+    });
+    workbook.push(metrics_sheet(&metrics_path)?);
+    workbook.extend(inputs.tables.iter().cloned());
+
+    let behaviours = behaviours(&s, &path)?;
+    let mut facts = vec![
+        ("batch file".to_string(), s.batch_file.clone()),
+        ("batch sha256".into(), s.batch_sha256.clone()),
+        (
+            "base config".into(),
+            s.base_config
+                .clone()
+                .unwrap_or_else(|| "inline or built-in defaults".into()),
+        ),
+        ("census".into(), s.census_file.clone()),
+        (
+            "census sha256".into(),
+            if s.census_sha256.is_empty() {
+                "(built in memory, no file)".into()
+            } else {
+                s.census_sha256.clone()
+            },
+        ),
+        ("scenarios".into(), scenarios.join(", ")),
+        ("baseline".into(), s.baseline.clone()),
+        ("seeds".into(), seeds_text(&s.seeds)),
+        ("runs".into(), s.runs.to_string()),
+        ("years".into(), format!("{}–{}", years[0], last)),
+        ("wfsim version".into(), s.tool_version.clone()),
+    ];
+    facts.extend(behaviours);
+    Ok(Report {
+        kind: Kind::Batch,
+        title: format!(
+            "wfsim batch: {} scenarios × {} seeds, {}–{}",
+            scenarios.len(),
+            s.seeds.len(),
+            years[0],
+            last
+        ),
+        facts,
+        sections,
+        inputs,
+        workbook,
+    })
+}
+
+/// `1–100 (100 seeds)` for a range, else the list.
+fn seeds_text(seeds: &[u64]) -> String {
+    let range = seeds.windows(2).all(|w| w[1] == w[0] + 1);
+    match (seeds.first(), seeds.last()) {
+        (Some(a), Some(b)) if range && seeds.len() > 2 => {
+            format!("{a}–{b} ({} seeds)", seeds.len())
+        }
+        _ => format!(
+            "{} ({} seeds)",
+            seeds
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            seeds.len()
+        ),
+    }
+}
+
+/// The behaviour line of each scenario, once when all agree (as `wfsim batch` prints it).
+fn behaviours(s: &Summary, path: &Path) -> wfsim::Result<Vec<(String, String)>> {
+    let mut lines = vec![];
+    for sc in &s.scenarios {
+        let b = config_of(&sc.resolved_config, path)?.enrollment.behaviour();
+        lines.push((format!("behaviour of {}", sc.scenario_id), b));
+    }
+    if lines.iter().all(|(_, b)| *b == lines[0].1) {
+        let b = lines.swap_remove(0).1;
+        return Ok(vec![("behaviour".into(), b)]);
+    }
+    Ok(lines)
+}
+
+/// The statistics of one metric as a table (scenario, year, n, P10…P90, mean), and the same
+/// rows with the metric named for the workbook's long sheet.
+#[allow(clippy::too_many_arguments)]
+fn stats_rows(
+    id: String,
+    title: String,
+    scenarios: &[&str],
+    years: &[i32],
+    fmt: Format,
+    get: impl Fn(&str, i32) -> Stats,
+    long: &mut Vec<Vec<Cell>>,
+    metric: &str,
+) -> Table {
+    let mut rows = vec![];
+    for sc in scenarios {
+        for y in years {
+            let s = get(sc, *y);
+            rows.push(vec![
+                Cell::from(*sc),
+                Cell::Num(*y as f64),
+                Cell::Num(s.n as f64),
+                s.p10.into(),
+                s.p25.into(),
+                s.p50.into(),
+                s.p75.into(),
+                s.p90.into(),
+                s.mean.into(),
+            ]);
+            long.push(vec![
+                Cell::from(*sc),
+                Cell::Num(*y as f64),
+                Cell::from(metric),
+                Cell::Num(s.n as f64),
+                s.mean.into(),
+                s.sd.into(),
+                s.min.into(),
+                s.p10.into(),
+                s.p25.into(),
+                s.p50.into(),
+                s.p75.into(),
+                s.p90.into(),
+                s.max.into(),
+            ]);
+        }
+    }
+    let mut columns = vec![
+        col("scenario", Format::Text),
+        col("year", Format::Year),
+        col("seeds", Format::Int),
+    ];
+    columns.extend(["P10", "P25", "median", "P75", "P90", "mean"].map(|n| col(n, fmt)));
+    Table {
+        id,
+        title,
+        columns,
+        rows,
+    }
+}
+
+/// The last year per scenario and metric: P10, median, P90, and the paired difference's.
+fn last_year(
+    s: &Summary,
+    scenarios: &[&str],
+    last: i32,
+    ensemble: &StatsTable,
+    deltas: &StatsTable,
+    get: impl Fn(&StatsTable, &str, &str, i32) -> Stats,
+) -> Section {
+    let mut rows = vec![];
+    for sc in scenarios {
+        for metric in metric_order() {
+            let e = get(ensemble, sc, metric, last);
+            let f = format_of(metric, true);
+            let mut row = vec![
+                Cell::from(*sc),
+                Cell::from(metric),
+                Cell::as_format(e.p10, f),
+                Cell::as_format(e.p50, f),
+                Cell::as_format(e.p90, f),
+            ];
+            if *sc == s.baseline {
+                row.extend([Cell::from("baseline"), Cell::Empty, Cell::Empty]);
+            } else {
+                let d = get(deltas, sc, metric, last);
+                row.extend([d.p10, d.p50, d.p90].map(|v| Cell::as_format(v, f)));
+            }
+            rows.push(row);
+        }
+    }
+    Section {
+        id: "last-year".into(),
+        title: format!("{last}, per scenario"),
+        note: format!("The last simulated year, over the {} seeds: each metric's P10, median and P90, and those of the paired difference against {} (Δ = scenario − baseline with the same seed; money in dollars, rates as fractions shown in percent, Δ of a rate in percentage points).", s.seeds.len(), s.baseline),
+        charts: vec![],
+        tables: vec![Table {
+            id: "Last year".into(),
+            title: format!("{last} per scenario and metric"),
+            columns: vec![
+                col("scenario", Format::Text),
+                col("metric", Format::Text),
+                col("P10", Format::Decimal),
+                col("median", Format::Decimal),
+                col("P90", Format::Decimal),
+                col("Δ P10", Format::Decimal),
+                col("Δ median", Format::Decimal),
+                col("Δ P90", Format::Decimal),
+            ],
+            rows,
+        }],
+    }
+}
+
+/// Every run's metrics, one row per scenario, seed and year (metrics.parquet as it is).
+fn metrics_sheet(path: &Path) -> wfsim::Result<Table> {
+    let mut names = vec!["scenario_id", "random_seed", "simulation_year"];
+    names.extend(METRICS.iter().map(|(m, _)| *m));
+    let c = read::parquet(path, &names)?;
+    let scenario = c.string("scenario_id")?;
+    let seed = c.i64("random_seed")?;
+    let year = c.i32("simulation_year")?;
+    let mut values: Vec<Vec<Option<f64>>> = vec![];
+    for (m, is_count) in METRICS {
+        values.push(if is_count {
+            c.i32(m)?.into_iter().map(|v| Some(v as f64)).collect()
+        } else {
+            c.f64(m)?
+        });
+    }
+    let rows = (0..scenario.len())
+        .map(|i| {
+            let mut row = vec![
+                Cell::from(scenario[i].as_str()),
+                Cell::Num(seed[i] as f64),
+                Cell::Num(year[i] as f64),
+            ];
+            row.extend(values.iter().map(|v| Cell::from(v[i])));
+            row
+        })
+        .collect();
+    let mut columns = vec![
+        col("scenario_id", Format::Text),
+        col("random_seed", Format::Year),
+        col("simulation_year", Format::Year),
+    ];
+    columns.extend(METRICS.iter().map(|(m, _)| col(m, format_of(m, false))));
+    Ok(Table {
+        id: "Metrics".into(),
+        title: "Every run's metrics (metrics.parquet)".into(),
+        columns,
+        rows,
+    })
+}
+
+/// The appendix: the batch's files, seeds, and each scenario's resolved config (the keys the
+/// scenarios change first, then every key).
+fn inputs(s: &Summary, path: &Path) -> wfsim::Result<Section> {
+    let facts = vec![
+        ("batch file", s.batch_file.clone()),
+        ("batch sha256", s.batch_sha256.clone()),
+        (
+            "base config",
+            s.base_config
+                .clone()
+                .unwrap_or_else(|| "(none: inline config or built-in defaults)".into()),
+        ),
+        ("census", s.census_file.clone()),
+        ("census sha256", s.census_sha256.clone()),
+        ("baseline", s.baseline.clone()),
+        (
+            "seeds",
+            s.seeds
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        ("runs", s.runs.to_string()),
+    ];
+    let flat: Vec<BTreeMap<String, String>> = s
+        .scenarios
+        .iter()
+        .map(|sc| flatten(&sc.resolved_config).into_iter().collect())
+        .collect();
+    let keys: std::collections::BTreeSet<&String> = flat.iter().flat_map(|m| m.keys()).collect();
+    let mut all = vec![];
+    let mut changed = vec![];
+    for k in keys {
+        let values: Vec<Cell> = flat
+            .iter()
+            .map(|m| m.get(k).map_or(Cell::Empty, |v| Cell::Text(v.clone())))
+            .collect();
+        let mut row = vec![Cell::Text(k.clone())];
+        row.extend(values.iter().cloned());
+        if values.iter().any(|v| *v != values[0]) {
+            changed.push(row.clone());
+        }
+        all.push(row);
+    }
+    if flat.is_empty() {
+        return Err(bad(path, "no scenarios"));
+    }
+    let mut columns = vec![col("config key", Format::Text)];
+    columns.extend(
+        s.scenarios
+            .iter()
+            .map(|sc| col(&sc.scenario_id, Format::Text)),
+    );
+    Ok(Section {
+        id: "inputs".into(),
+        title: "Appendix: inputs".into(),
+        note: "What the batch was made from, as recorded in its batch_summary.json: the batch file and census with their sha256, the seeds, and every scenario's resolved config (the base config with the scenario's overlay merged in).".into(),
+        charts: vec![],
+        tables: vec![
+            Table {
+                id: "Inputs".into(),
+                title: "Batch inputs".into(),
+                columns: vec![col("item", Format::Text), col("value", Format::Text)],
+                rows: facts
+                    .into_iter()
+                    .map(|(k, v)| vec![Cell::from(k), Cell::Text(v)])
+                    .collect(),
+            },
+            Table {
+                id: "Config changes".into(),
+                title: "Config keys that differ between scenarios".into(),
+                columns: columns.clone(),
+                rows: changed,
+            },
+            Table {
+                id: "Configs".into(),
+                title: "Every config key, per scenario (resolved_config)".into(),
+                columns,
+                rows: all,
+            },
+        ],
+    })
+}

@@ -1,0 +1,458 @@
+//! The report's charts as inline SVG, drawn by plotters: lines, bars (grouped or stacked) and
+//! fan charts. Every chart has a title, a legend, and axes labelled with their units; the x axis
+//! is categorical (years or bins) so each tick is one labelled category.
+
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use wfsim::batch::metrics::Stats;
+
+/// What the y axis counts; decides the tick labels and the unit in the axis title.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Count,
+    /// US dollars.
+    Money,
+    /// A fraction, shown in percent.
+    Percent,
+}
+
+/// One named series, one value per x category (`None`: no value).
+pub struct Series {
+    pub name: String,
+    pub values: Vec<Option<f64>>,
+}
+
+/// Title and axes of a chart.
+pub struct Axes<'a> {
+    pub title: &'a str,
+    pub x_desc: &'a str,
+    pub x_labels: &'a [String],
+    pub y_desc: &'a str,
+    pub unit: Unit,
+}
+
+/// One panel of a fan chart: the statistics per x category.
+pub struct Fan {
+    pub name: String,
+    pub stats: Vec<Stats>,
+}
+
+const WIDTH: u32 = 960;
+const HEIGHT: u32 = 400;
+const FONT: &str = "sans-serif";
+
+/// Okabe–Ito, distinguishable with the common colour-vision deficiencies, then greys.
+const PALETTE: [RGBColor; 11] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(213, 94, 0),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(240, 228, 66),
+    RGBColor(0, 0, 0),
+    RGBColor(120, 120, 120),
+    RGBColor(170, 120, 60),
+    RGBColor(90, 60, 140),
+];
+
+fn color(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Drawing into a string cannot fail for lack of a file or font; an error here is a bug.
+fn drawn<T, E: std::fmt::Debug>(r: Result<T, E>) -> T {
+    r.expect("drawing into an SVG string")
+}
+
+/// How tick values are printed and which unit the axis title names.
+struct Scale {
+    divisor: f64,
+    suffix: &'static str,
+    decimals: usize,
+    unit: Unit,
+}
+
+impl Scale {
+    fn of(unit: Unit, lo: f64, hi: f64) -> Scale {
+        let big = lo.abs().max(hi.abs());
+        let (divisor, suffix) = match unit {
+            Unit::Money if big >= 1e6 => (1e6, "($ millions)"),
+            Unit::Money if big >= 1e3 => (1e3, "($ thousands)"),
+            Unit::Money => (1.0, "($)"),
+            Unit::Percent => (0.01, "(%)"),
+            Unit::Count => (1.0, "(number)"),
+        };
+        let span = (hi - lo).abs() / divisor;
+        let decimals = if span < 0.05 {
+            3
+        } else if span < 2.0 {
+            2
+        } else if span < 20.0 {
+            1
+        } else {
+            0
+        };
+        Scale {
+            divisor,
+            suffix,
+            decimals,
+            unit,
+        }
+    }
+
+    fn tick(&self, v: f64) -> String {
+        let x = v / self.divisor;
+        // -0.0 prints as "-0"
+        let x = if x == 0.0 { 0.0 } else { x };
+        match self.unit {
+            Unit::Count if self.decimals == 0 => crate::table::grouped_int(x.round()),
+            _ => format!("{x:.*}", self.decimals),
+        }
+    }
+}
+
+/// The y range over `values`, padded by 5 %; `zero` keeps 0 in range (bars).
+fn y_range(values: impl Iterator<Item = f64>, zero: bool) -> (f64, f64) {
+    let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+        (l.min(v), h.max(v))
+    });
+    if !lo.is_finite() {
+        (lo, hi) = (0.0, 1.0);
+    }
+    if zero {
+        lo = lo.min(0.0);
+        hi = hi.max(0.0);
+    }
+    if hi - lo < 1e-12 {
+        let pad = if hi.abs() > 0.0 { hi.abs() * 0.05 } else { 1.0 };
+        return (lo - pad, hi + pad);
+    }
+    let pad = (hi - lo) * 0.05;
+    (
+        if zero && lo == 0.0 { 0.0 } else { lo - pad },
+        if zero && hi == 0.0 { 0.0 } else { hi + pad },
+    )
+}
+
+/// The SVG as it goes inline into HTML5: without the namespace attribute (an URL) and scaled
+/// by CSS, the view box keeping its proportions.
+fn finish(svg: String) -> String {
+    svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
+}
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The title above and a legend strip under it; returns the plotting area.
+fn frame<'a>(root: &Area<'a>, title: &str, legend: &[(String, RGBColor)]) -> Area<'a> {
+    drawn(root.fill(&WHITE));
+    let body = drawn(root.titled(title, (FONT, 20).into_font().style(FontStyle::Bold)));
+    if legend.is_empty() {
+        return body;
+    }
+    // entries left to right, wrapping onto a new line before the right edge (text width is
+    // estimated, as no font is loaded)
+    let mut placed = vec![];
+    let (mut x, mut y) = (90, 0);
+    for (name, c) in legend {
+        let w = 34 + 7 * name.chars().count() as i32;
+        if x + w > WIDTH as i32 - 20 && x > 90 {
+            (x, y) = (90, y + 22);
+        }
+        placed.push((name, c, x, y));
+        x += w;
+    }
+    let (strip, rest) = body.split_vertically(y + 26);
+    for (name, c, x, y) in placed {
+        drawn(strip.draw(&Rectangle::new([(x, y + 6), (x + 14, y + 18)], c.filled())));
+        drawn(strip.draw(&Text::new(
+            name.clone(),
+            (x + 19, y + 5),
+            (FONT, 14).into_font().color(&BLACK),
+        )));
+    }
+    rest
+}
+
+/// A categorical x axis: category `i` sits at `i`, labelled `labels[i]` (ticks between
+/// categories get no label).
+fn x_axis(n: usize) -> std::ops::Range<f64> {
+    -0.5..n as f64 - 0.5
+}
+
+fn label_of(labels: &[String], v: f64) -> String {
+    let i = v.round();
+    if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+        labels[i as usize].clone()
+    } else {
+        String::new()
+    }
+}
+
+/// Line chart, one line with markers per series.
+pub fn lines(a: &Axes, series: &[Series]) -> String {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let legend: Vec<_> = series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), color(i)))
+            .collect();
+        let area = frame(&root, a.title, &legend);
+        let (lo, hi) = y_range(
+            series
+                .iter()
+                .flat_map(|s| s.values.iter().flatten().copied()),
+            false,
+        );
+        let scale = Scale::of(a.unit, lo, hi);
+        let mut chart = drawn(
+            ChartBuilder::on(&area)
+                .margin(12)
+                .x_label_area_size(44)
+                .y_label_area_size(84)
+                .build_cartesian_2d(x_axis(a.x_labels.len()), lo..hi),
+        );
+        let y_desc = format!("{} {}", a.y_desc, scale.suffix);
+        mesh(&mut chart, a, &scale, &y_desc);
+        for (i, s) in series.iter().enumerate() {
+            let c = color(i);
+            for run in segments(&s.values) {
+                drawn(chart.draw_series(std::iter::once(PathElement::new(
+                    run.clone(),
+                    c.stroke_width(2),
+                ))));
+                drawn(chart.draw_series(run.into_iter().map(|p| Circle::new(p, 3, c.filled()))));
+            }
+        }
+        drawn(root.present());
+    }
+    finish(svg)
+}
+
+/// Runs of consecutive present values as points.
+fn segments(values: &[Option<f64>]) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = vec![];
+    let mut current = vec![];
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(v) => current.push((i as f64, *v)),
+            None if !current.is_empty() => out.push(std::mem::take(&mut current)),
+            None => {}
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+fn mesh(chart: &mut Chart, a: &Axes, scale: &Scale, y_desc: &str) {
+    let labels = a.x_labels;
+    let x_fmt = |v: &f64| label_of(labels, *v);
+    let y_fmt = |v: &f64| scale.tick(*v);
+    drawn(
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(labels.len() + 1)
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(215, 215, 215))
+            .x_desc(a.x_desc)
+            .y_desc(y_desc)
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&y_fmt)
+            .label_style((FONT, 13))
+            .axis_desc_style((FONT, 14))
+            .draw(),
+    );
+}
+
+/// Bar chart: per category, the series side by side, or stacked (positive values upwards
+/// from 0, negative downwards).
+pub fn bars(a: &Axes, series: &[Series], stacked: bool) -> String {
+    let n = a.x_labels.len();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let legend: Vec<_> = series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), color(i)))
+            .collect();
+        let area = frame(&root, a.title, &legend);
+        // (series, category, bottom, top)
+        let mut rects = vec![];
+        for x in 0..n {
+            let (mut up, mut down) = (0.0, 0.0);
+            for (i, s) in series.iter().enumerate() {
+                let v = s.values[x].unwrap_or(0.0);
+                if stacked {
+                    let (b, t) = if v >= 0.0 {
+                        (up, up + v)
+                    } else {
+                        (down + v, down)
+                    };
+                    if v >= 0.0 {
+                        up += v;
+                    } else {
+                        down += v;
+                    }
+                    rects.push((i, x, b, t));
+                } else {
+                    rects.push((i, x, 0.0f64.min(v), 0.0f64.max(v)));
+                }
+            }
+        }
+        let (lo, hi) = y_range(rects.iter().flat_map(|r| [r.2, r.3]), true);
+        let scale = Scale::of(a.unit, lo, hi);
+        let mut chart = drawn(
+            ChartBuilder::on(&area)
+                .margin(12)
+                .x_label_area_size(44)
+                .y_label_area_size(84)
+                .build_cartesian_2d(x_axis(n), lo..hi),
+        );
+        let y_desc = format!("{} {}", a.y_desc, scale.suffix);
+        mesh(&mut chart, a, &scale, &y_desc);
+        let slots = if stacked { 1 } else { series.len().max(1) };
+        let width = 0.8 / slots as f64;
+        drawn(chart.draw_series(rects.iter().map(|&(i, x, b, t)| {
+            let left = x as f64 - 0.4 + if stacked { 0.0 } else { i as f64 * width };
+            Rectangle::new([(left, b), (left + width * 0.92, t)], color(i).filled())
+        })));
+        if lo < 0.0 {
+            drawn(chart.draw_series(std::iter::once(PathElement::new(
+                vec![(-0.5, 0.0), (n as f64 - 0.5, 0.0)],
+                BLACK.stroke_width(1),
+            ))));
+        }
+        drawn(root.present());
+    }
+    finish(svg)
+}
+
+/// Fan charts, one panel per entry, each with its own y axis: the P10–P90 band, the P25–P75 band
+/// and the median; `zero` draws the 0 line (for paired differences).
+pub fn fans(a: &Axes, panels: &[Fan], zero: bool) -> String {
+    let n = a.x_labels.len();
+    let cols = panels.len().clamp(1, 3);
+    let rows = panels.len().div_ceil(cols).max(1);
+    let panel_h = 270;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, 56 + rows as u32 * panel_h))
+            .into_drawing_area();
+        let c = color(0);
+        let legend = [
+            ("P10–P90".to_string(), c.mix(0.18).to_rgba()),
+            ("P25–P75".to_string(), c.mix(0.42).to_rgba()),
+            ("median".to_string(), c.to_rgba()),
+        ];
+        let legend: Vec<(String, RGBColor)> =
+            legend.into_iter().map(|(s, col)| (s, blend(col))).collect();
+        let body = frame(&root, a.title, &legend);
+        for (p, area) in panels.iter().zip(body.split_evenly((rows, cols))) {
+            // each panel its own y range: a shared one flattens the narrow bands
+            let values = p.stats.iter().flat_map(|s| [s.p10, s.p90, s.p50]).flatten();
+            let (lo, hi) = y_range(values.chain(zero.then_some(0.0)), false);
+            let scale = Scale::of(a.unit, lo, hi);
+            let y_desc = format!("{} {}", a.y_desc, scale.suffix);
+            let mut chart = drawn(
+                ChartBuilder::on(&area)
+                    .caption(&p.name, (FONT, 15).into_font().style(FontStyle::Bold))
+                    .margin(8)
+                    .x_label_area_size(40)
+                    .y_label_area_size(70)
+                    .build_cartesian_2d(x_axis(n), lo..hi),
+            );
+            mesh(&mut chart, a, &scale, &y_desc);
+            let band = |lo_of: fn(&Stats) -> Option<f64>, hi_of: fn(&Stats) -> Option<f64>| {
+                let mut pts: Vec<(f64, f64)> = p
+                    .stats
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, s)| lo_of(s).map(|v| (i as f64, v)))
+                    .collect();
+                let upper: Vec<(f64, f64)> = p
+                    .stats
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, s)| hi_of(s).map(|v| (i as f64, v)))
+                    .collect();
+                pts.extend(upper.into_iter().rev());
+                pts
+            };
+            drawn(chart.draw_series(std::iter::once(Polygon::new(
+                band(|s| s.p10, |s| s.p90),
+                legend[0].1.filled(),
+            ))));
+            drawn(chart.draw_series(std::iter::once(Polygon::new(
+                band(|s| s.p25, |s| s.p75),
+                legend[1].1.filled(),
+            ))));
+            if zero {
+                drawn(chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(-0.5, 0.0), (n as f64 - 0.5, 0.0)],
+                    BLACK.stroke_width(1),
+                ))));
+            }
+            let median: Vec<Option<f64>> = p.stats.iter().map(|s| s.p50).collect();
+            for run in segments(&median) {
+                drawn(chart.draw_series(std::iter::once(PathElement::new(
+                    run.clone(),
+                    c.stroke_width(2),
+                ))));
+                drawn(chart.draw_series(run.into_iter().map(|pt| Circle::new(pt, 3, c.filled()))));
+            }
+        }
+        drawn(root.present());
+    }
+    finish(svg)
+}
+
+/// An opaque colour for a translucent one over white (bands print the same on any renderer).
+fn blend(c: RGBAColor) -> RGBColor {
+    let mix = |v: u8| (v as f64 * c.3 + 255.0 * (1.0 - c.3)).round() as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_follow_the_unit() {
+        let s = Scale::of(Unit::Money, 0.0, 25_000_000.0);
+        assert_eq!(
+            (s.suffix, s.tick(12_000_000.0)),
+            ("($ millions)", "12".into())
+        );
+        let s = Scale::of(Unit::Percent, 0.70, 0.78);
+        assert_eq!(s.tick(0.72), "72.0");
+        let s = Scale::of(Unit::Count, 4800.0, 5400.0);
+        assert_eq!(s.tick(5000.0), "5,000");
+    }
+
+    #[test]
+    fn the_svg_carries_no_url() {
+        let labels = vec!["2025".to_string(), "2026".to_string()];
+        let a = Axes {
+            title: "t",
+            x_desc: "year",
+            x_labels: &labels,
+            y_desc: "y",
+            unit: Unit::Count,
+        };
+        let svg = lines(
+            &a,
+            &[Series {
+                name: "s".into(),
+                values: vec![Some(1.0), None],
+            }],
+        );
+        assert!(svg.starts_with("<svg") && !svg.contains("http"), "{svg}");
+    }
+}

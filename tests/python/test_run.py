@@ -1,5 +1,6 @@
 """wfsim.run against `wfsim run`: the same files, the same tables, the same errors."""
 
+import re
 import pandas as pd
 import polars as pl
 import pyarrow as pa
@@ -122,8 +123,10 @@ def test_bad_config_raises_config_error_with_the_key_path(in_work, wfsim_bin):
     assert str(e.value) == want
     with pytest.raises(wfsim.ConfigError) as e:
         wfsim.run("census.csv", {"enrollment": {"colour": "blue"}})
-    assert str(e.value) == want.replace("bad.yaml", "config dict", 1)
-    assert e.value.key == "enrollment.colour" or "colour" in e.value.key
+    # The same message, but for where in the text (the dict is sent as one line of JSON).
+    at = re.compile(r" at line \d+ column \d+")
+    assert at.sub("", str(e.value)) == at.sub("", want.replace("bad.yaml", "config dict", 1))
+    assert "colour" in e.value.key
 
 
 def test_wrong_argument_types(in_work):

@@ -14,7 +14,8 @@ use pyo3::types::PyCapsule;
 use std::ffi::CStr;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use wfsim::batch::{self, metrics, MetricsRow, YearMetrics};
+use wfsim::batch::metrics::{self, Value};
+use wfsim::batch::{self, MetricsRow, YearMetrics};
 use wfsim::census::LoadOptions;
 use wfsim::event::YearOutput;
 use wfsim::output::directory::Staging;
@@ -345,6 +346,52 @@ fn run_batch(
     Ok(serde_json::to_string(&report.summary).expect("the summary serialises"))
 }
 
+/// A run's metrics as plain Python values, exact (a rate travels as its f64 bits), so Ray can
+/// send them back: per year, `(year, [(kind, value)])`, kind 0 a count, 1 cents, 2 a rate, 3 a
+/// null rate.
+type Encoded = Vec<(i32, Vec<(u8, i64)>)>;
+
+fn encode(years: &[YearMetrics]) -> Encoded {
+    years
+        .iter()
+        .map(|y| {
+            let values = y
+                .values
+                .iter()
+                .map(|v| match *v {
+                    Value::Count(n) => (0, n),
+                    Value::Cents(c) => (1, c),
+                    Value::Rate(Some(r)) => (2, r.to_bits() as i64),
+                    Value::Rate(None) => (3, 0),
+                })
+                .collect();
+            (y.year, values)
+        })
+        .collect()
+}
+
+fn decode(run: Encoded) -> PyResult<Vec<YearMetrics>> {
+    let bad = || WfsimError::new_err("a run's metrics do not read back");
+    run.into_iter()
+        .map(|(year, values)| {
+            let values: Vec<Value> = values
+                .into_iter()
+                .map(|(kind, v)| match kind {
+                    0 => Ok(Value::Count(v)),
+                    1 => Ok(Value::Cents(v)),
+                    2 => Ok(Value::Rate(Some(f64::from_bits(v as u64)))),
+                    3 => Ok(Value::Rate(None)),
+                    _ => Err(bad()),
+                })
+                .collect::<PyResult<_>>()?;
+            Ok(YearMetrics {
+                year,
+                values: values.try_into().map_err(|_| bad())?,
+            })
+        })
+        .collect()
+}
+
 /// A batch planned for runs that go elsewhere (Ray tasks): the driver holds one to create the
 /// staging directory and finish; each task holds one to run its share of the runs.
 #[pyclass(module = "wfsim._wfsim")]
@@ -406,8 +453,8 @@ impl BatchPlan {
         Ok(path)
     }
 
-    /// Runs run `r`, writing its kept files under `root`; returns its metrics as JSON.
-    fn run(&self, py: Python<'_>, r: usize, root: PathBuf) -> PyResult<String> {
+    /// Runs run `r`, writing its kept files under `root`; returns its metrics (see [`Encoded`]).
+    fn run(&self, py: Python<'_>, r: usize, root: PathBuf) -> PyResult<Encoded> {
         if r >= self.plan.runs() {
             return Err(UsageError::new_err(format!(
                 "run {r}: the batch has {} runs",
@@ -415,12 +462,12 @@ impl BatchPlan {
             )));
         }
         let years = py.detach(|| self.plan.run(r, &root)).map_err(to_py)?;
-        Ok(serde_json::to_string(&years).expect("metrics serialise"))
+        Ok(encode(&years))
     }
 
     /// Writes the batch's own files from every run's metrics (in run order) and swaps the
     /// staging directory into place; returns the batch summary as JSON.
-    fn finish(&mut self, py: Python<'_>, results: Vec<String>) -> PyResult<String> {
+    fn finish(&mut self, py: Python<'_>, results: Vec<Encoded>) -> PyResult<String> {
         let staging = self
             .staging
             .take()
@@ -433,10 +480,9 @@ impl BatchPlan {
             )));
         }
         let results = results
-            .iter()
-            .map(|r| serde_json::from_str::<Vec<YearMetrics>>(r))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| WfsimError::new_err(format!("a run's metrics do not read back: {e}")))?;
+            .into_iter()
+            .map(decode)
+            .collect::<PyResult<Vec<_>>>()?;
         let plan = &self.plan;
         let report = py
             .detach(|| {

@@ -35,7 +35,7 @@ def _run_group(
     cwd: str,
     staging: str,
     runs: List[int],
-) -> List[str]:
+) -> List[Any]:
     # Paths in the batch file resolve as they did on the driver.
     os.chdir(cwd)
     plan = _wfsim.BatchPlan(batch, out, keep[0], keep[1], 1, created_at_micros)

@@ -4,7 +4,7 @@
 //! (and from it Polars or pandas) takes the engine's buffers without a copy. The Python layer
 //! (`python/wfsim`) turns arguments into the calls below and the streams into tables.
 
-use arrow_array::ffi_stream::{RecordBatchStreamReader, FFI_ArrowArrayStream};
+use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
 use arrow_array::{RecordBatch, RecordBatchIterator, RecordBatchReader};
 use arrow_schema::SchemaRef;
 use pyo3::create_exception;
@@ -27,13 +27,48 @@ use wfsim::settings::{CensusSource, Environment, Request, Settings};
 use wfsim::Error;
 
 create_exception!(wfsim, WfsimError, PyException, "Any wfsim failure.");
-create_exception!(wfsim, UsageError, WfsimError, "An argument out of its range.");
-create_exception!(wfsim, InputError, WfsimError, "An input that cannot be read.");
-create_exception!(wfsim, ConfigError, InputError, "A config key that is wrong.");
-create_exception!(wfsim, CensusError, InputError, "A census file, row or value that is wrong.");
-create_exception!(wfsim, OutputError, WfsimError, "An output location wfsim refuses.");
-create_exception!(wfsim, EngineError, WfsimError, "A year the model cannot generate.");
-create_exception!(wfsim, WriteError, WfsimError, "Output that could not be written.");
+create_exception!(
+    wfsim,
+    UsageError,
+    WfsimError,
+    "An argument out of its range."
+);
+create_exception!(
+    wfsim,
+    InputError,
+    WfsimError,
+    "An input that cannot be read."
+);
+create_exception!(
+    wfsim,
+    ConfigError,
+    InputError,
+    "A config key that is wrong."
+);
+create_exception!(
+    wfsim,
+    CensusError,
+    InputError,
+    "A census file, row or value that is wrong."
+);
+create_exception!(
+    wfsim,
+    OutputError,
+    WfsimError,
+    "An output location wfsim refuses."
+);
+create_exception!(
+    wfsim,
+    EngineError,
+    WfsimError,
+    "A year the model cannot generate."
+);
+create_exception!(
+    wfsim,
+    WriteError,
+    WfsimError,
+    "Output that could not be written."
+);
 
 /// The library error as the matching Python exception, with the CLI's message (the error and
 /// its causes, as `wfsim` prints them) and the parts a caller may want by name.
@@ -55,7 +90,8 @@ fn to_py(e: Error) -> PyErr {
     };
     Python::attach(|py| {
         let value = err.value(py);
-        let set = |k: &str, v: Option<String>| value.setattr(k, v).expect("exceptions take attributes");
+        let set =
+            |k: &str, v: Option<String>| value.setattr(k, v).expect("exceptions take attributes");
         match e {
             Error::Config { file, key, .. } => {
                 set("file", Some(file));
@@ -135,7 +171,9 @@ fn read_stream(capsule: &Bound<'_, PyCapsule>) -> PyResult<(SchemaRef, Vec<Recor
 /// the same messages, as a census file.
 fn census_file(dir: &Path, schema: SchemaRef, batches: &[RecordBatch]) -> Result<PathBuf, Error> {
     let path = dir.join("census.parquet");
-    let fail = |e: parquet::errors::ParquetError| Error::write(&path, format!("cannot write Parquet: {e}"));
+    let fail = |e: parquet::errors::ParquetError| {
+        Error::write(&path, format!("cannot write Parquet: {e}"))
+    };
     let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
     let mut w = parquet::arrow::ArrowWriter::try_new(file, schema, None).map_err(fail)?;
     for b in batches {
@@ -239,11 +277,22 @@ fn run(
         let loaded = settings
             .load_census(&pool, LoadOptions::default())
             .map_err(|e| match (e, &table) {
-                (Error::Census { file, row, column, value, message }, Some(_))
-                    if Some(&file) == scratch_file.as_ref() =>
-                {
-                    Error::Census { file: census_label.clone(), row, column, value, message }
-                }
+                (
+                    Error::Census {
+                        file,
+                        row,
+                        column,
+                        value,
+                        message,
+                    },
+                    Some(_),
+                ) if Some(&file) == scratch_file.as_ref() => Error::Census {
+                    file: census_label.clone(),
+                    row,
+                    column,
+                    value,
+                    message,
+                },
                 (e, _) => e,
             })?;
         let mut inputs = settings.into_inputs(loaded);

@@ -25,4 +25,6 @@ pub use error::{Error, Result};
 /// The thread pools the library takes ([`census::load`]) are rayon's: callers build them with
 /// this version.
 pub use rayon;
-pub use run::{run, run_with_engine, EngineChoice, Progress, RunInputs, RunReport, YearEngine};
+pub use run::{
+    run, run_in_memory, run_with_engine, EngineChoice, Progress, RunInputs, RunReport, YearEngine,
+};

@@ -48,6 +48,9 @@ pub trait YearEngine {
 /// Observes a run's progress (the CLI draws its progress bar with this).
 pub trait Progress: Sync {
     fn year_started(&self, _year: i32, _headcount: usize) {}
+    /// A year's whole output, on the run's pool, before it is dropped (the Python package
+    /// builds its Arrow tables from it).
+    fn year_output(&self, _labels: &RunLabels, _out: &YearOutput) {}
     fn year_finished(&self, _counts: &YearCounts) {}
 }
 
@@ -87,9 +90,24 @@ pub fn run(inputs: RunInputs, progress: &(dyn Progress + Sync)) -> Result<RunRep
 }
 
 pub fn run_with_engine(
+    inputs: RunInputs,
+    engine: EngineChoice,
+    progress: &(dyn Progress + Sync),
+) -> Result<RunReport> {
+    run_inner(inputs, engine, progress, true)
+}
+
+/// Runs the native engine without writing any file (`inputs.out` is not touched): the years
+/// reach the caller through [`Progress::year_output`] only.
+pub fn run_in_memory(inputs: RunInputs, progress: &(dyn Progress + Sync)) -> Result<RunReport> {
+    run_inner(inputs, EngineChoice::native(), progress, false)
+}
+
+fn run_inner(
     mut inputs: RunInputs,
     engine: EngineChoice,
     progress: &(dyn Progress + Sync),
+    write: bool,
 ) -> Result<RunReport> {
     let started = Instant::now();
     let pool = crate::run::worker_pool(inputs.threads, &inputs.out)?;
@@ -101,12 +119,15 @@ pub fn run_with_engine(
     };
     let mut census = std::mem::take(&mut inputs.census);
     let engine_name = engine.name.clone();
-    let staging = Staging::create(&inputs.out)?;
+    let staging = write.then(|| Staging::create(&inputs.out)).transpose()?;
     let census_date = inputs.model.census_date;
     // The file says it is sorted by id, and the engine needs its workforce in id order. Linear
     // when the rows come sorted, as the loader's do.
     census.sort_by(|a, b| a.employee_id.cmp(&b.employee_id));
-    let census_bytes = pool.install(|| write_census(staging.path(), &census, census_date))?;
+    let census_bytes = match &staging {
+        Some(staging) => pool.install(|| write_census(staging.path(), &census, census_date))?,
+        None => 0,
+    };
     census.retain(|r| !r.is_leaver(census_date));
     // Year N is written while year N + 1 is simulated; the rendezvous channel keeps at most
     // those two years in memory.
@@ -117,7 +138,10 @@ pub fn run_with_engine(
             let mut years = Vec::new();
             let mut bytes = 0;
             for out in rx {
-                bytes += pool.install(|| write_year(staging.path(), labels, &out))?;
+                if let Some(staging) = staging {
+                    bytes += pool.install(|| write_year(staging.path(), labels, &out))?;
+                }
+                pool.install(|| progress.year_output(labels, &out));
                 progress.year_finished(&out.counts);
                 years.push(out.counts);
             }
@@ -175,7 +199,9 @@ pub fn run_with_engine(
         peak_memory_bytes: summary::peak_memory_bytes(),
         resolved_config: inputs.model.resolved_config(census_path.as_deref()),
     };
-    summary::write(staging.path(), &summary)?;
-    staging.commit()?;
+    if let Some(staging) = staging {
+        summary::write(staging.path(), &summary)?;
+        staging.commit()?;
+    }
     Ok(RunReport { summary })
 }

@@ -145,12 +145,35 @@ impl Settings {
             None => (String::new(), sha256_hex(b"")),
         };
         let name = config_path
-            .as_deref()
-            .unwrap_or(Path::new("built-in defaults"));
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("built-in defaults"));
+        Settings::resolve_text(request, env, config_path, &name, &text, config_sha256)
+    }
+
+    /// [`Settings::resolve`] with the config given as text (YAML or JSON) instead of a file;
+    /// `name` stands for the file in messages, and a relative census path is taken as is.
+    pub fn resolve_inline(
+        request: &Request,
+        env: &Environment,
+        name: &str,
+        text: &str,
+    ) -> Result<Settings> {
+        let sha256 = sha256_hex(text.as_bytes());
+        Settings::resolve_text(request, env, None, Path::new(name), text, sha256)
+    }
+
+    fn resolve_text(
+        request: &Request,
+        env: &Environment,
+        config_path: Option<PathBuf>,
+        name: &Path,
+        text: &str,
+        config_sha256: String,
+    ) -> Result<Settings> {
         let mut cfg = if request.sets.is_empty() {
-            config::parse(&text, name)?
+            config::parse(text, name)?
         } else {
-            let mut doc = config::Document::parse(&text, name)?;
+            let mut doc = config::Document::parse(text, name)?;
             for set in &request.sets {
                 doc.set(set)?;
             }

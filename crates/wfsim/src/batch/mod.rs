@@ -14,17 +14,17 @@ use crate::census::CensusRow;
 use crate::config::JobLevels;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::event::YearCounts;
 use crate::output::directory::Staging;
 use crate::output::parquet::{write_year_to, RunLabels};
 use crate::output::summary;
-use metrics::{stats, Stats, METRICS};
+use metrics::{stats, Stats, Value, METRICS};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
-use tables::{MetricsRow, StatsRow};
+use tables::StatsRow;
+pub use tables::{metrics_batch, MetricsRow};
 
 /// Which per-run files a batch keeps besides its metrics.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -97,14 +97,22 @@ pub struct BatchReport {
     pub last_year: Vec<ScenarioResult>,
 }
 
-/// The years of one run, each as its counts (the metrics come from them).
+/// One year of one run's metrics, in [`METRICS`] order: what a run hands to [`Plan::finish`]
+/// (serialisable, so a run on another machine can send it back).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct YearMetrics {
+    pub year: i32,
+    pub values: [Value; METRICS.len()],
+}
+
+/// Runs one (scenario, seed) and writes its kept files under `root`; returns its metrics.
 fn run_one(
     inputs: &BatchInputs,
     census: &[CensusRow],
     scenario: &Scenario,
     seed: u64,
-    staging: &Path,
-) -> Result<Vec<YearCounts>> {
+    root: &Path,
+) -> Result<Vec<YearMetrics>> {
     let started = Instant::now();
     let mut model = scenario.model.clone();
     model.config.simulation.random_seed = seed;
@@ -115,8 +123,7 @@ fn run_one(
         created_at_micros: inputs.created_at_micros,
     };
     let run_dir = |kind: &str| {
-        staging
-            .join(kind)
+        root.join(kind)
             .join(format!("scenario_id={}", scenario.id))
             .join(format!("random_seed={seed}"))
     };
@@ -176,15 +183,33 @@ fn run_one(
         };
         summary::write(&dir, &s)?;
     }
-    Ok(years)
+    Ok(years
+        .iter()
+        .map(|y| YearMetrics {
+            year: y.year,
+            values: metrics::of_year(y),
+        })
+        .collect())
 }
 
 fn census_label_path(inputs: &BatchInputs) -> Option<&str> {
     inputs.batch.census.path().and_then(Path::to_str)
 }
 
-/// Runs every (scenario, seed) of the batch and writes its files into `inputs.out`, atomically.
-pub fn run(inputs: BatchInputs, progress: &dyn BatchProgress) -> Result<BatchReport> {
+/// A batch ready to run: its censuses prepared, one per distinct set of job levels. The runs
+/// ([`Plan::run`]) may go anywhere in any order (`wfsim batch` runs them on one pool, the
+/// Python package on a Ray cluster); [`Plan::finish`] takes their metrics in run order, so the
+/// files do not depend on where or when each run went.
+pub struct Plan {
+    inputs: BatchInputs,
+    pool: rayon::ThreadPool,
+    censuses: Vec<(JobLevels, Vec<CensusRow>)>,
+    census_of: Vec<usize>,
+    started: Instant,
+}
+
+/// Prepares `inputs` to run.
+pub fn plan(inputs: BatchInputs) -> Result<Plan> {
     let started = Instant::now();
     let pool = crate::run::worker_pool(inputs.threads, &inputs.out)?;
     let batch = &inputs.batch;
@@ -216,32 +241,83 @@ pub fn run(inputs: BatchInputs, progress: &dyn BatchProgress) -> Result<BatchRep
         };
         census_of.push(i);
     }
+    Ok(Plan {
+        inputs,
+        pool,
+        censuses,
+        census_of,
+        started,
+    })
+}
 
-    let staging = Staging::create(&inputs.out)?;
-    let n_seeds = batch.seeds.len();
-    let total = batch.runs();
+impl Plan {
+    /// Runs in the batch (scenarios × seeds); run `r` is scenario `r / seeds`, seed `r % seeds`.
+    pub fn runs(&self) -> usize {
+        self.inputs.batch.runs()
+    }
+
+    /// Where the batch's output goes.
+    pub fn out(&self) -> &Path {
+        &self.inputs.out
+    }
+
+    /// Runs run `r` and writes its kept files under `root`; returns its metrics by year.
+    pub fn run(&self, r: usize, root: &Path) -> Result<Vec<YearMetrics>> {
+        let batch = &self.inputs.batch;
+        let n_seeds = batch.seeds.len();
+        let (s, k) = (r / n_seeds, r % n_seeds);
+        let scenario = &batch.scenarios[s];
+        self.pool
+            .install(|| {
+                run_one(
+                    &self.inputs,
+                    &self.censuses[self.census_of[s]].1,
+                    scenario,
+                    batch.seeds[k],
+                    root,
+                )
+            })
+            .map_err(|e| in_run(e, &scenario.id, batch.seeds[k]))
+    }
+
+    /// Writes the metrics of every run (`results[r]` is run `r`'s), the ensemble and the
+    /// deltas, and the batch summary under `root`.
+    pub fn finish(&self, results: &[Vec<YearMetrics>], root: &Path) -> Result<BatchReport> {
+        finish(&self.inputs, results, root, self.started)
+    }
+}
+
+/// Runs every (scenario, seed) of the batch and writes its files into `inputs.out`, atomically.
+pub fn run(inputs: BatchInputs, progress: &dyn BatchProgress) -> Result<BatchReport> {
+    let plan = plan(inputs)?;
+    let staging = Staging::create(plan.out())?;
+    let total = plan.runs();
     let done = AtomicUsize::new(0);
-    let results: Vec<Vec<YearCounts>> = pool.install(|| {
+    let results: Vec<Vec<YearMetrics>> = plan.pool.install(|| {
         (0..total)
             .into_par_iter()
             .with_max_len(1)
             .map(|r| {
-                let (s, k) = (r / n_seeds, r % n_seeds);
-                let scenario = &batch.scenarios[s];
-                let years = run_one(
-                    &inputs,
-                    &censuses[census_of[s]].1,
-                    scenario,
-                    batch.seeds[k],
-                    staging.path(),
-                )
-                .map_err(|e| in_run(e, &scenario.id, batch.seeds[k]))?;
+                let years = plan.run(r, staging.path())?;
                 progress.run_finished(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 Ok(years)
             })
             .collect::<Result<Vec<_>>>()
     })?;
+    let report = plan.finish(&results, staging.path())?;
+    staging.commit()?;
+    Ok(report)
+}
 
+fn finish(
+    inputs: &BatchInputs,
+    results: &[Vec<YearMetrics>],
+    root: &Path,
+    started: Instant,
+) -> Result<BatchReport> {
+    let batch = &inputs.batch;
+    let n_seeds = batch.seeds.len();
+    let total = batch.runs();
     // metrics: scenario in batch order, seed, year
     let mut rows = Vec::new();
     for (r, years) in results.iter().enumerate() {
@@ -251,7 +327,7 @@ pub fn run(inputs: BatchInputs, progress: &dyn BatchProgress) -> Result<BatchRep
                 scenario_id: &batch.scenarios[s].id,
                 random_seed: batch.seeds[k],
                 year: y.year,
-                values: metrics::of_year(y),
+                values: y.values,
             });
         }
     }
@@ -316,9 +392,9 @@ pub fn run(inputs: BatchInputs, progress: &dyn BatchProgress) -> Result<BatchRep
         });
     }
 
-    let mut output_bytes = tables::write_metrics(&staging.path().join("metrics.parquet"), &rows)?;
-    output_bytes += tables::write_stats(&staging.path().join("ensemble.parquet"), &ensemble)?;
-    output_bytes += tables::write_stats(&staging.path().join("deltas.parquet"), &deltas)?;
+    let mut output_bytes = tables::write_metrics(&root.join("metrics.parquet"), &rows)?;
+    output_bytes += tables::write_stats(&root.join("ensemble.parquet"), &ensemble)?;
+    output_bytes += tables::write_stats(&root.join("deltas.parquet"), &deltas)?;
     let wall_seconds = started.elapsed().as_secs_f64();
     let summary = BatchSummary {
         tool_version: env!("CARGO_PKG_VERSION").into(),
@@ -334,7 +410,7 @@ pub fn run(inputs: BatchInputs, progress: &dyn BatchProgress) -> Result<BatchRep
             .iter()
             .map(|s| ScenarioSummary {
                 scenario_id: s.id.clone(),
-                resolved_config: s.model.resolved_config(census_label_path(&inputs)),
+                resolved_config: s.model.resolved_config(census_label_path(inputs)),
             })
             .collect(),
         runs: total,
@@ -349,11 +425,10 @@ pub fn run(inputs: BatchInputs, progress: &dyn BatchProgress) -> Result<BatchRep
         },
         peak_memory_bytes: summary::peak_memory_bytes(),
     };
-    let path = staging.path().join("batch_summary.json");
+    let path = root.join("batch_summary.json");
     let mut text = serde_json::to_string_pretty(&summary).expect("summary serialises");
     text.push('\n');
     std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
-    staging.commit()?;
     Ok(BatchReport { summary, last_year })
 }
 

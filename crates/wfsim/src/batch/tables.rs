@@ -28,7 +28,13 @@ pub struct StatsRow<'a> {
 }
 
 fn write(path: &Path, columns: Vec<(&str, ArrayRef)>) -> Result<u64> {
-    let batch = RecordBatch::try_from_iter(columns).expect("columns of equal length");
+    write_batch(
+        path,
+        RecordBatch::try_from_iter(columns).expect("columns of equal length"),
+    )
+}
+
+fn write_batch(path: &Path, batch: RecordBatch) -> Result<u64> {
     let props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).expect("level 1")))
         .set_statistics_enabled(EnabledStatistics::Page)
@@ -46,6 +52,11 @@ fn write(path: &Path, columns: Vec<(&str, ArrayRef)>) -> Result<u64> {
 }
 
 pub fn write_metrics(path: &Path, rows: &[MetricsRow]) -> Result<u64> {
+    write_batch(path, metrics_batch(rows))
+}
+
+/// The metrics table as one batch (what `metrics.parquet` holds).
+pub fn metrics_batch(rows: &[MetricsRow]) -> RecordBatch {
     let n = rows.len();
     let mut scenario = StringBuilder::with_capacity(n, n * 8);
     let mut seed = Int64Builder::with_capacity(n);
@@ -79,7 +90,7 @@ pub fn write_metrics(path: &Path, rows: &[MetricsRow]) -> Result<u64> {
         };
         columns.push((name, array));
     }
-    write(path, columns)
+    RecordBatch::try_from_iter(columns).expect("columns of equal length")
 }
 
 pub fn write_stats(path: &Path, rows: &[StatsRow]) -> Result<u64> {

@@ -1,0 +1,37 @@
+"""wfsim.batch against `wfsim batch`: the same files and tables."""
+
+import pyarrow.parquet as pq
+import pytest
+
+import wfsim
+from conftest import assert_same_output, cli, cli_error
+
+
+def test_batch_out_is_identical_to_the_cli(in_work, wfsim_bin):
+    code, err = cli(wfsim_bin, in_work, "batch", "study.yaml", "--out", "cli_batch", "--keep", "events,snapshots")
+    assert code == 0, err
+    r = wfsim.batch("study.yaml", out="py_batch", keep="events,snapshots")
+    assert_same_output(in_work / "cli_batch", in_work / "py_batch")
+    assert r.metrics.to_arrow().equals(pq.read_table(in_work / "cli_batch" / "metrics.parquet"))
+    assert r.summary["runs"] == 9 and r.summary["baseline"] == "current"
+
+
+def test_batch_without_out_returns_the_tables(in_work):
+    r = wfsim.batch("study.yaml")
+    bands = r.ensemble.to_polars()
+    assert set(bands["scenario_id"]) == {"current", "ae_4pct", "stretch_match"}
+    assert set(r.deltas.to_polars()["scenario_id"]) == {"ae_4pct", "stretch_match"}
+    assert r.metrics.num_rows == 3 * 3 * 3
+
+
+def test_bad_batch_raises_with_the_cli_message(in_work, wfsim_bin):
+    (in_work / "bad_study.yaml").write_text("base: base.yaml\nseeds: [1]\nscenarios: {a: {enrollment: {colour: 1}}}\n")
+    want = cli_error(wfsim_bin, in_work, "batch", "bad_study.yaml", "--out", "x")
+    with pytest.raises(wfsim.ConfigError) as e:
+        wfsim.batch("bad_study.yaml")
+    assert str(e.value) == want
+
+
+def test_unknown_keep(in_work):
+    with pytest.raises(wfsim.UsageError):
+        wfsim.batch("study.yaml", keep="everything")

@@ -6,7 +6,7 @@ use crate::event::{EventType, YearCounts};
 use crate::totals::dollars;
 
 /// A metric's value: counts and money stay integers (money in cents) so differences are exact.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Value {
     Count(i64),
     Cents(i64),

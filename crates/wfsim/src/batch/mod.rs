@@ -19,7 +19,7 @@ use crate::output::parquet::{write_year_to, RunLabels};
 use crate::output::summary;
 use metrics::{stats, Stats, Value, METRICS};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -97,9 +97,8 @@ pub struct BatchReport {
     pub last_year: Vec<ScenarioResult>,
 }
 
-/// One year of one run's metrics, in [`METRICS`] order: what a run hands to [`Plan::finish`]
-/// (serialisable, so a run on another machine can send it back).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One year of one run's metrics, in [`METRICS`] order: what a run hands to [`Plan::finish`].
+#[derive(Clone, Debug, PartialEq)]
 pub struct YearMetrics {
     pub year: i32,
     pub values: [Value; METRICS.len()],

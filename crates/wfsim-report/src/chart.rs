@@ -218,18 +218,22 @@ pub fn lines(a: &Axes, series: &[Series]) -> String {
         let y_desc = format!("{} {}", a.y_desc, scale.suffix);
         mesh(&mut chart, a, &scale, &y_desc);
         for (i, s) in series.iter().enumerate() {
-            let c = color(i);
-            for run in segments(&s.values) {
-                drawn(chart.draw_series(std::iter::once(PathElement::new(
-                    run.clone(),
-                    c.stroke_width(2),
-                ))));
-                drawn(chart.draw_series(run.into_iter().map(|p| Circle::new(p, 3, c.filled()))));
-            }
+            line_with_points(&mut chart, &s.values, color(i));
         }
         drawn(root.present());
     }
     finish(svg)
+}
+
+/// A line with a marker at each point, broken where a value is missing.
+fn line_with_points(chart: &mut Chart, values: &[Option<f64>], c: RGBColor) {
+    for run in segments(values) {
+        drawn(chart.draw_series(std::iter::once(PathElement::new(
+            run.clone(),
+            c.stroke_width(2),
+        ))));
+        drawn(chart.draw_series(run.into_iter().map(|p| Circle::new(p, 3, c.filled()))));
+    }
 }
 
 /// Runs of consecutive present values as points.
@@ -400,13 +404,7 @@ pub fn fans(a: &Axes, panels: &[Fan], zero: bool) -> String {
                 ))));
             }
             let median: Vec<Option<f64>> = p.stats.iter().map(|s| s.p50).collect();
-            for run in segments(&median) {
-                drawn(chart.draw_series(std::iter::once(PathElement::new(
-                    run.clone(),
-                    c.stroke_width(2),
-                ))));
-                drawn(chart.draw_series(run.into_iter().map(|pt| Circle::new(pt, 3, c.filled()))));
-            }
+            line_with_points(&mut chart, &median, c);
         }
         drawn(root.present());
     }

@@ -44,7 +44,8 @@ use wfsim::census::CensusRow;
 use wfsim::config::{AutoEnrollmentScope, EscalationScope, LimitRow, LimitYear, Model, Tiers};
 use wfsim::date::Date;
 use wfsim::event::{
-    Category, Contributions, DetailedStatus, EnrollmentMethod, Event, EventType, SnapshotRow,
+    Category, Contributions, DetailedStatus, Drawn, EnrollmentMethod, Event, EventType, Previous,
+    SnapshotRow,
     YearCounts, YearOutput,
 };
 use wfsim::{Error, Result, YearEngine};
@@ -495,6 +496,20 @@ impl SqlEngine {
             .query_map([], |r| {
                 let t: String = r.get(1)?;
                 let c: String = r.get(2)?;
+                let previous = match (r.get::<_, Option<i32>>(6)?, r.get(8)?, r.get(10)?) {
+                    (Some(level), Some(compensation), Some(deferral_rate)) => Some(Previous {
+                        level: level as u8,
+                        compensation,
+                        deferral_rate,
+                    }),
+                    (None, None, None) => None,
+                    _ => return Err(partly_null(6, "previous values")),
+                };
+                let decision = match (r.get(13)?, r.get(14)?) {
+                    (probability, Some(draw)) => Some(Drawn { probability, draw }),
+                    (None, None) => None,
+                    (Some(_), None) => return Err(partly_null(13, "probability without a draw")),
+                };
                 Ok(Event {
                     row: r.get::<_, i32>(0)? as u32,
                     event_type: label(1, &t, EventType::from_label)?,
@@ -502,21 +517,28 @@ impl SqlEngine {
                     date: Date(r.get(3)?),
                     sequence: r.get(4)?,
                     level: r.get::<_, i32>(5)? as u8,
-                    previous_level: r.get::<_, Option<i32>>(6)?.map(|l| l as u8),
                     compensation: r.get(7)?,
-                    previous_compensation: r.get(8)?,
                     deferral_rate: r.get(9)?,
-                    previous_deferral_rate: r.get(10)?,
                     age: r.get(11)?,
                     tenure: r.get(12)?,
-                    probability: r.get(13)?,
-                    draw: r.get(14)?,
+                    previous,
+                    decision,
                 })
             })
             .map_err(|e| sql_error("read events", e))?;
         rows.collect::<std::result::Result<Vec<_>, _>>()
             .map_err(|e| sql_error("read events", e))
     }
+}
+
+/// Columns that are null together in every event the spec defines; anything else is a bug in
+/// the SQL rule files.
+fn partly_null(column: usize, what: &str) -> duckdb::Error {
+    duckdb::Error::FromSqlConversionFailure(
+        column,
+        duckdb::types::Type::Double,
+        format!("{what}: partly null").into(),
+    )
 }
 
 /// A label the SQL wrote, as its Rust value; an unknown one is a bug in the SQL rule files.

@@ -241,7 +241,8 @@ impl EnrollmentMethod {
     }
 }
 
-/// One event. `row` indexes the year's snapshot rows, which carry the employee id.
+/// One event. `row` indexes the year's snapshot rows, which carry the employee id. Kept small
+/// (96 bytes): a large year holds millions of them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub row: u32,
@@ -250,15 +251,53 @@ pub struct Event {
     pub date: Date,
     pub sequence: i32,
     pub level: u8,
-    pub previous_level: Option<u8>,
     pub compensation: f64,
-    pub previous_compensation: Option<f64>,
     pub deferral_rate: f64,
-    pub previous_deferral_rate: Option<f64>,
     pub age: i32,
     pub tenure: i32,
+    /// The state before the event: every event but a hire has it.
+    pub previous: Option<Previous>,
+    /// The draw that decided the event, if one did.
+    pub decision: Option<Drawn>,
+}
+
+/// The columns of spec §5 that the two optional parts hold.
+impl Event {
+    pub fn previous_level(&self) -> Option<u8> {
+        self.previous.map(|p| p.level)
+    }
+
+    pub fn previous_compensation(&self) -> Option<f64> {
+        self.previous.map(|p| p.compensation)
+    }
+
+    pub fn previous_deferral_rate(&self) -> Option<f64> {
+        self.previous.map(|p| p.deferral_rate)
+    }
+
+    pub fn probability(&self) -> Option<f64> {
+        self.decision.and_then(|d| d.probability)
+    }
+
+    pub fn draw(&self) -> Option<f64> {
+        self.decision.map(|d| d.draw)
+    }
+}
+
+/// `previous_level_id`, `previous_compensation` and `prev_employee_deferral_rate`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Previous {
+    pub level: u8,
+    pub compensation: f64,
+    pub deferral_rate: f64,
+}
+
+/// `event_probability` and `random_draw`: a reduction in force and a new-hire termination are
+/// decided by ranking draws, with no probability compared.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Drawn {
     pub probability: Option<f64>,
-    pub draw: Option<f64>,
+    pub draw: f64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -368,6 +407,16 @@ impl YearCounts {
         }
     }
 
+    /// Adds the event counts and totals of `part`, a tally of some of the year's rows (the
+    /// headcounts are the caller's).
+    pub fn add(&mut self, part: &YearCounts) {
+        for (n, p) in self.by_kind.iter_mut().zip(part.by_kind) {
+            *n += p;
+        }
+        self.events += part.events;
+        self.totals.add(&part.totals);
+    }
+
     pub fn of(&self, category: Category) -> i64 {
         self.by_kind[category as usize]
     }
@@ -418,6 +467,11 @@ pub struct YearOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn events_stay_small() {
+        assert_eq!(std::mem::size_of::<Event>(), 96);
+    }
 
     #[test]
     fn tables_are_indexed_by_their_enums() {

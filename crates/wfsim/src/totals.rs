@@ -46,6 +46,28 @@ impl YearTotals {
         t
     }
 
+    /// Adds the totals of other rows of the year: every figure is an integer sum.
+    pub fn add(&mut self, other: &YearTotals) {
+        let YearTotals {
+            eligible_end,
+            enrolled_end,
+            deferral_bp,
+            payroll,
+            employee_deferrals,
+            employer_match,
+            employer_core,
+            forfeitures,
+        } = *other;
+        self.eligible_end += eligible_end;
+        self.enrolled_end += enrolled_end;
+        self.deferral_bp += deferral_bp;
+        self.payroll += payroll;
+        self.employee_deferrals += employee_deferrals;
+        self.employer_match += employer_match;
+        self.employer_core += employer_core;
+        self.forfeitures += forfeitures;
+    }
+
     /// `employer_match + employer_core - forfeitures`, in cents.
     pub fn employer_cost(&self) -> i64 {
         self.employer_match + self.employer_core - self.forfeitures

@@ -108,12 +108,12 @@ fn promotion_raise_is_capped_and_merit_uses_the_new_level() {
     let (events, row) = run_year(&m, 2025, &mut e);
     assert_eq!(types(&events), vec![EventType::Promotion, EventType::Raise]);
     let promo = &events[0];
-    assert_eq!((promo.previous_level, promo.level), (Some(2), 3));
+    assert_eq!((promo.previous_level(), promo.level), (Some(2), 3));
     // S + max_cap_amount is the smallest of the three candidates.
     assert_eq!(promo.compensation, 101_000.0);
     assert_eq!(promo.date, d("2025-02-01"));
     let raise = &events[1];
-    assert_eq!(raise.previous_compensation, Some(101_000.0));
+    assert_eq!(raise.previous_compensation(), Some(101_000.0));
     assert_eq!(
         raise.compensation,
         round_cents(101_000.0 * (1.0 + (0.035 + 0.02)))
@@ -159,7 +159,7 @@ fn merit_needs_a_year_of_tenure_and_activity_on_the_date() {
     let (events, row) = run_year(&m, 2025, &mut left);
     assert_eq!(types(&events), vec![EventType::Termination]);
     assert_eq!(events[0].category, Category::ReductionInForce);
-    assert_eq!(events[0].probability, None);
+    assert_eq!(events[0].probability(), None);
     // Employed Jan 1..Jul 15 inclusive: 196 days.
     assert_eq!(
         row.prorated_compensation,
@@ -222,7 +222,7 @@ fn auto_enrollment_date_falls_into_next_year() {
     assert_eq!(events[0].date, d("2026-02-03"));
     assert_eq!(events[0].category, Category::AutoEnrollment);
     assert_eq!(
-        (events[0].previous_deferral_rate, events[0].deferral_rate),
+        (events[0].previous_deferral_rate(), events[0].deferral_rate),
         (Some(0.0), 0.06)
     );
     assert_eq!(row.enrollment_method, Some(EnrollmentMethod::Auto));
@@ -259,9 +259,9 @@ fn opt_out_follows_auto_enrollment_within_grace_period() {
     assert!(out.date >= ae.date && out.date < ae.date.add_days(30));
     assert_eq!(
         (
-            out.probability,
+            out.probability(),
             out.deferral_rate,
-            out.previous_deferral_rate
+            out.previous_deferral_rate()
         ),
         (Some(1.0), 0.0, Some(0.06))
     );
@@ -307,7 +307,7 @@ fn voluntary_enrollment_of_the_newly_eligible_beats_auto_enrollment() {
     );
     let v = &events[2];
     assert_eq!(v.category, Category::VoluntaryEnrollment);
-    assert_eq!(v.probability, Some(1.0));
+    assert_eq!(v.probability(), Some(1.0));
     assert!(v.date >= d("2025-05-10") && v.date < d("2025-06-24"));
     // Age group 46-55 at Jan 1 (54), moderate income: 0.08 clamped to [0.01, 0.10].
     assert_eq!(v.deferral_rate, 0.08);
@@ -365,7 +365,7 @@ fn escalation_stops_at_the_cap() {
         vec![EventType::DeferralEscalation, EventType::Raise]
     );
     assert_eq!(
-        (events[0].previous_deferral_rate, events[0].deferral_rate),
+        (events[0].previous_deferral_rate(), events[0].deferral_rate),
         (Some(0.095), 0.10)
     );
     assert_eq!(events[0].date, d("2025-01-01"));
@@ -693,7 +693,7 @@ fn match_response_moves_voluntary_enrollees_to_the_full_match_rate() {
         events
             .iter()
             .find(|e| e.event_type == EventType::Enrollment)
-            .map(|e| (e.deferral_rate, e.probability))
+            .map(|e| (e.deferral_rate, e.probability()))
             .unwrap()
     };
     let default = "[{from: 0, to: 0.03, rate: 1.0}, {from: 0.03, to: 0.05, rate: 0.5}]";

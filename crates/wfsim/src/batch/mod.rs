@@ -129,25 +129,28 @@ fn run_one(
     let mut engine = Engine::new(model.clone(), census);
     let mut years = Vec::with_capacity((sim.end_year - sim.start_year + 1) as usize);
     let mut bytes = 0;
+    let writes = inputs.keep.events || inputs.keep.snapshots;
     for year in sim.start_year..=sim.end_year {
-        let out = engine.step(year)?;
-        if inputs.keep.events || inputs.keep.snapshots {
-            let part = format!("simulation_year={year}");
-            let events = inputs.keep.events.then(|| {
-                run_dir("events")
-                    .join(&part)
-                    .join(format!("events_{year}.parquet"))
-            });
-            let snapshots = inputs.keep.snapshots.then(|| {
-                run_dir("snapshots")
-                    .join(&part)
-                    .join(format!("snapshot_{year}.parquet"))
-            });
-            bytes += write_year_to(events.as_deref(), snapshots.as_deref(), &labels, &out)?;
+        if !writes {
+            years.push(engine.step_counts(year)?);
+            continue;
         }
+        let out = engine.step(year)?;
+        let part = format!("simulation_year={year}");
+        let events = inputs.keep.events.then(|| {
+            run_dir("events")
+                .join(&part)
+                .join(format!("events_{year}.parquet"))
+        });
+        let snapshots = inputs.keep.snapshots.then(|| {
+            run_dir("snapshots")
+                .join(&part)
+                .join(format!("snapshot_{year}.parquet"))
+        });
+        bytes += write_year_to(events.as_deref(), snapshots.as_deref(), &labels, &out)?;
         years.push(out.counts);
     }
-    if inputs.keep.events || inputs.keep.snapshots {
+    if writes {
         let dir = run_dir("summaries");
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let wall_seconds = started.elapsed().as_secs_f64();

@@ -24,7 +24,7 @@ pub mod vesting;
 use crate::census::CensusRow;
 use crate::config::Model;
 use crate::error::Result;
-use crate::event::{YearCounts, YearOutput};
+use crate::event::{Event, SnapshotRow, YearCounts, YearOutput};
 use crate::rng::Rng;
 use crate::run::YearEngine;
 use context::YearContext;
@@ -79,6 +79,61 @@ impl Engine {
 
     /// Generates year `year` (years must be stepped in order).
     pub fn step(&mut self, year: i32) -> Result<YearOutput> {
+        let (mut events, mut snapshots) = (Vec::new(), Vec::new());
+        let (n_start, target) = self.simulate(
+            year,
+            |events, snapshots| (events, snapshots),
+            |rows, (e, s)| {
+                // The year's rows in one allocation: doubling would briefly hold them twice.
+                snapshots.reserve_exact(rows - snapshots.len());
+                events.extend(e);
+                snapshots.extend(s);
+            },
+        )?;
+        let counts = YearCounts::tally(
+            year,
+            n_start,
+            target,
+            &events,
+            &snapshots,
+            self.workforce.len() as i64,
+        );
+        Ok(YearOutput {
+            year,
+            events,
+            snapshots,
+            counts,
+        })
+    }
+
+    /// [`Engine::step`] for a caller that needs only the year's counts (a metrics-only batch):
+    /// each chunk's rows are tallied where they are made and dropped, so no year-long event
+    /// and snapshot vectors are built.
+    pub fn step_counts(&mut self, year: i32) -> Result<YearCounts> {
+        let mut counts = YearCounts {
+            year,
+            ..YearCounts::default()
+        };
+        let (n_start, target) = self.simulate(
+            year,
+            |events, snapshots| YearCounts::tally(year, 0, 0, &events, &snapshots, 0),
+            |_, part| counts.add(&part),
+        )?;
+        counts.n_start = n_start;
+        counts.target = target;
+        counts.n_end = self.workforce.len() as i64;
+        Ok(counts)
+    }
+
+    /// Runs year `year` over the workforce. `part` turns each chunk's events and snapshot rows
+    /// into a `P` (in parallel); `take` receives the parts in employee-id order, with the
+    /// year's number of snapshot rows. Returns the year's starting headcount and target.
+    fn simulate<P: Send>(
+        &mut self,
+        year: i32,
+        part: impl Fn(Vec<Event>, Vec<SnapshotRow>) -> P + Sync,
+        mut take: impl FnMut(usize, P),
+    ) -> Result<(i64, i64)> {
         let ctx = YearContext::new(&self.model, &self.rng, year);
         let wf = &self.model.config.workforce;
         let n_start = self.workforce.len() as i64;
@@ -118,15 +173,14 @@ impl Engine {
         let mut roster = std::mem::take(&mut self.workforce);
         roster.append(&mut hires);
         roster.sort_by(|a, b| a.id.cmp(&b.id));
+        let rows = roster.len();
 
-        // Chunks run in parallel a group at a time, and each group's events are appended (and
-        // its chunk buffers freed) before the next group starts: a year's events are never
-        // held twice, which set the peak memory of large runs.
-        let mut events = Vec::new();
-        let mut snapshots = Vec::with_capacity(roster.len());
+        // Chunks run in parallel a group at a time, and each group's parts are taken (and its
+        // chunk buffers freed) before the next group starts: a year's events are never held
+        // twice, which set the peak memory of large runs.
         for (g, group) in roster.chunks_mut(CHUNK * GROUP_CHUNKS).enumerate() {
             let first_row = g * CHUNK * GROUP_CHUNKS;
-            let parts: Vec<_> = group
+            let parts: Vec<P> = group
                 .par_chunks_mut(CHUNK)
                 .enumerate()
                 .map(|(c, chunk)| {
@@ -145,30 +199,14 @@ impl Engine {
                             &mut events,
                         ));
                     }
-                    (events, snapshots)
+                    part(events, snapshots)
                 })
                 .collect();
-            for (e, s) in parts {
-                events.extend(e);
-                snapshots.extend(s);
-            }
+            parts.into_iter().for_each(|p| take(rows, p));
         }
 
         roster.retain(|e| e.termination.is_none());
         self.workforce = roster;
-        let counts = YearCounts::tally(
-            year,
-            n_start,
-            plan.target,
-            &events,
-            &snapshots,
-            self.workforce.len() as i64,
-        );
-        Ok(YearOutput {
-            year,
-            events,
-            snapshots,
-            counts,
-        })
+        Ok((n_start, plan.target))
     }
 }

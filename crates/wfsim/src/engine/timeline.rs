@@ -7,7 +7,7 @@ use super::contributions::{self, PeriodState};
 use super::employee::{Employee, Enrolled, StartOfYear, TerminationKind};
 use super::{eligibility, enrollment, escalation, merit, promotion, snapshot, vesting};
 use crate::date::{years_between_ymd, Date};
-use crate::event::{Category, EnrollmentMethod, Event, EventType, SnapshotRow};
+use crate::event::{Category, Drawn, EnrollmentMethod, Event, EventType, Previous, SnapshotRow};
 
 #[derive(Clone, Copy, Debug)]
 enum Action {
@@ -137,22 +137,19 @@ pub fn run_decided(
             date,
             sequence: 0,
             level: emp.level,
-            previous_level: Some(emp.level),
             compensation: emp.salary,
-            previous_compensation: Some(emp.salary),
             deferral_rate: emp.deferral_rate,
-            previous_deferral_rate: Some(emp.deferral_rate),
             age: years_between_ymd(birth, on),
             tenure: years_between_ymd(hire, on),
-            probability: None,
-            draw: None,
+            previous: Some(Previous {
+                level: emp.level,
+                compensation: emp.salary,
+                deferral_rate: emp.deferral_rate,
+            }),
+            decision: None,
         };
         match action {
-            Action::Hire => {
-                ev.previous_level = None;
-                ev.previous_compensation = None;
-                ev.previous_deferral_rate = None;
-            }
+            Action::Hire => ev.previous = None,
             Action::Eligibility => {
                 emp.eligibility_date = Some(date);
                 ev.category = Category::PlanEligibility;
@@ -164,8 +161,7 @@ pub fn run_decided(
                 enroll(emp, date, EnrollmentMethod::Voluntary, decision.rate);
                 ev.category = category;
                 ev.deferral_rate = emp.deferral_rate;
-                ev.probability = Some(decision.probability);
-                ev.draw = Some(decision.draw);
+                ev.decision = decided(decision.probability, decision.draw);
             }
             Action::AutoEnroll => {
                 if !emp.is_eligible() || emp.enrollment.is_some() || emp.ever_opted_out {
@@ -195,8 +191,7 @@ pub fn run_decided(
                 emp.ever_opted_out = true;
                 ev.category = Category::OptOut;
                 ev.deferral_rate = 0.0;
-                ev.probability = Some(decision.probability);
-                ev.draw = Some(decision.draw);
+                ev.decision = decided(decision.probability, decision.draw);
             }
             Action::Escalation => {
                 if !escalation::applies(ctx, emp) {
@@ -217,8 +212,7 @@ pub fn run_decided(
                 ev.category = Category::Promotion;
                 ev.level = emp.level;
                 ev.compensation = emp.salary;
-                ev.probability = Some(decision.probability);
-                ev.draw = Some(decision.draw);
+                ev.decision = decided(decision.probability, decision.draw);
             }
             Action::Raise => {
                 pay.change(date, merit::new_salary(ctx, emp.salary, emp.level));
@@ -233,8 +227,10 @@ pub fn run_decided(
                     TerminationKind::ReductionInForce => Category::ReductionInForce,
                     TerminationKind::NewHire => Category::NewHireTermination,
                 };
-                ev.probability = t.probability;
-                ev.draw = Some(t.draw);
+                ev.decision = Some(Drawn {
+                    probability: t.probability,
+                    draw: t.draw,
+                });
             }
         }
         if !matches!(action, Action::Hire | Action::Termination) {
@@ -256,6 +252,14 @@ pub fn run_decided(
     );
     vesting::apply(ctx, emp, &mut money);
     snapshot::row(ctx, emp, hired_this_year, prorated_compensation, money)
+}
+
+/// The decision of an event that fired because its draw fell below its probability.
+fn decided(probability: f64, draw: f64) -> Option<Drawn> {
+    Some(Drawn {
+        probability: Some(probability),
+        draw,
+    })
 }
 
 fn enroll(emp: &mut Employee, date: Date, method: EnrollmentMethod, rate: f64) {

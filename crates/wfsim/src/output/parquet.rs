@@ -196,13 +196,13 @@ fn event_columns<'a>() -> Vec<Column<EventRows<'a>>> {
             int32s(g.events.iter().map(|e| i32::from(e.level)))
         }),
         col("previous_level_id", Int32, true, Repeating, |g| {
-            opt_int32s(g.events.iter().map(|e| e.previous_level.map(i32::from)))
+            opt_int32s(g.events.iter().map(|e| e.previous_level().map(i32::from)))
         }),
         col("compensation_amount", Float64, false, MostlyUnique, |g| {
             float64s(g.events.iter().map(|e| e.compensation))
         }),
         col("previous_compensation", Float64, true, MostlyUnique, |g| {
-            opt_float64s(g.events.iter().map(|e| e.previous_compensation))
+            opt_float64s(g.events.iter().map(Event::previous_compensation))
         }),
         col("employee_deferral_rate", Float64, false, Repeating, |g| {
             float64s(g.events.iter().map(|e| e.deferral_rate))
@@ -212,7 +212,7 @@ fn event_columns<'a>() -> Vec<Column<EventRows<'a>>> {
             Float64,
             true,
             Repeating,
-            |g| opt_float64s(g.events.iter().map(|e| e.previous_deferral_rate)),
+            |g| opt_float64s(g.events.iter().map(Event::previous_deferral_rate)),
         ),
         col("employee_age", Int32, false, Repeating, |g| {
             int32s(g.events.iter().map(|e| e.age))
@@ -221,10 +221,10 @@ fn event_columns<'a>() -> Vec<Column<EventRows<'a>>> {
             int32s(g.events.iter().map(|e| e.tenure))
         }),
         col("event_probability", Float64, true, Repeating, |g| {
-            opt_float64s(g.events.iter().map(|e| e.probability))
+            opt_float64s(g.events.iter().map(Event::probability))
         }),
         col("random_draw", Float64, true, MostlyUnique, |g| {
-            opt_float64s(g.events.iter().map(|e| e.draw))
+            opt_float64s(g.events.iter().map(Event::draw))
         }),
         col("created_at", timestamp_type(), false, Repeating, |g| {
             Arc::new(

@@ -45,8 +45,7 @@ use wfsim::config::{AutoEnrollmentScope, EscalationScope, LimitRow, LimitYear, M
 use wfsim::date::Date;
 use wfsim::event::{
     Category, Contributions, DetailedStatus, Drawn, EnrollmentMethod, Event, EventType, Previous,
-    SnapshotRow,
-    YearCounts, YearOutput,
+    SnapshotRow, YearCounts, YearOutput,
 };
 use wfsim::{Error, Result, YearEngine};
 

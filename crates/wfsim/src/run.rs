@@ -6,7 +6,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::event::{YearCounts, YearOutput};
 use crate::output::directory::Staging;
-use crate::output::parquet::{write_census, write_year, RunLabels};
+use crate::output::parquet::{write_census, write_year, RunLabels, Written};
 use crate::output::summary::{self, GenerationSummary};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -125,7 +125,9 @@ fn run_inner(
     // when the rows come sorted, as the loader's do.
     census.sort_by(|a, b| a.employee_id.cmp(&b.employee_id));
     let census_bytes = match &staging {
-        Some(staging) => pool.install(|| write_census(staging.path(), &census, census_date))?,
+        Some(staging) => pool
+            .install(|| write_census(staging.path(), &census, census_date))?
+            .sync()?,
         None => 0,
     };
     census.retain(|r| !r.is_leaver(census_date));
@@ -139,7 +141,9 @@ fn run_inner(
             let mut bytes = 0;
             for out in rx {
                 if let Some(staging) = staging {
-                    bytes += pool.install(|| write_year(staging.path(), labels, &out))?;
+                    // Flushed on this thread, so the pool goes on with the next year.
+                    let files = pool.install(|| write_year(staging.path(), labels, &out))?;
+                    bytes += Written::sync_all(files)?;
                 }
                 pool.install(|| progress.year_output(labels, &out));
                 progress.year_finished(&out.counts);

@@ -15,7 +15,7 @@ use crate::config::JobLevels;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::output::directory::Staging;
-use crate::output::parquet::{write_year_to, RunLabels};
+use crate::output::parquet::{write_year_to, RunLabels, Written};
 use crate::output::summary;
 use metrics::{stats, Stats, Value, METRICS};
 use rayon::prelude::*;
@@ -147,7 +147,8 @@ fn run_one(
                 .join(&part)
                 .join(format!("snapshot_{year}.parquet"))
         });
-        bytes += write_year_to(events.as_deref(), snapshots.as_deref(), &labels, &out)?;
+        let files = write_year_to(events.as_deref(), snapshots.as_deref(), &labels, &out)?;
+        bytes += Written::sync_all(files)?;
         years.push(out.counts);
     }
     if writes {

@@ -541,6 +541,28 @@ pub fn census_properties() -> WriterProperties {
     properties(&census_columns(), &[CensusColumn::EmployeeId.name()])
 }
 
+/// A complete file whose bytes may not be on the device yet. Flushing waits on the device, not
+/// the CPU, so a run flushes off the worker pool ([`Written::sync`]) while the pool goes on.
+#[must_use = "a written file is flushed with `sync`"]
+pub struct Written {
+    path: PathBuf,
+    file: std::fs::File,
+}
+
+impl Written {
+    /// Flushes the file to the device; returns its size in bytes.
+    pub fn sync(self) -> Result<u64> {
+        let io = |e| Error::io(&self.path, e);
+        self.file.sync_all().map_err(io)?;
+        Ok(self.file.metadata().map_err(io)?.len())
+    }
+
+    /// Flushes every file; returns their total size.
+    pub fn sync_all(files: Vec<Written>) -> Result<u64> {
+        files.into_iter().map(Written::sync).sum()
+    }
+}
+
 /// Rows per row group: big enough for good compression, small enough for readers to split
 /// a large year across threads.
 const ROW_GROUP_ROWS: usize = 1 << 20;
@@ -553,7 +575,7 @@ fn write_file<R: Sync>(
     columns: &[Column<R>],
     props: WriterProperties,
     row_groups: impl Iterator<Item = R>,
-) -> Result<()> {
+) -> Result<Written> {
     let dir = path.parent().expect("output files live in a directory");
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
@@ -584,7 +606,10 @@ fn write_file<R: Sync>(
         row_group.close().map_err(fail)?;
     }
     let file = writer.into_inner().map_err(fail)?;
-    file.sync_all().map_err(|e| Error::io(path, e))
+    Ok(Written {
+        path: path.to_path_buf(),
+        file,
+    })
 }
 
 /// `items` in row-group-sized pieces; an empty year still gets one (empty) row group.
@@ -607,75 +632,66 @@ pub fn year_paths(root: &Path, year: i32) -> (PathBuf, PathBuf) {
 
 pub const CENSUS_FILE: &str = "census.parquet";
 
-/// Writes `root/census.parquet` from `rows`, which are sorted by id; returns the bytes written.
-pub fn write_census(root: &Path, rows: &[CensusRow], census_date: Date) -> Result<u64> {
-    let path = root.join(CENSUS_FILE);
+/// Writes `root/census.parquet` from `rows`, which are sorted by id.
+pub fn write_census(root: &Path, rows: &[CensusRow], census_date: Date) -> Result<Written> {
     write_file(
-        &path,
+        &root.join(CENSUS_FILE),
         &census_columns(),
         census_properties(),
         row_group_chunks(rows).map(|rows| CensusRows { rows, census_date }),
-    )?;
-    std::fs::metadata(&path)
-        .map(|m| m.len())
-        .map_err(|e| Error::io(&path, e))
+    )
 }
 
-/// Writes one year's events and snapshot under `root`; returns the bytes written.
-pub fn write_year(root: &Path, labels: &RunLabels, out: &YearOutput) -> Result<u64> {
+/// Writes one year's events and snapshot under `root`.
+pub fn write_year(root: &Path, labels: &RunLabels, out: &YearOutput) -> Result<Vec<Written>> {
     let (events_path, snapshot_path) = year_paths(root, out.year);
     write_year_to(Some(&events_path), Some(&snapshot_path), labels, out)
 }
 
 /// Writes one year's events file and/or snapshot file at the paths given (a batch keeps
-/// either); returns the bytes written.
+/// either).
 pub fn write_year_to(
     events_path: Option<&Path>,
     snapshot_path: Option<&Path>,
     labels: &RunLabels,
     out: &YearOutput,
-) -> Result<u64> {
+) -> Result<Vec<Written>> {
     // Both files at once: each is a series of per-column tasks, and running the two together
-    // keeps every core busy through the serial ends of each file (setup, footer, fsync).
+    // keeps every core busy through the serial ends of each file (setup, footer).
     let (events, snapshot) = rayon::join(
         || {
-            events_path.map_or(Ok(()), |path| {
-                write_file(
-                    path,
-                    &event_columns(),
-                    events_properties(),
-                    row_group_chunks(&out.events).map(|events| EventRows {
-                        labels,
-                        year: out.year,
-                        events,
-                        rows: &out.snapshots,
-                    }),
-                )
-            })
+            events_path
+                .map(|path| {
+                    write_file(
+                        path,
+                        &event_columns(),
+                        events_properties(),
+                        row_group_chunks(&out.events).map(|events| EventRows {
+                            labels,
+                            year: out.year,
+                            events,
+                            rows: &out.snapshots,
+                        }),
+                    )
+                })
+                .transpose()
         },
         || {
-            snapshot_path.map_or(Ok(()), |path| {
-                write_file(
-                    path,
-                    &snapshot_columns(),
-                    snapshots_properties(),
-                    row_group_chunks(&out.snapshots).map(|rows| SnapshotRows {
-                        labels,
-                        year: out.year,
-                        rows,
-                    }),
-                )
-            })
+            snapshot_path
+                .map(|path| {
+                    write_file(
+                        path,
+                        &snapshot_columns(),
+                        snapshots_properties(),
+                        row_group_chunks(&out.snapshots).map(|rows| SnapshotRows {
+                            labels,
+                            year: out.year,
+                            rows,
+                        }),
+                    )
+                })
+                .transpose()
         },
     );
-    events?;
-    snapshot?;
-    let size = |p: Option<&Path>| {
-        p.map_or(Ok(0), |p| {
-            std::fs::metadata(p)
-                .map(|m| m.len())
-                .map_err(|e| Error::io(p, e))
-        })
-    };
-    Ok(size(events_path)? + size(snapshot_path)?)
+    Ok(events?.into_iter().chain(snapshot?).collect())
 }

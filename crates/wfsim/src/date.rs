@@ -106,6 +106,9 @@ pub fn days_in_year(n: i32) -> i32 {
     Date::jan1(n + 1).0 - Date::jan1(n).0
 }
 
+/// A date split into (year, month, day).
+pub type Ymd = (i32, u32, u32);
+
 /// Completed years from `a` to `b` (spec §1): month/day compared as written, so a Feb 29
 /// birthday is reached on Mar 1 in common years.
 pub fn years_between(a: Date, b: Date) -> i32 {
@@ -113,7 +116,7 @@ pub fn years_between(a: Date, b: Date) -> i32 {
 }
 
 /// [`years_between`] on (year, month, day) triples, for callers that reuse one side's triple.
-pub fn years_between_ymd(a: (i32, u32, u32), b: (i32, u32, u32)) -> i32 {
+pub fn years_between_ymd(a: Ymd, b: Ymd) -> i32 {
     let ((ay, am, ad), (by, bm, bd)) = (a, b);
     by - ay - i32::from((bm, bd) < (am, ad))
 }

@@ -7,7 +7,7 @@ use serde::ser::SerializeMap;
 
 /// `round_half_away(x * 100)` as integer cents.
 pub fn cents(x: f64) -> i64 {
-    (x * 100.0).round() as i64
+    crate::numerics::round_half_away(x * 100.0) as i64
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -34,7 +34,8 @@ impl YearTotals {
                 t.eligible_end += 1;
                 if r.is_enrolled {
                     t.enrolled_end += 1;
-                    t.deferral_bp += (r.deferral_rate * 10_000.0).round() as i64;
+                    t.deferral_bp +=
+                        crate::numerics::round_half_away(r.deferral_rate * 10_000.0) as i64;
                 }
             }
             t.payroll += cents(r.prorated_compensation);

@@ -46,7 +46,7 @@ fn experienced_termination_probability_and_draw() {
     let ctx = YearContext::new(&m, &rng, 2025);
     // Age 30 at Jan 1 2025 (band 25-34: 1.2), tenure 3 (band 2-4: 1.1), level 2 (0.95).
     let e = employee(&m, "EMP_000001", "1994-06-01", "2021-03-01", 2, 90_000.0);
-    let p = termination::probability(&ctx, &e.start_of_year(ctx.jan1));
+    let p = termination::probability(&ctx, &e.start_of_year(&ctx));
     assert_eq!(p, 0.12 * 1.2 * 1.1 * 0.95);
     let u = rng.draw("EMP_000001", 2025, Stream::Termination);
     assert_eq!(u.0, 0x32bd9c58); // printf '%s' 'EMP_000001|2025|termination|42' | md5sum
@@ -644,7 +644,7 @@ fn opt_out_probability_follows_the_default_rate_with_a_sensitivity() {
         );
         let rng = Rng::new(42);
         let ctx = YearContext::new(&m, &rng, 2025);
-        let start = e.start_of_year(ctx.jan1);
+        let start = e.start_of_year(&ctx);
         // With p = 1 the opt-out always fires and logs its p; below, the p is read back.
         wfsim::engine::enrollment::opt_out(&ctx, &e, &start, d("2025-04-15")).map(|o| o.probability)
     };

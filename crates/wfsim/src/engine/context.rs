@@ -1,7 +1,7 @@
 //! Everything the rules of one year read: the model, the random function and that year's dates.
 
 use crate::config::{Limits, Model};
-use crate::date::{days_in_year, Date};
+use crate::date::{days_in_year, Date, Ymd};
 use crate::rng::{Draw, Rng, Stream};
 
 pub struct YearContext<'a> {
@@ -10,6 +10,9 @@ pub struct YearContext<'a> {
     pub year: i32,
     pub jan1: Date,
     pub dec31: Date,
+    /// `jan1` and `dec31` split, for ages and tenures.
+    pub jan1_ymd: Ymd,
+    pub dec31_ymd: Ymd,
     pub days: i32,
     /// The IRS limits of the year (spec §4.13).
     pub limits: Limits,
@@ -23,6 +26,8 @@ impl<'a> YearContext<'a> {
             year,
             jan1: Date::jan1(year),
             dec31: Date::dec31(year),
+            jan1_ymd: (year, 1, 1),
+            dec31_ymd: (year, 12, 31),
             days: days_in_year(year),
             limits: model.config.irs_limits.for_year(year),
         }

@@ -4,7 +4,7 @@
 use super::context::YearContext;
 use super::employee::{Employee, StartOfYear};
 use crate::config::{Limits, Tiers};
-use crate::date::{years_between, Date};
+use crate::date::{years_between_ymd, Date};
 use crate::event::Contributions;
 use crate::numerics::round_cents;
 
@@ -118,7 +118,7 @@ pub fn year_end(
     let l: &Limits = &ctx.limits;
     let terminated = emp.termination.is_some();
 
-    let age_ye = years_between(emp.birth_date, ctx.dec31);
+    let age_ye = years_between_ymd(emp.birth_ymd, ctx.dec31_ymd);
     let elected_deferral = round_cents(a.ex_def);
     let catch_up_limit = if (60..=63).contains(&age_ye) && c.irs_limits.catch_up_60_63 {
         l.catch_up_60_63

@@ -1,9 +1,10 @@
 //! The state the engine carries for one employee from year to year.
 
+use super::context::YearContext;
 use super::eligibility;
 use crate::census::CensusRow;
 use crate::config::Model;
-use crate::date::{years_between, Date};
+use crate::date::{years_between_ymd, Date, Ymd};
 use crate::event::EnrollmentMethod;
 use std::sync::Arc;
 
@@ -34,6 +35,10 @@ pub struct Employee {
     pub id: Arc<str>,
     pub birth_date: Date,
     pub hire_date: Date,
+    /// `birth_date.ymd()` and `hire_date.ymd()`, split once: ages and tenures are taken several
+    /// times per employee and year, and splitting the dates was most of their cost.
+    pub birth_ymd: Ymd,
+    pub hire_ymd: Ymd,
     pub level: u8,
     pub salary: f64,
     /// Census `eligibility_override = false` or a new hire drawn ineligible.
@@ -73,6 +78,8 @@ impl Employee {
             id: Arc::from(c.employee_id.as_str()),
             birth_date: c.birth_date,
             hire_date: c.hire_date,
+            birth_ymd: c.birth_date.ymd(),
+            hire_ymd: c.hire_date.ymd(),
             level: c.level_id.get(),
             salary: c.annual_salary,
             plan_ineligible,
@@ -97,10 +104,19 @@ impl Employee {
         }
     }
 
-    pub fn start_of_year(&self, jan1: Date) -> StartOfYear {
+    /// Age and tenure at `date` (completed years, spec §1).
+    pub fn age_and_tenure(&self, date: Ymd) -> (i32, i32) {
+        (
+            years_between_ymd(self.birth_ymd, date),
+            years_between_ymd(self.hire_ymd, date),
+        )
+    }
+
+    pub fn start_of_year(&self, ctx: &YearContext) -> StartOfYear {
+        let (age, tenure) = self.age_and_tenure(ctx.jan1_ymd);
         StartOfYear {
-            age: years_between(self.birth_date, jan1),
-            tenure: years_between(self.hire_date, jan1),
+            age,
+            tenure,
             level: self.level,
             salary: self.salary,
         }

@@ -6,7 +6,7 @@ use super::employee::{Employee, StartOfYear};
 use crate::bands::{conversion_tenure_group, enrollment_age_group, income_band, opt_out_age_group};
 use crate::config::AutoEnrollmentScope;
 use crate::date::Date;
-use crate::numerics::round_bp;
+use crate::numerics::{round_bp, round_half_away};
 use crate::rng::Stream;
 
 /// An enrollment decided by a draw, to be applied on `date` if still eligible and not enrolled.
@@ -129,7 +129,7 @@ fn match_response(ctx: &YearContext, emp: &Employee, start: &StartOfYear, rate: 
         .employer_match
         .tiers_for(start.tenure.max(0))
         .full_match_rate();
-    let bp = |x: f64| (x * 10_000.0).round() as i64;
+    let bp = |x: f64| round_half_away(x * 10_000.0) as i64;
     if bp(rate) < bp(full) && ctx.fires(&emp.id, Stream::MatchResponse, q).is_some() {
         round_bp(full)
     } else {

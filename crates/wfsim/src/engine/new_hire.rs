@@ -113,6 +113,8 @@ fn new_hire(
         id: Arc::from(id),
         birth_date,
         hire_date,
+        birth_ymd: birth_date.ymd(),
+        hire_ymd: hire_date.ymd(),
         level,
         salary,
         plan_ineligible,

@@ -52,7 +52,7 @@ pub fn decide_each(ctx: &YearContext, emps: &[Employee]) -> Vec<Option<Decision>
     let keys: Vec<(&str, f64)> = emps
         .iter()
         .map(|e| {
-            let start = e.start_of_year(ctx.jan1);
+            let start = e.start_of_year(ctx);
             let p = if e.hire_date < ctx.jan1 && eligible(ctx, &start) {
                 probability(ctx, &start)
             } else {

@@ -2,7 +2,7 @@
 
 use super::context::YearContext;
 use super::employee::{Employee, TerminationKind};
-use crate::date::{years_between, Date};
+use crate::date::Date;
 use crate::event::{Contributions, DetailedStatus, SnapshotRow};
 use crate::numerics::round_cents;
 
@@ -57,17 +57,14 @@ pub fn row(
     money: Contributions,
 ) -> SnapshotRow {
     let termination_date = emp.termination.map(|t| t.date);
-    let as_of = termination_date.unwrap_or(ctx.dec31);
+    let as_of = termination_date.map_or(ctx.dec31_ymd, Date::ymd);
     let status = match (emp.termination.map(|t| t.kind), hired_this_year) {
         (None, false) => DetailedStatus::ContinuousActive,
         (None, true) => DetailedStatus::NewHireActive,
         (Some(TerminationKind::NewHire), _) => DetailedStatus::NewHireTermination,
         (Some(_), _) => DetailedStatus::ExperiencedTermination,
     };
-    let (age, tenure) = (
-        years_between(emp.birth_date, as_of),
-        years_between(emp.hire_date, as_of),
-    );
+    let (age, tenure) = emp.age_and_tenure(as_of);
     SnapshotRow {
         employee_id: emp.id.clone(),
         birth_date: emp.birth_date,

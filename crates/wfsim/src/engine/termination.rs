@@ -17,7 +17,7 @@ pub fn probability(ctx: &YearContext, start: &StartOfYear) -> f64 {
 
 /// Experienced termination of one start-of-year employee, if it fires.
 pub fn experienced(ctx: &YearContext, emp: &Employee) -> Option<Termination> {
-    let p = probability(ctx, &emp.start_of_year(ctx.jan1));
+    let p = probability(ctx, &emp.start_of_year(ctx));
     ctx.fires(&emp.id, Stream::Termination, p)
         .map(|u| Termination {
             date: ctx.day_of_year(ctx.draw(&emp.id, Stream::TerminationDate)),
@@ -31,7 +31,7 @@ pub fn experienced(ctx: &YearContext, emp: &Employee) -> Option<Termination> {
 pub fn experienced_each(ctx: &YearContext, chunk: &mut [Employee]) {
     let keys: Vec<(&str, f64)> = chunk
         .iter()
-        .map(|e| (&*e.id, probability(ctx, &e.start_of_year(ctx.jan1))))
+        .map(|e| (&*e.id, probability(ctx, &e.start_of_year(ctx))))
         .collect();
     let fired = ctx.fires_each(Stream::Termination, &keys);
     let dates = ctx.draws(

@@ -6,7 +6,7 @@ use super::context::YearContext;
 use super::contributions::{self, PeriodState};
 use super::employee::{Employee, Enrolled, StartOfYear, TerminationKind};
 use super::{eligibility, enrollment, escalation, merit, promotion, snapshot, vesting};
-use crate::date::{years_between_ymd, Date};
+use crate::date::Date;
 use crate::event::{Category, Drawn, EnrollmentMethod, Event, EventType, Previous, SnapshotRow};
 
 #[derive(Clone, Copy, Debug)]
@@ -55,7 +55,7 @@ pub fn run(
     let promotion = if hired_this_year {
         None
     } else {
-        promotion::decide(ctx, emp, &emp.start_of_year(ctx.jan1))
+        promotion::decide(ctx, emp, &emp.start_of_year(ctx))
     };
     run_decided(ctx, emp, hired_this_year, promotion, row, events)
 }
@@ -70,7 +70,7 @@ pub fn run_decided(
     row: u32,
     events: &mut Vec<Event>,
 ) -> SnapshotRow {
-    let start = emp.start_of_year(ctx.jan1);
+    let start = emp.start_of_year(ctx);
     let mut actions: [(Date, Action); MAX_ACTIONS] = [(ctx.jan1, Action::Hire); MAX_ACTIONS];
     let mut n = 0;
     let mut push = |date: Date, action: Action| {
@@ -114,7 +114,6 @@ pub fn run_decided(
 
     let first_event = events.len();
     // Age and tenure at each event date; birth and hire dates are split into y/m/d once.
-    let (birth, hire) = (emp.birth_date.ymd(), emp.hire_date.ymd());
     let first_day = emp.hire_date.max(ctx.jan1);
     let mut pay = snapshot::Proration::new(ctx, first_day, emp.salary);
     let mut periods = contributions::Periods::new(
@@ -128,7 +127,7 @@ pub fn run_decided(
         if date < emp.hire_date || (!is_termination && !emp.active_on(date)) {
             continue;
         }
-        let on = date.ymd();
+        let (age, tenure) = emp.age_and_tenure(date.ymd());
         let before = PeriodState::of(emp);
         let mut ev = Event {
             row,
@@ -139,8 +138,8 @@ pub fn run_decided(
             level: emp.level,
             compensation: emp.salary,
             deferral_rate: emp.deferral_rate,
-            age: years_between_ymd(birth, on),
-            tenure: years_between_ymd(hire, on),
+            age,
+            tenure,
             previous: Some(Previous {
                 level: emp.level,
                 compensation: emp.salary,

@@ -3,20 +3,20 @@
 
 use super::context::YearContext;
 use super::employee::Employee;
-use crate::date::years_between;
+use crate::date::years_between_ymd;
 use crate::event::Contributions;
 use crate::numerics::round_cents;
 
 /// Adds the year's employer money to `emp`'s account and fills the vesting columns of `money`.
 pub fn apply(ctx: &YearContext, emp: &mut Employee, money: &mut Contributions) {
     let bal = round_cents(emp.employer_balance + money.employer_match + money.employer_core);
-    let service_end = emp.termination.map_or(ctx.dec31, |t| t.date);
+    let service_end = emp.termination.map_or(ctx.dec31_ymd, |t| t.date.ymd());
     let vested = ctx
         .model
         .config
         .vesting
         .schedule
-        .vested(years_between(emp.hire_date, service_end));
+        .vested(years_between_ymd(emp.hire_ymd, service_end));
     money.vested_fraction = vested;
     if emp.termination.is_some() {
         money.forfeiture = round_cents(bal * (1.0 - vested));

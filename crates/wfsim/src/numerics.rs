@@ -6,9 +6,9 @@ use crate::rng::Draw;
 /// on x86-64 without SSE4.1: money is rounded several times per employee and year.
 #[inline]
 pub fn round_half_away(x: f64) -> f64 {
-    // From 2^52 on every f64 is an integer; NaN and the infinities fail the test too (`+ 0.0`
-    // quiets a signalling NaN, as `f64::round` does).
-    if !(x.abs() < 4_503_599_627_370_496.0) {
+    // From 2^52 on every f64 is an integer, the infinities included (`+ 0.0` quiets a
+    // signalling NaN, as `f64::round` does).
+    if x.is_nan() || x.abs() >= 4_503_599_627_370_496.0 {
         return x + 0.0;
     }
     let t = x as i64 as f64; // truncated toward zero, exactly

@@ -7,7 +7,7 @@ use common::{d, employee, enrolled, model};
 use wfsim::engine::context::YearContext;
 use wfsim::engine::employee::{Employee, Termination, TerminationKind};
 use wfsim::engine::timeline;
-use wfsim::event::{EnrollmentMethod, SnapshotRow};
+use wfsim::event::{Drawn, EnrollmentMethod, SnapshotRow};
 use wfsim::numerics::round_cents;
 use wfsim::rng::Rng;
 
@@ -36,8 +36,10 @@ fn leaves_on(e: &mut Employee, date: &str) {
     e.termination = Some(Termination {
         date: d(date),
         kind: TerminationKind::Experienced,
-        probability: Some(0.5),
-        draw: 0.1,
+        decision: Drawn {
+            probability: Some(0.5),
+            draw: 0.1,
+        },
     });
 }
 

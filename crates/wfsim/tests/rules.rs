@@ -7,7 +7,7 @@ use wfsim::engine::context::YearContext;
 use wfsim::engine::employee::{Termination, TerminationKind};
 use wfsim::engine::{hiring, new_hire, new_hire_termination, termination, timeline};
 use wfsim::event::EnrollmentMethod;
-use wfsim::event::{Category, Event, EventType};
+use wfsim::event::{Category, Drawn, Event, EventType};
 use wfsim::numerics::{round_bp, round_cents};
 use wfsim::rng::{Rng, Stream};
 
@@ -64,7 +64,7 @@ fn termination_fires_below_p_and_is_dated_by_its_own_stream() {
     let e = employee(&m, "EMP_000001", "1994-06-01", "2021-03-01", 1, 60_000.0);
     let t = termination::experienced(&ctx, &e)
         .expect("p = min(1, 1.0 * 1.2 * 1.1 * 1.0) = 1 always fires");
-    assert_eq!(t.probability, Some(1.0));
+    assert_eq!(t.decision.probability, Some(1.0));
     // 0xdd2448a0 / 2^32 * 365 = 315.2 -> Jan 1 + 315 days = Nov 12.
     assert_eq!(t.date, d("2025-11-12"));
     assert_eq!(t.kind, TerminationKind::Experienced);
@@ -77,8 +77,10 @@ fn termination_on_the_promotion_date_blocks_the_promotion() {
     e.termination = Some(Termination {
         date: d("2025-02-01"),
         kind: TerminationKind::Experienced,
-        probability: Some(0.5),
-        draw: 0.1,
+        decision: Drawn {
+            probability: Some(0.5),
+            draw: 0.1,
+        },
     });
     let (events, row) = run_year(&m, 2025, &mut e);
     assert_eq!(types(&events), vec![EventType::Termination]);
@@ -90,8 +92,10 @@ fn termination_on_the_promotion_date_blocks_the_promotion() {
     e.termination = Some(Termination {
         date: d("2025-02-02"),
         kind: TerminationKind::Experienced,
-        probability: Some(0.5),
-        draw: 0.1,
+        decision: Drawn {
+            probability: Some(0.5),
+            draw: 0.1,
+        },
     });
     let (events, row) = run_year(&m, 2025, &mut e);
     assert_eq!(
@@ -153,8 +157,10 @@ fn merit_needs_a_year_of_tenure_and_activity_on_the_date() {
     left.termination = Some(Termination {
         date: d("2025-07-15"),
         kind: TerminationKind::ReductionInForce,
-        probability: None,
-        draw: 0.3,
+        decision: Drawn {
+            probability: None,
+            draw: 0.3,
+        },
     });
     let (events, row) = run_year(&m, 2025, &mut left);
     assert_eq!(types(&events), vec![EventType::Termination]);
@@ -542,8 +548,10 @@ fn reduction_in_force_takes_the_smallest_rif_draws_among_survivors() {
     wf[0].termination = Some(Termination {
         date: d("2025-05-05"),
         kind: TerminationKind::Experienced,
-        probability: Some(0.1),
-        draw: 0.05,
+        decision: Drawn {
+            probability: Some(0.1),
+            draw: 0.05,
+        },
     });
     let plan = hiring::plan(2025, 40, 1, -0.2, 0.25).unwrap();
     assert_eq!(

@@ -5,7 +5,7 @@ use super::eligibility;
 use crate::census::CensusRow;
 use crate::config::Model;
 use crate::date::{years_between_ymd, Date, Ymd};
-use crate::event::EnrollmentMethod;
+use crate::event::{Drawn, EnrollmentMethod};
 use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,8 +20,7 @@ pub enum TerminationKind {
 pub struct Termination {
     pub date: Date,
     pub kind: TerminationKind,
-    pub probability: Option<f64>,
-    pub draw: f64,
+    pub decision: Drawn,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -3,6 +3,7 @@
 use super::context::YearContext;
 use super::employee::{Employee, Termination, TerminationKind};
 use crate::error::{Error, Result};
+use crate::event::Drawn;
 use crate::rng::Stream;
 
 pub fn select(ctx: &YearContext, hires: &mut [Employee], count: usize) -> Result<()> {
@@ -42,8 +43,10 @@ pub fn select(ctx: &YearContext, hires: &mut [Employee], count: usize) -> Result
         h.termination = Some(Termination {
             date,
             kind: TerminationKind::NewHire,
-            probability: None,
-            draw: crate::rng::Draw(v).u(),
+            decision: Drawn {
+                probability: None,
+                draw: crate::rng::Draw(v).u(),
+            },
         });
     }
     Ok(())

@@ -3,6 +3,7 @@
 use super::context::YearContext;
 use super::employee::{Employee, StartOfYear, Termination, TerminationKind};
 use crate::bands::{age_band, tenure_band};
+use crate::event::Drawn;
 use crate::rng::Stream;
 
 /// `min(1, rate * m_age * m_tenure * m_level)`, evaluated left to right.
@@ -22,8 +23,10 @@ pub fn experienced(ctx: &YearContext, emp: &Employee) -> Option<Termination> {
         .map(|u| Termination {
             date: ctx.day_of_year(ctx.draw(&emp.id, Stream::TerminationDate)),
             kind: TerminationKind::Experienced,
-            probability: Some(p),
-            draw: u.u(),
+            decision: Drawn {
+                probability: Some(p),
+                draw: u.u(),
+            },
         })
 }
 
@@ -49,8 +52,10 @@ pub fn experienced_each(ctx: &YearContext, chunk: &mut [Employee]) {
             u.map(|u| Termination {
                 date: ctx.day_of_year(dates.next().expect("a date per leaver")),
                 kind: TerminationKind::Experienced,
-                probability: Some(p),
-                draw: u.u(),
+                decision: Drawn {
+                    probability: Some(p),
+                    draw: u.u(),
+                },
             })
         })
         .collect();
@@ -86,8 +91,10 @@ pub fn reduction_in_force(ctx: &YearContext, workforce: &mut [Employee], count: 
         workforce[i].termination = Some(Termination {
             date,
             kind: TerminationKind::ReductionInForce,
-            probability: None,
-            draw: crate::rng::Draw(v).u(),
+            decision: Drawn {
+                probability: None,
+                draw: crate::rng::Draw(v).u(),
+            },
         });
     }
 }

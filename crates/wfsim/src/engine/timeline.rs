@@ -113,7 +113,6 @@ pub fn run_decided(
     actions.sort_by_key(|(date, action)| (*date, action.event_type()));
 
     let first_event = events.len();
-    // Age and tenure at each event date; birth and hire dates are split into y/m/d once.
     let first_day = emp.hire_date.max(ctx.jan1);
     let mut pay = snapshot::Proration::new(ctx, first_day, emp.salary);
     let mut periods = contributions::Periods::new(
@@ -226,10 +225,7 @@ pub fn run_decided(
                     TerminationKind::ReductionInForce => Category::ReductionInForce,
                     TerminationKind::NewHire => Category::NewHireTermination,
                 };
-                ev.decision = Some(Drawn {
-                    probability: t.probability,
-                    draw: t.draw,
-                });
+                ev.decision = Some(t.decision);
             }
         }
         if !matches!(action, Action::Hire | Action::Termination) {

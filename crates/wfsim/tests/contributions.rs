@@ -28,8 +28,7 @@ const NO_RAISES: &str = "compensation: {cola_rate: 0.0, merit_rate_by_level: [0,
 fn year(m: &wfsim::config::Model, year: i32, e: &mut Employee) -> SnapshotRow {
     let rng = Rng::new(m.config.simulation.random_seed);
     let ctx = YearContext::new(m, &rng, year);
-    let hired = e.hire_date >= ctx.jan1;
-    timeline::run(&ctx, e, hired, 0, &mut Vec::new())
+    timeline::run(&ctx, e, 0, &mut Vec::new())
 }
 
 fn leaves_on(e: &mut Employee, date: &str) {

@@ -30,8 +30,7 @@ fn run_year(
     let rng = Rng::new(m.config.simulation.random_seed);
     let ctx = YearContext::new(m, &rng, year);
     let mut events = Vec::new();
-    let hired = e.hire_date >= ctx.jan1;
-    let row = timeline::run(&ctx, e, hired, 0, &mut events);
+    let row = timeline::run(&ctx, e, 0, &mut events);
     (events, row)
 }
 
@@ -637,7 +636,7 @@ fn new_hire_attributes_follow_their_streams() {
 /// is not 0: p = min(1, max(0, p_opt * (1 + sens * ((default - ref) * 100)))).
 #[test]
 fn opt_out_probability_follows_the_default_rate_with_a_sensitivity() {
-    let with = |default: f64, sens: f64| {
+    let p = |default: f64, sens: f64| {
         let m = model(&QUIET.replace(
             "  auto_enrollment: {enabled: false}\n",
             &format!("  auto_enrollment: {{default_deferral_rate: {default}, opt_out_default_sensitivity: {sens}, opt_out_rates: [[0.4,0.4,0.4,0.4],[0.4,0.4,0.4,0.4],[0.4,0.4,0.4,0.4],[0.4,0.4,0.4,0.4]]}}\n"),
@@ -652,26 +651,19 @@ fn opt_out_probability_follows_the_default_rate_with_a_sensitivity() {
         );
         let rng = Rng::new(42);
         let ctx = YearContext::new(&m, &rng, 2025);
-        let start = e.start_of_year(&ctx);
-        // With p = 1 the opt-out always fires and logs its p; below, the p is read back.
-        wfsim::engine::enrollment::opt_out(&ctx, &e, &start, d("2025-04-15")).map(|o| o.probability)
+        wfsim::engine::enrollment::opt_out_probability(&ctx, &e.start_of_year(&ctx))
     };
     // sensitivity 0: the table's 0.4 whatever the default
-    let u = Rng::new(42)
-        .draw("NH_2025_000007", 2025, Stream::OptOut)
-        .u();
     for default in [0.02, 0.06, 0.10] {
-        assert_eq!(with(default, 0.0), (u < 0.4).then_some(0.4), "{default}");
+        assert_eq!(p(default, 0.0), 0.4, "{default}");
     }
     // 0.5 per point: 8 % is 2 points above 6 % (x 2, p = 0.8); 10 % is capped at 1; 4 % gives
-    // 0 and 2 % would be negative: both never fire.
-    assert_eq!(
-        with(0.08, 0.5),
-        (u < 0.8).then_some(0.4 * (1.0 + 0.5 * ((0.08 - 0.06) * 100.0)))
-    );
-    assert_eq!(with(0.10, 0.5), Some(1.0));
-    assert_eq!(with(0.04, 0.5), None);
-    assert_eq!(with(0.02, 0.5), None);
+    // 0 (4.4e-17 in floating point: only a draw of exactly 0 is below it) and 2 % would be
+    // negative, so 0.
+    assert_eq!(p(0.08, 0.5), 0.4 * (1.0 + 0.5 * ((0.08 - 0.06) * 100.0)));
+    assert_eq!(p(0.10, 0.5), 1.0);
+    assert!(p(0.04, 0.5) < 1e-16);
+    assert_eq!(p(0.02, 0.5), 0.0);
 }
 
 /// Spec §4.8 step 5: with the match response, voluntary enrollees below the full-match rate

@@ -169,7 +169,6 @@ impl Engine {
             .collect();
         new_hire_termination::select(&ctx, &mut hires, plan.new_hire_terminations as usize)?;
 
-        // Census employees are all hired before the first year, so "hired this year" is a date test.
         let mut roster = std::mem::take(&mut self.workforce);
         roster.append(&mut hires);
         roster.sort_by(|a, b| a.id.cmp(&b.id));
@@ -186,18 +185,10 @@ impl Engine {
                 .map(|(c, chunk)| {
                     let mut events = Vec::with_capacity(chunk.len() * 3);
                     let mut snapshots = Vec::with_capacity(chunk.len());
-                    let promotions = promotion::decide_each(&ctx, chunk);
-                    for (i, (emp, promotion)) in chunk.iter_mut().zip(promotions).enumerate() {
-                        let hired = emp.hire_date >= ctx.jan1;
+                    let decided = timeline::decide_each(&ctx, chunk);
+                    for (i, (emp, decided)) in chunk.iter_mut().zip(decided).enumerate() {
                         let row = (first_row + c * CHUNK + i) as u32;
-                        snapshots.push(timeline::run_decided(
-                            &ctx,
-                            emp,
-                            hired,
-                            promotion,
-                            row,
-                            &mut events,
-                        ));
+                        snapshots.push(timeline::run_decided(&ctx, emp, decided, row, &mut events));
                     }
                     part(events, snapshots)
                 })

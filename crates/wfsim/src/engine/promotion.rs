@@ -31,23 +31,9 @@ fn eligible(ctx: &YearContext, start: &StartOfYear) -> bool {
         && start.age < cfg.max_age.get()
 }
 
-/// Whether a start-of-year employee is promoted this year (being active on the promotion date
-/// is checked when the event is applied).
-pub fn decide(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Option<Decision> {
-    if !eligible(ctx, start) {
-        return None;
-    }
-    let probability = probability(ctx, start);
-    ctx.fires(&emp.id, Stream::Promotion, probability)
-        .map(|u| Decision {
-            probability,
-            draw: u.u(),
-            raise_draw: ctx.draw(&emp.id, Stream::PromotionRaise).u(),
-        })
-}
-
-/// [`decide`] for each employee of `emps` hired before this year (`None` for this year's
-/// hires, who are not promoted), with the draws made together.
+/// Whether each employee of `emps` is promoted this year (`None` for this year's hires, who are
+/// not promoted), with the draws made together; being active on the promotion date is checked
+/// when the event is applied.
 pub fn decide_each(ctx: &YearContext, emps: &[Employee]) -> Vec<Option<Decision>> {
     let keys: Vec<(&str, f64)> = emps
         .iter()

@@ -4,8 +4,8 @@
 
 use super::context::YearContext;
 use super::contributions::{self, PeriodState};
-use super::employee::{Employee, Enrolled, StartOfYear, TerminationKind};
-use super::{eligibility, enrollment, escalation, merit, promotion, snapshot, vesting};
+use super::employee::{Employee, Enrolled, TerminationKind};
+use super::{enrollment, escalation, merit, promotion, snapshot, vesting};
 use crate::date::Date;
 use crate::event::{Category, Drawn, EnrollmentMethod, Event, EventType, Previous, SnapshotRow};
 
@@ -13,10 +13,7 @@ use crate::event::{Category, Drawn, EnrollmentMethod, Event, EventType, Previous
 enum Action {
     Hire,
     Eligibility,
-    Enroll {
-        decision: enrollment::Decision,
-        category: Category,
-    },
+    Enroll(enrollment::Decision),
     AutoEnroll,
     OptOut(enrollment::Decision),
     Escalation,
@@ -30,7 +27,7 @@ impl Action {
         match self {
             Action::Hire => EventType::Hire,
             Action::Eligibility => EventType::Eligibility,
-            Action::Enroll { .. } | Action::AutoEnroll => EventType::Enrollment,
+            Action::Enroll(_) | Action::AutoEnroll => EventType::Enrollment,
             Action::OptOut(_) => EventType::OptOut,
             Action::Escalation => EventType::DeferralEscalation,
             Action::Promotion(_) => EventType::Promotion,
@@ -43,33 +40,45 @@ impl Action {
 /// At most one action of each kind per year.
 const MAX_ACTIONS: usize = 10;
 
+/// What an employee's year was decided to hold at its start (the draws of a chunk of employees
+/// are made together).
+#[derive(Clone, Copy, Debug)]
+pub struct Decided {
+    pub promotion: Option<promotion::Decision>,
+    pub plan: enrollment::PlanYear,
+}
+
+/// [`Decided`] of each employee of `emps`, in order.
+pub fn decide_each(ctx: &YearContext, emps: &[Employee]) -> Vec<Decided> {
+    promotion::decide_each(ctx, emps)
+        .into_iter()
+        .zip(enrollment::decide_each(ctx, emps))
+        .map(|(promotion, plan)| Decided { promotion, plan })
+        .collect()
+}
+
 /// Runs `emp` through year N, appending its events (with `row` as their snapshot row) and
 /// returning its year-end snapshot row.
 pub fn run(
     ctx: &YearContext,
     emp: &mut Employee,
-    hired_this_year: bool,
     row: u32,
     events: &mut Vec<Event>,
 ) -> SnapshotRow {
-    let promotion = if hired_this_year {
-        None
-    } else {
-        promotion::decide(ctx, emp, &emp.start_of_year(ctx))
-    };
-    run_decided(ctx, emp, hired_this_year, promotion, row, events)
+    let decided = decide_each(ctx, std::slice::from_ref(emp))[0];
+    run_decided(ctx, emp, decided, row, events)
 }
 
-/// [`run`] with the promotion decided beforehand ([`promotion::decide_each`] decides a chunk's
-/// together).
+/// [`run`] with the year's decisions made beforehand ([`decide_each`]).
 pub fn run_decided(
     ctx: &YearContext,
     emp: &mut Employee,
-    hired_this_year: bool,
-    promotion: Option<promotion::Decision>,
+    decided: Decided,
     row: u32,
     events: &mut Vec<Event>,
 ) -> SnapshotRow {
+    // Census employees are all hired before the first year, so "hired this year" is a date test.
+    let hired_this_year = emp.hire_date >= ctx.jan1;
     let start = emp.start_of_year(ctx);
     let mut actions: [(Date, Action); MAX_ACTIONS] = [(ctx.jan1, Action::Hire); MAX_ACTIONS];
     let mut n = 0;
@@ -81,7 +90,7 @@ pub fn run_decided(
     if hired_this_year {
         push(emp.hire_date, Action::Hire);
     } else {
-        if let Some(d) = promotion {
+        if let Some(d) = decided.promotion {
             push(
                 ctx.model.config.promotion.promotion_date.in_year(ctx.year),
                 Action::Promotion(d),
@@ -94,7 +103,7 @@ pub fn run_decided(
             );
         }
     }
-    schedule_plan_actions(ctx, emp, &start, &mut push);
+    schedule_plan_actions(&decided.plan, &mut push);
     if ctx.model.config.deferral_auto_escalation.enabled {
         push(
             ctx.model
@@ -152,14 +161,14 @@ pub fn run_decided(
                 emp.eligibility_date = Some(date);
                 ev.category = Category::PlanEligibility;
             }
-            Action::Enroll { decision, category } => {
+            Action::Enroll(decision) => {
                 if !emp.is_eligible() || emp.enrollment.is_some() {
                     continue;
                 }
                 enroll(emp, date, EnrollmentMethod::Voluntary, decision.rate);
-                ev.category = category;
+                ev.category = Category::VoluntaryEnrollment;
                 ev.deferral_rate = emp.deferral_rate;
-                ev.decision = decided(decision.probability, decision.draw);
+                ev.decision = fired(decision.probability, decision.draw);
             }
             Action::AutoEnroll => {
                 if !emp.is_eligible() || emp.enrollment.is_some() || emp.ever_opted_out {
@@ -189,7 +198,7 @@ pub fn run_decided(
                 emp.ever_opted_out = true;
                 ev.category = Category::OptOut;
                 ev.deferral_rate = 0.0;
-                ev.decision = decided(decision.probability, decision.draw);
+                ev.decision = fired(decision.probability, decision.draw);
             }
             Action::Escalation => {
                 if !escalation::applies(ctx, emp) {
@@ -210,7 +219,7 @@ pub fn run_decided(
                 ev.category = Category::Promotion;
                 ev.level = emp.level;
                 ev.compensation = emp.salary;
-                ev.decision = decided(decision.probability, decision.draw);
+                ev.decision = fired(decision.probability, decision.draw);
             }
             Action::Raise => {
                 pay.change(date, merit::new_salary(ctx, emp.salary, emp.level));
@@ -250,7 +259,7 @@ pub fn run_decided(
 }
 
 /// The decision of an event that fired because its draw fell below its probability.
-fn decided(probability: f64, draw: f64) -> Option<Drawn> {
+fn fired(probability: f64, draw: f64) -> Option<Drawn> {
     Some(Drawn {
         probability: Some(probability),
         draw,
@@ -263,56 +272,17 @@ fn enroll(emp: &mut Employee, date: Date, method: EnrollmentMethod, rate: f64) {
 }
 
 /// Eligibility and enrollment actions of the year (spec §4.7, §4.8).
-fn schedule_plan_actions(
-    ctx: &YearContext,
-    emp: &Employee,
-    start: &StartOfYear,
-    push: &mut impl FnMut(Date, Action),
-) {
-    let e = emp.eligibility_rule_date;
-    let eligible_at_start = emp.is_eligible();
-    let newly_eligible = eligibility::event_due(
-        e,
-        eligible_at_start,
-        emp.plan_ineligible,
-        ctx.jan1,
-        ctx.dec31,
-    );
-    if newly_eligible {
+fn schedule_plan_actions(plan: &enrollment::PlanYear, push: &mut impl FnMut(Date, Action)) {
+    if let Some(e) = plan.eligibility {
         push(e, Action::Eligibility);
-        if let Some(d) = enrollment::voluntary(ctx, emp, start) {
-            push(
-                d.date,
-                Action::Enroll {
-                    decision: d,
-                    category: Category::VoluntaryEnrollment,
-                },
-            );
-        }
     }
-    let ae_date = enrollment::auto_enrollment_date(ctx, emp).filter(|&d| ctx.contains(d));
-    if let Some(ae) = ae_date {
-        if emp.enrollment.is_none() && !emp.ever_opted_out {
-            push(ae, Action::AutoEnroll);
-            if let Some(d) = enrollment::opt_out(ctx, emp, start, ae) {
-                push(d.date, Action::OptOut(d));
-            }
-        }
+    if let Some(d) = plan.enrollment {
+        push(d.date, Action::Enroll(d));
     }
-    if eligible_at_start
-        && emp.enrollment.is_none()
-        && !emp.ever_opted_out
-        && ae_date.is_none()
-        && e < ctx.jan1
-    {
-        if let Some(d) = enrollment::conversion(ctx, emp, start) {
-            push(
-                d.date,
-                Action::Enroll {
-                    decision: d,
-                    category: Category::VoluntaryEnrollment,
-                },
-            );
-        }
+    if let Some(ae) = plan.auto_enrollment {
+        push(ae, Action::AutoEnroll);
+    }
+    if let Some(d) = plan.opt_out {
+        push(d.date, Action::OptOut(d));
     }
 }

@@ -135,9 +135,27 @@ impl Rng {
         let seed = self.seed_text.as_bytes();
         #[cfg(feature = "draw-count")]
         let start = out.len();
+        // `|{N}|{stream}|{seed}` of each stream asked for, so a key is written in two copies
+        // rather than seven (the copies were a third of the cost of writing keys).
+        let mut suffixes: Vec<(Stream, Vec<u8>)> = Vec::new();
         md5_each(
             keys,
-            |(id, stream), key| key.join(&[id.as_bytes(), year, stream.name().as_bytes(), seed]),
+            |(id, stream), key| {
+                let i = match suffixes.iter().position(|(s, _)| *s == stream) {
+                    Some(i) => i,
+                    None => {
+                        let mut suffix = Vec::new();
+                        for part in [year, stream.name().as_bytes(), seed] {
+                            suffix.push(b'|');
+                            suffix.extend_from_slice(part);
+                        }
+                        suffixes.push((stream, suffix));
+                        suffixes.len() - 1
+                    }
+                };
+                key.push(id.as_bytes());
+                key.push(&suffixes[i].1);
+            },
             |digest| {
                 out.push(Draw(u32::from_be_bytes([
                     digest[0], digest[1], digest[2], digest[3],

@@ -468,19 +468,17 @@ fn event_ids_each<'k>(
     mut id: impl FnMut([u8; EVENT_ID_LEN]),
 ) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut y = itoa::Buffer::new();
-    let year = y.format(year).as_bytes();
+    // The key's constant parts, joined once: `{scenario}|{plan}|` and `|{N}|`.
+    let prefix = [scenario.as_bytes(), b"|", plan.as_bytes(), b"|"].concat();
+    let year = [b"|", itoa::Buffer::new().format(year).as_bytes(), b"|"].concat();
     let mut s = itoa::Buffer::new();
     crate::md5_lanes::md5_each(
         keys,
         |(employee_id, sequence), key| {
-            key.join(&[
-                scenario.as_bytes(),
-                plan.as_bytes(),
-                employee_id.as_bytes(),
-                year,
-                s.format(sequence).as_bytes(),
-            ])
+            key.push(&prefix);
+            key.push(employee_id.as_bytes());
+            key.push(&year);
+            key.push(s.format(sequence).as_bytes());
         },
         |digest| {
             let mut out = *b"EVT_000000000000000000000000";

@@ -343,7 +343,7 @@ mod tests {
     use crate::rng::Rng;
     use std::path::Path;
 
-    /// The draws one at a time, as `YearContext::fires` and `draw` make them.
+    /// The draws one at a time, as `YearContext::draw` makes them.
     fn one_at_a_time(ctx: &YearContext, emp: &Employee) -> PlanYear {
         let c = candidates(ctx, emp);
         let id = &*emp.id;

@@ -136,7 +136,7 @@ impl Rng {
         #[cfg(feature = "draw-count")]
         let start = out.len();
         // `|{N}|{stream}|{seed}` of each stream asked for, so a key is written in two copies
-        // rather than seven (the copies were a third of the cost of writing keys).
+        // rather than seven (each copy is a libc memmove call).
         let mut suffixes: Vec<(Stream, Vec<u8>)> = Vec::new();
         md5_each(
             keys,
@@ -144,12 +144,8 @@ impl Rng {
                 let i = match suffixes.iter().position(|(s, _)| *s == stream) {
                     Some(i) => i,
                     None => {
-                        let mut suffix = Vec::new();
-                        for part in [year, stream.name().as_bytes(), seed] {
-                            suffix.push(b'|');
-                            suffix.extend_from_slice(part);
-                        }
-                        suffixes.push((stream, suffix));
+                        let name = stream.name().as_bytes();
+                        suffixes.push((stream, [b"|", year, b"|", name, b"|", seed].concat()));
                         suffixes.len() - 1
                     }
                 };

@@ -37,9 +37,14 @@ pub struct PlanYear {
     pub opt_out: Option<Decision>,
 }
 
-/// [`PlanYear`] of each employee of `emps`, in order, with the draws made together.
-pub fn decide_each(ctx: &YearContext, emps: &[Employee]) -> Vec<PlanYear> {
-    let candidates: Vec<Candidates> = emps.iter().map(|e| candidates(ctx, e)).collect();
+/// [`PlanYear`] of each employee of `emps` (at the start of the year as in `starts`), in
+/// order, with the draws made together.
+pub fn decide_each(ctx: &YearContext, emps: &[Employee], starts: &[StartOfYear]) -> Vec<PlanYear> {
+    let candidates: Vec<Candidates> = emps
+        .iter()
+        .zip(starts)
+        .map(|(e, start)| candidates(ctx, e, start))
+        .collect();
     let mut draws_of = vec![Draws::default(); emps.len()];
     let decisions: Vec<(usize, Stream)> = candidates
         .iter()
@@ -153,8 +158,7 @@ fn fired(u: Option<Draw>, p: f64) -> bool {
     u.is_some_and(|u| u.below(p))
 }
 
-fn candidates(ctx: &YearContext, emp: &Employee) -> Candidates {
-    let start = emp.start_of_year(ctx);
+fn candidates(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Candidates {
     let e = emp.eligibility_rule_date;
     let eligible_at_start = emp.is_eligible();
     let newly_eligible = eligibility::event_due(
@@ -168,9 +172,9 @@ fn candidates(ctx: &YearContext, emp: &Employee) -> Candidates {
     let open = emp.enrollment.is_none() && !emp.ever_opted_out;
     let auto_enrollment = ae_date.filter(|_| open);
     let enroll = if newly_eligible {
-        Some(voluntary(ctx, emp, &start))
+        Some(voluntary(ctx, emp, start))
     } else if eligible_at_start && open && ae_date.is_none() && e < ctx.jan1 {
-        Some(conversion(ctx, &start))
+        Some(conversion(ctx, start))
     } else {
         None
     };
@@ -178,12 +182,13 @@ fn candidates(ctx: &YearContext, emp: &Employee) -> Candidates {
         eligibility: newly_eligible.then_some(e),
         auto_enrollment,
         enroll,
-        opt_out: auto_enrollment.map(|_| opt_out_probability(ctx, &start)),
+        opt_out: auto_enrollment.map(|_| opt_out_probability(ctx, start)),
     }
 }
 
 impl Candidates {
     fn decide(&self, ctx: &YearContext, d: &Draws) -> PlanYear {
+        let cfg = &ctx.model.config.enrollment;
         let enrollment = self
             .enroll
             .filter(|e| fired(d.enroll, e.probability))
@@ -191,13 +196,14 @@ impl Candidates {
                 let timing = d.enroll_timing.expect("drawn for a fired enrollment");
                 let date = match e.timing {
                     Timing::AfterEligibility(from) => from
-                        .add_days(timing.day_offset(window_days(ctx)))
+                        .add_days(timing.day_offset(cfg.auto_enrollment.window_days.get()))
                         .min(ctx.dec31),
                     Timing::DayOfYear => ctx.day_of_year(timing),
                 };
-                let q = ctx.model.config.enrollment.match_response.probability.get();
                 let rate = match e.match_rate {
-                    Some(m) if fired(d.match_response, q) => round_bp(m),
+                    Some(m) if fired(d.match_response, cfg.match_response.probability.get()) => {
+                        round_bp(m)
+                    }
                     _ => e.rate,
                 };
                 Decision {
@@ -208,13 +214,11 @@ impl Candidates {
                 }
             });
         let opt_out = self.opt_out.filter(|&p| fired(d.opt_out, p)).map(|p| {
-            let ae = &ctx.model.config.enrollment.auto_enrollment;
+            let grace = cfg.auto_enrollment.opt_out_grace_period_days.get();
             let timing = d.opt_out_timing.expect("drawn for a fired opt-out");
             let from = self.auto_enrollment.expect("an opt-out follows one");
             Decision {
-                date: from
-                    .add_days(timing.day_offset(ae.opt_out_grace_period_days.get()))
-                    .min(ctx.dec31),
+                date: from.add_days(timing.day_offset(grace)).min(ctx.dec31),
                 rate: 0.0,
                 probability: p,
                 draw: d.opt_out.expect("drawn").u(),
@@ -227,15 +231,6 @@ impl Candidates {
             opt_out,
         }
     }
-}
-
-fn window_days(ctx: &YearContext) -> i32 {
-    ctx.model
-        .config
-        .enrollment
-        .auto_enrollment
-        .window_days
-        .get()
 }
 
 /// Step 1: voluntary enrollment of an employee whose eligibility date E falls in this year.
@@ -304,7 +299,7 @@ fn conversion(ctx: &YearContext, start: &StartOfYear) -> Enroll {
     )
 }
 
-/// Step 5, the match magnet: a voluntary enrollee (steps 1 and 4) whose chosen rate is below
+/// An enrollment candidate (steps 1 and 4) with step 5, the match magnet: a voluntary enrollee (steps 1 and 4) whose chosen rate is below
 /// the full-match rate M of their tier set (tenure at Jan 1, hires 0) takes M instead when
 /// `u(id, N, "match_response") < q`. Not logged: the event keeps the enrollment decision's draw.
 fn enroll(
@@ -345,7 +340,7 @@ mod tests {
 
     /// The draws one at a time, as `YearContext::draw` makes them.
     fn one_at_a_time(ctx: &YearContext, emp: &Employee) -> PlanYear {
-        let c = candidates(ctx, emp);
+        let c = candidates(ctx, emp, &emp.start_of_year(ctx));
         let id = &*emp.id;
         let mut d = Draws::default();
         if let Some(e) = c.enroll {
@@ -400,7 +395,8 @@ mod tests {
         for year in [2025, 2026, 2027] {
             let ctx = YearContext::new(&model, &rng, year);
             let want: Vec<PlanYear> = emps.iter().map(|e| one_at_a_time(&ctx, e)).collect();
-            assert_eq!(decide_each(&ctx, &emps), want, "{year}");
+            let starts: Vec<StartOfYear> = emps.iter().map(|e| e.start_of_year(&ctx)).collect();
+            assert_eq!(decide_each(&ctx, &emps, &starts), want, "{year}");
             for (p, e) in want.iter().zip(&emps) {
                 if let Some(d) = p.enrollment {
                     if p.eligibility.is_some() {
@@ -408,7 +404,9 @@ mod tests {
                     } else {
                         conversions += 1;
                     }
-                    let full = candidates(&ctx, e).enroll.and_then(|c| c.match_rate);
+                    let full = candidates(&ctx, e, &e.start_of_year(&ctx))
+                        .enroll
+                        .and_then(|c| c.match_rate);
                     responses += usize::from(full.is_some_and(|m| d.rate == round_bp(m)));
                 }
                 opt_outs += usize::from(p.opt_out.is_some());

@@ -31,16 +31,20 @@ fn eligible(ctx: &YearContext, start: &StartOfYear) -> bool {
         && start.age < cfg.max_age.get()
 }
 
-/// Whether each employee of `emps` is promoted this year (`None` for this year's hires, who are
-/// not promoted), with the draws made together; being active on the promotion date is checked
-/// when the event is applied.
-pub fn decide_each(ctx: &YearContext, emps: &[Employee]) -> Vec<Option<Decision>> {
+/// Whether each employee of `emps` (at the start of the year as in `starts`) is promoted this
+/// year (`None` for this year's hires, who are not promoted), with the draws made together;
+/// being active on the promotion date is checked when the event is applied.
+pub fn decide_each(
+    ctx: &YearContext,
+    emps: &[Employee],
+    starts: &[StartOfYear],
+) -> Vec<Option<Decision>> {
     let keys: Vec<(&str, f64)> = emps
         .iter()
-        .map(|e| {
-            let start = e.start_of_year(ctx);
-            let p = if e.hire_date < ctx.jan1 && eligible(ctx, &start) {
-                probability(ctx, &start)
+        .zip(starts)
+        .map(|(e, start)| {
+            let p = if e.hire_date < ctx.jan1 && eligible(ctx, start) {
+                probability(ctx, start)
             } else {
                 0.0
             };

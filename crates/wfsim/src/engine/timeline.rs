@@ -4,7 +4,7 @@
 
 use super::context::YearContext;
 use super::contributions::{self, PeriodState};
-use super::employee::{Employee, Enrolled, TerminationKind};
+use super::employee::{Employee, Enrolled, StartOfYear, TerminationKind};
 use super::{enrollment, escalation, merit, promotion, snapshot, vesting};
 use crate::date::Date;
 use crate::event::{Category, Drawn, EnrollmentMethod, Event, EventType, Previous, SnapshotRow};
@@ -41,19 +41,28 @@ impl Action {
 const MAX_ACTIONS: usize = 10;
 
 /// What an employee's year was decided to hold at its start (the draws of a chunk of employees
-/// are made together).
+/// are made together), with the start-of-year attributes the decisions used.
 #[derive(Clone, Copy, Debug)]
 pub struct Decided {
+    pub start: StartOfYear,
     pub promotion: Option<promotion::Decision>,
     pub plan: enrollment::PlanYear,
 }
 
 /// [`Decided`] of each employee of `emps`, in order.
 pub fn decide_each(ctx: &YearContext, emps: &[Employee]) -> Vec<Decided> {
-    promotion::decide_each(ctx, emps)
+    let starts: Vec<StartOfYear> = emps.iter().map(|e| e.start_of_year(ctx)).collect();
+    let promotions = promotion::decide_each(ctx, emps, &starts);
+    let plans = enrollment::decide_each(ctx, emps, &starts);
+    starts
         .into_iter()
-        .zip(enrollment::decide_each(ctx, emps))
-        .map(|(promotion, plan)| Decided { promotion, plan })
+        .zip(promotions)
+        .zip(plans)
+        .map(|((start, promotion), plan)| Decided {
+            start,
+            promotion,
+            plan,
+        })
         .collect()
 }
 
@@ -79,7 +88,7 @@ pub fn run_decided(
 ) -> SnapshotRow {
     // Census employees are all hired before the first year, so "hired this year" is a date test.
     let hired_this_year = emp.hire_date >= ctx.jan1;
-    let start = emp.start_of_year(ctx);
+    let start = decided.start;
     let mut actions: [(Date, Action); MAX_ACTIONS] = [(ctx.jan1, Action::Hire); MAX_ACTIONS];
     let mut n = 0;
     let mut push = |date: Date, action: Action| {
@@ -168,7 +177,7 @@ pub fn run_decided(
                 enroll(emp, date, EnrollmentMethod::Voluntary, decision.rate);
                 ev.category = Category::VoluntaryEnrollment;
                 ev.deferral_rate = emp.deferral_rate;
-                ev.decision = fired(decision.probability, decision.draw);
+                ev.decision = drawn(decision.probability, decision.draw);
             }
             Action::AutoEnroll => {
                 if !emp.is_eligible() || emp.enrollment.is_some() || emp.ever_opted_out {
@@ -198,7 +207,7 @@ pub fn run_decided(
                 emp.ever_opted_out = true;
                 ev.category = Category::OptOut;
                 ev.deferral_rate = 0.0;
-                ev.decision = fired(decision.probability, decision.draw);
+                ev.decision = drawn(decision.probability, decision.draw);
             }
             Action::Escalation => {
                 if !escalation::applies(ctx, emp) {
@@ -219,7 +228,7 @@ pub fn run_decided(
                 ev.category = Category::Promotion;
                 ev.level = emp.level;
                 ev.compensation = emp.salary;
-                ev.decision = fired(decision.probability, decision.draw);
+                ev.decision = drawn(decision.probability, decision.draw);
             }
             Action::Raise => {
                 pay.change(date, merit::new_salary(ctx, emp.salary, emp.level));
@@ -259,7 +268,7 @@ pub fn run_decided(
 }
 
 /// The decision of an event that fired because its draw fell below its probability.
-fn fired(probability: f64, draw: f64) -> Option<Drawn> {
+fn drawn(probability: f64, draw: f64) -> Option<Drawn> {
     Some(Drawn {
         probability: Some(probability),
         draw,

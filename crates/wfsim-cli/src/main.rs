@@ -12,8 +12,8 @@ use std::process::ExitCode;
 use wfsim::census::synthetic::{self, EXAMPLE_EMPLOYEES, EXAMPLE_SEED};
 use wfsim::census::RateUnit;
 use wfsim::config;
-use wfsim::event::YearCounts;
 use wfsim::settings::{CensusSource, Environment, Request, Settings, DEFAULT_CONFIG};
+use wfsim::year::YearCounts;
 use wfsim::{Error, Progress};
 
 #[derive(Parser)]
@@ -607,6 +607,7 @@ fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
         keep,
         threads,
         created_at_micros,
+        engine: wfsim::EngineChoice::native(),
     };
     let report = batch::run(inputs, &bar).with_context(|| {
         format!(

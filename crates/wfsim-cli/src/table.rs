@@ -1,7 +1,8 @@
 //! The per-year summary table printed after a run.
 
-use wfsim::event::{YearCounts, KINDS};
+use wfsim::event::KINDS;
 use wfsim::totals::grouped;
+use wfsim::year::YearCounts;
 
 /// What each column of the table means, for `wfsim run --help`. The event columns come from the
 /// event registry, so a new kind is explained as soon as it is counted.

@@ -334,9 +334,10 @@ fn metrics(path: &Path) -> Values {
         // seeds ascending within a scenario, as the library folds them
         assert!((1..b.num_rows())
             .all(|r| sc.value(r) != sc.value(r - 1) || seed.value(r) >= seed.value(r - 1)));
-        for (m, is_count) in METRICS {
+        for metric in METRICS {
+            let m = metric.name;
             for r in 0..b.num_rows() {
-                let v = if is_count {
+                let v = if metric.is_count() {
                     Some(col::<Int32Array>(&b, m).value(r) as f64)
                 } else {
                     let a = col::<Float64Array>(&b, m);
@@ -418,7 +419,7 @@ fn a_batch_report_has_a_fan_per_metric_and_its_tables_equal_the_metrics() {
     let paired = deltas(&sb.join("b/deltas.parquet"));
     let (scenarios, others) = (["current", "ae4", "stretch"], ["ae4", "stretch"]);
     let years = [2025, 2026, 2027];
-    for (m, _) in METRICS {
+    for m in METRICS.iter().map(|m| m.name) {
         let section = format!("metric-{m}");
         assert_charts(&html, &section, 2);
         // the fan's table: the library's statistics of the seeds' values in metrics.parquet

@@ -17,13 +17,13 @@ use std::sync::Mutex;
 use wfsim::batch::metrics::{self, Value};
 use wfsim::batch::{self, MetricsRow, YearMetrics};
 use wfsim::census::LoadOptions;
-use wfsim::event::YearOutput;
 use wfsim::output::directory::Staging;
 use wfsim::output::parquet::{
     events_batch, events_schema, snapshots_batch, snapshots_schema, EventRows, RunLabels,
     SnapshotRows,
 };
 use wfsim::settings::{CensusSource, Environment, Request, Settings};
+use wfsim::year::YearOutput;
 use wfsim::Error;
 
 create_exception!(wfsim, WfsimError, PyException, "Any wfsim failure.");
@@ -371,6 +371,7 @@ fn batch_inputs(
         keep,
         threads,
         created_at_micros,
+        engine: wfsim::EngineChoice::native(),
     })
 }
 

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
-use wfsim::batch::metrics::{Stats, METRICS};
+use wfsim::batch::metrics::{self, MetricKind, Stats, METRICS};
 
 #[derive(Deserialize)]
 struct Summary {
@@ -33,53 +33,19 @@ struct ScenarioSummary {
     resolved_config: Value,
 }
 
-/// A metric's title, its y-axis noun and unit.
+/// A metric's title, its y-axis noun and unit, from the library's metrics table.
 fn describe(metric: &str) -> (&'static str, &'static str, Unit) {
-    use Unit::*;
-    match metric {
-        "n_start" => ("Active employees at Jan 1", "employees", Count),
-        "target" => ("Headcount target for Dec 31", "employees", Count),
-        "events_hire" => ("Hires", "events", Count),
-        "events_termination" => (
-            "Terminations (experienced, RIF and new-hire)",
-            "events",
-            Count,
+    match metrics::metric_named(metric) {
+        Some((_, m)) => (
+            m.title,
+            m.noun,
+            match m.kind {
+                MetricKind::Count => Unit::Count,
+                MetricKind::Money => Unit::Money,
+                MetricKind::Rate => Unit::Percent,
+            },
         ),
-        "events_promotion" => ("Promotions", "events", Count),
-        "events_raise" => ("Raises (merit and COLA)", "events", Count),
-        "events_eligibility" => ("Employees becoming plan-eligible", "events", Count),
-        "events_enrollment" => ("Enrollments (voluntary and auto)", "events", Count),
-        "events_opt_out" => ("Opt-outs", "events", Count),
-        "events_deferral_escalation" => ("Automatic deferral escalations", "events", Count),
-        "n_end" => ("Active employees at Dec 31", "employees", Count),
-        "eligible_end" => ("Eligible actives at Dec 31", "employees", Count),
-        "enrolled_end" => ("Enrolled actives at Dec 31", "employees", Count),
-        "participation_rate" => (
-            "Participation rate (enrolled / eligible at Dec 31)",
-            "participation",
-            Percent,
-        ),
-        "avg_deferral_rate" => (
-            "Average deferral rate of the enrolled",
-            "deferral rate",
-            Percent,
-        ),
-        "payroll" => ("Payroll (prorated pay, leavers included)", "payroll", Money),
-        "employee_deferrals" => ("Employee deferrals", "deferrals", Money),
-        "employer_match" => ("Employer match", "match", Money),
-        "employer_core" => ("Employer core contributions", "core", Money),
-        "forfeitures" => ("Forfeitures", "forfeitures", Money),
-        "employer_cost" => (
-            "Employer cost (match + core − forfeitures)",
-            "employer cost",
-            Money,
-        ),
-        "employer_cost_pct_of_payroll" => (
-            "Employer cost as a share of payroll",
-            "cost / payroll",
-            Percent,
-        ),
-        _ => ("", "", Count),
+        None => ("", "", Unit::Count),
     }
 }
 
@@ -96,7 +62,7 @@ fn metric_order() -> Vec<&'static str> {
     order.extend(
         METRICS
             .iter()
-            .map(|(m, _)| *m)
+            .map(|m| m.name)
             .filter(|m| !FIRST.contains(m)),
     );
     order
@@ -485,14 +451,15 @@ fn last_year(
 /// Every run's metrics, one row per scenario, seed and year (metrics.parquet as it is).
 fn metrics_sheet(path: &Path) -> wfsim::Result<Table> {
     let mut names = vec!["scenario_id", "random_seed", "simulation_year"];
-    names.extend(METRICS.iter().map(|(m, _)| *m));
+    names.extend(METRICS.iter().map(|m| m.name));
     let c = read::parquet(path, &names)?;
     let scenario = c.string("scenario_id")?;
     let seed = c.i64("random_seed")?;
     let year = c.i32("simulation_year")?;
     let mut values: Vec<Vec<Option<f64>>> = vec![];
-    for (m, is_count) in METRICS {
-        values.push(if is_count {
+    for metric in METRICS {
+        let m = metric.name;
+        values.push(if metric.is_count() {
             c.i32(m)?.into_iter().map(|v| Some(v as f64)).collect()
         } else {
             c.f64(m)?
@@ -514,7 +481,11 @@ fn metrics_sheet(path: &Path) -> wfsim::Result<Table> {
         col("random_seed", Format::Year),
         col("simulation_year", Format::Year),
     ];
-    columns.extend(METRICS.iter().map(|(m, _)| col(m, format_of(m, false))));
+    columns.extend(
+        METRICS
+            .iter()
+            .map(|m| col(m.name, format_of(m.name, false))),
+    );
     Ok(Table {
         id: "Metrics".into(),
         title: "Every run's metrics (metrics.parquet)".into(),

@@ -16,12 +16,12 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use wfsim::config::{self, Model};
 use wfsim::engine::Engine;
-use wfsim::event::YearOutput;
 use wfsim::output::parquet::{
     events_batch, events_properties, events_schema, snapshots_batch, snapshots_properties,
     snapshots_schema, EventRows, RunLabels, SnapshotRows,
 };
 use wfsim::rng::{self, Rng, Stream};
+use wfsim::year::YearOutput;
 
 struct Args {
     census: PathBuf,

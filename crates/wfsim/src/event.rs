@@ -1,13 +1,12 @@
-//! The data contract between the engines and the writers: events, year-end snapshot rows and
-//! the year's counts (spec §5). Both engines produce these; nothing here knows how.
+//! The rows of the data contract between the engines and the writers: events and year-end
+//! snapshot rows (spec §5). Both engines produce these; nothing here knows how. The year they
+//! make up, and its counts, are [`crate::year`].
 //!
 //! Every kind of event is described once, in [`EVENT_TYPES`] and [`KINDS`]: labels, same-date
 //! order, counter names and table headers all come from those two tables, so adding an event
 //! kind is a row there plus the rule that emits it.
 
 use crate::date::Date;
-use crate::totals::YearTotals;
-use serde::ser::SerializeMap;
 use std::sync::Arc;
 
 /// Event types; the variant order is the same-date order of spec §4.10 (and [`EVENT_TYPES`]).
@@ -213,6 +212,24 @@ impl Category {
     }
 }
 
+/// The event kinds as CSV (`event_category,event_type,same_date_order,counter`), in [`KINDS`]
+/// order: the dbt project's seed `dbt/seeds/event_types.csv`, so its models and tests read the
+/// kinds from this table instead of restating them (a test keeps the file in step).
+pub fn event_types_csv() -> String {
+    let mut out = String::from("event_category,event_type,same_date_order,counter\n");
+    for k in &KINDS {
+        let order = k.event_type as usize + 1;
+        let line = format!(
+            "{},{},{order},{}\n",
+            k.label,
+            k.event_type.label(),
+            k.counter
+        );
+        out.push_str(&line);
+    }
+    out
+}
+
 /// How an employee came to be enrolled (`enrollment_method`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EnrollmentMethod {
@@ -368,102 +385,6 @@ pub struct Contributions {
     pub employer_balance: f64,
 }
 
-/// Per-year counts for the summary table and `generation_summary.json`: the headcount flow and
-/// one counter per event kind (in [`KINDS`] order).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct YearCounts {
-    pub year: i32,
-    pub n_start: i64,
-    pub target: i64,
-    pub by_kind: [i64; KINDS.len()],
-    pub n_end: i64,
-    pub events: i64,
-    /// The year's plan figures from its snapshot rows.
-    pub totals: YearTotals,
-}
-
-impl YearCounts {
-    /// Tallies a year's events (every engine counts the same way).
-    pub fn tally(
-        year: i32,
-        n_start: i64,
-        target: i64,
-        events: &[Event],
-        snapshots: &[SnapshotRow],
-        n_end: i64,
-    ) -> Self {
-        let mut by_kind = [0; KINDS.len()];
-        for e in events {
-            by_kind[e.category as usize] += 1;
-        }
-        YearCounts {
-            year,
-            n_start,
-            target,
-            by_kind,
-            n_end,
-            events: events.len() as i64,
-            totals: YearTotals::of(snapshots),
-        }
-    }
-
-    /// Adds the event counts and totals of `part`, a tally of some of the year's rows (the
-    /// headcounts are the caller's).
-    pub fn add(&mut self, part: &YearCounts) {
-        for (n, p) in self.by_kind.iter_mut().zip(part.by_kind) {
-            *n += p;
-        }
-        self.events += part.events;
-        self.totals.add(&part.totals);
-    }
-
-    pub fn of(&self, category: Category) -> i64 {
-        self.by_kind[category as usize]
-    }
-
-    pub fn of_type(&self, event_type: EventType) -> i64 {
-        KINDS
-            .iter()
-            .zip(self.by_kind)
-            .filter(|(k, _)| k.event_type == event_type)
-            .map(|(_, n)| n)
-            .sum()
-    }
-
-    pub fn growth_pct(&self) -> f64 {
-        if self.n_start == 0 {
-            0.0
-        } else {
-            (self.n_end - self.n_start) as f64 * 100.0 / self.n_start as f64
-        }
-    }
-}
-
-impl serde::Serialize for YearCounts {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("year", &self.year)?;
-        m.serialize_entry("n_start", &self.n_start)?;
-        m.serialize_entry("target", &self.target)?;
-        for (k, n) in KINDS.iter().zip(&self.by_kind) {
-            m.serialize_entry(k.counter, n)?;
-        }
-        m.serialize_entry("n_end", &self.n_end)?;
-        m.serialize_entry("events", &self.events)?;
-        self.totals.serialize_entries(&mut m)?;
-        m.end()
-    }
-}
-
-/// Everything one simulated year hands to the writer.
-#[derive(Debug)]
-pub struct YearOutput {
-    pub year: i32,
-    pub events: Vec<Event>,
-    pub snapshots: Vec<SnapshotRow>,
-    pub counts: YearCounts,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -497,27 +418,5 @@ mod tests {
             assert_eq!(EventType::from_label(label), Some(t));
             assert!(KINDS.iter().any(|k| k.event_type == t), "{t:?} has no kind");
         }
-    }
-
-    #[test]
-    fn counts_serialise_in_flow_order() {
-        let c = YearCounts {
-            year: 2025,
-            by_kind: std::array::from_fn(|i| i as i64),
-            ..YearCounts::default()
-        };
-        let json = serde_json::to_string(&c).unwrap();
-        assert!(
-            json.starts_with(r#"{"year":2025,"n_start":0,"target":0,"experienced_terminations":0,"rif_terminations":1,"hires":2,"#),
-            "{json}"
-        );
-        assert!(
-            json.contains(r#""escalations":10,"n_end":0,"events":0,"eligible_end":0,"#),
-            "{json}"
-        );
-        assert!(
-            json.ends_with(r#""employer_cost":0.0,"employer_cost_pct_of_payroll":null}"#),
-            "{json}"
-        );
     }
 }

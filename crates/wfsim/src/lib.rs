@@ -20,11 +20,11 @@ pub mod rng;
 mod run;
 pub mod settings;
 pub mod totals;
+pub mod year;
 
 pub use error::{Error, Result};
 /// The thread pools the library takes ([`census::load`]) are rayon's: callers build them with
 /// this version.
 pub use rayon;
-pub use run::{
-    run, run_in_memory, run_with_engine, EngineChoice, Progress, RunInputs, RunReport, YearEngine,
-};
+pub use run::{run, run_in_memory, run_with_engine, EngineChoice, Progress, RunInputs, RunReport};
+pub use year::YearEngine;

@@ -4,10 +4,10 @@ use crate::census::{CensusRow, RateUnit};
 use crate::config::Model;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::event::{YearCounts, YearOutput};
 use crate::output::directory::Staging;
 use crate::output::parquet::{write_census, write_year, RunLabels, Written};
 use crate::output::summary::{self, GenerationSummary};
+use crate::year::{YearCounts, YearEngine, YearOutput};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -36,15 +36,6 @@ pub struct RunInputs {
     pub created_at_micros: i64,
 }
 
-/// Generates the years of a run in order: the native [`Engine`] or a plug-in such as the SQL
-/// reference engine (crate `wfsim-sql`). Both must produce identical [`YearOutput`]s.
-pub trait YearEngine {
-    /// Active employees at the start of the next year to generate.
-    fn headcount(&self) -> usize;
-    /// Generates year `year` (years must be stepped in order).
-    fn step(&mut self, year: i32) -> Result<YearOutput>;
-}
-
 /// Observes a run's progress (the CLI draws its progress bar with this).
 pub trait Progress: Sync {
     fn year_started(&self, _year: i32, _headcount: usize) {}
@@ -60,11 +51,14 @@ pub struct RunReport {
     pub summary: GenerationSummary,
 }
 
-/// Which engine generates the years, and its name for `generation_summary.json`.
+/// Which engine generates the years, and its name for `generation_summary.json`. `make` may
+/// be called once per run (a batch calls it for every run, from any thread).
 pub struct EngineChoice<'a> {
     pub name: String,
     #[allow(clippy::type_complexity)]
-    pub make: Box<dyn FnOnce(&Model, &[CensusRow]) -> Result<Box<dyn YearEngine + Send + 'a>> + 'a>,
+    pub make: Box<
+        dyn Fn(&Model, &[CensusRow]) -> Result<Box<dyn YearEngine + Send + 'a>> + Send + Sync + 'a,
+    >,
 }
 
 impl EngineChoice<'_> {
@@ -73,6 +67,64 @@ impl EngineChoice<'_> {
             name: "native".into(),
             make: Box::new(|model, census| Ok(Box::new(Engine::new(model.clone(), census)))),
         }
+    }
+}
+
+/// One simulated year as the loop hands it over: its rows, or only its counts.
+pub(crate) enum Year {
+    Rows(YearOutput),
+    Counts(YearCounts),
+}
+
+impl Year {
+    pub(crate) fn into_counts(self) -> YearCounts {
+        match self {
+            Year::Rows(out) => out.counts,
+            Year::Counts(counts) => counts,
+        }
+    }
+}
+
+/// The year loop of every entry point (`run`, each run of a batch): steps `engine` through
+/// `start..=end` in order, with its rows when `rows` (else its counts only), and hands each year
+/// to `take`, which returns `false` to stop early.
+pub(crate) fn each_year(
+    engine: &mut dyn YearEngine,
+    (start, end): (i32, i32),
+    rows: bool,
+    progress: &dyn Progress,
+    mut take: impl FnMut(Year) -> Result<bool>,
+) -> Result<()> {
+    for year in start..=end {
+        progress.year_started(year, engine.headcount());
+        let y = if rows {
+            Year::Rows(engine.step(year)?)
+        } else {
+            Year::Counts(engine.step_counts(year)?)
+        };
+        if !take(y)? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// An engine whose steps run on a pool (the loop itself may not: see [`run_inner`]).
+struct OnPool<'p, E: ?Sized>(&'p rayon::ThreadPool, &'p mut E);
+
+impl<E: YearEngine + Send + ?Sized> YearEngine for OnPool<'_, E> {
+    fn headcount(&self) -> usize {
+        self.1.headcount()
+    }
+
+    fn step(&mut self, year: i32) -> Result<YearOutput> {
+        let engine = &mut *self.1;
+        self.0.install(|| engine.step(year))
+    }
+
+    fn step_counts(&mut self, year: i32) -> Result<YearCounts> {
+        let engine = &mut *self.1;
+        self.0.install(|| engine.step_counts(year))
     }
 }
 
@@ -155,54 +207,46 @@ fn run_inner(
         let simulated = (|| -> Result<()> {
             let mut engine = (engine.make)(&inputs.model, &census)?;
             census = Vec::new();
-            for year in sim.start_year..=sim.end_year {
-                progress.year_started(year, engine.headcount());
-                let out = pool.install(|| engine.step(year))?;
-                if tx.send(out).is_err() {
-                    break; // the writer stopped on an error, reported below
-                }
-            }
-            Ok(())
+            let years = (sim.start_year, sim.end_year);
+            each_year(
+                &mut OnPool(pool, &mut *engine),
+                years,
+                true,
+                progress,
+                |y| match y {
+                    // false: the writer stopped on an error, reported below
+                    Year::Rows(out) => Ok(tx.send(out).is_ok()),
+                    Year::Counts(_) => unreachable!("the loop was asked for rows"),
+                },
+            )
         })();
         drop(tx);
         let written = writer.join().expect("the writer thread does not panic");
         simulated?;
         written
     })?;
-    let total_events = years.iter().map(|y| y.events).sum();
     let census_path = inputs
         .census_path
         .as_deref()
         .map(|p| p.display().to_string());
-    let wall_seconds = started.elapsed().as_secs_f64();
-    let summary = GenerationSummary {
-        tool_version: env!("CARGO_PKG_VERSION").into(),
-        engine: engine_name,
-        start_year: sim.start_year,
-        end_year: sim.end_year,
-        random_seed: sim.random_seed,
-        scenario_id: sim.scenario_id,
-        plan_design_id: sim.plan_design_id,
-        threads: inputs.threads,
-        census_file: inputs.census_label,
-        census_sha256: inputs.census_sha256,
-        census_deferral_rate_unit: inputs.census_deferral_rate_unit,
-        census_rejected_rows: inputs.census_rejects.len(),
-        census_rejects_by_reason: crate::census::rejects_by_reason(&inputs.census_rejects),
-        config_file: inputs.config_label,
-        config_sha256: inputs.config_sha256,
-        years,
-        total_events,
-        output_bytes: census_bytes + output_bytes,
-        wall_seconds,
-        events_per_second: if wall_seconds > 0.0 {
-            total_events as f64 / wall_seconds
-        } else {
-            0.0
+    let summary = GenerationSummary::new(
+        &inputs.model,
+        engine_name,
+        inputs.threads,
+        summary::Sources {
+            census_file: inputs.census_label,
+            census_path,
+            census_sha256: inputs.census_sha256,
+            census_deferral_rate_unit: inputs.census_deferral_rate_unit,
+            census_rejects: &inputs.census_rejects,
+            config_file: inputs.config_label,
+            config_sha256: inputs.config_sha256,
         },
-        peak_memory_bytes: summary::peak_memory_bytes(),
-        resolved_config: inputs.model.resolved_config(census_path.as_deref()),
-    };
+        years,
+        census_bytes + output_bytes,
+        started.elapsed().as_secs_f64(),
+        summary::peak_memory_bytes(),
+    );
     if let Some(staging) = staging {
         summary::write(staging.path(), &summary)?;
         staging.commit()?;

@@ -2,8 +2,9 @@
 //! snapshot totals, and their statistics over the seeds (the ensemble) and over the paired
 //! differences against the baseline (the deltas), with the ordered folds the spec writes.
 
-use crate::event::{EventType, YearCounts};
-use crate::totals::dollars;
+use crate::event::EventType;
+use crate::totals::{dollars, YearTotals};
+use crate::year::YearCounts;
 
 /// A metric's value: counts and money stay integers (money in cents) so differences are exact.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -35,60 +36,246 @@ impl Value {
     }
 }
 
-/// The metric columns, in the metrics table's order: name and whether it is an int32 count.
-pub const METRICS: [(&str, bool); 22] = [
-    ("n_start", true),
-    ("target", true),
-    ("events_hire", true),
-    ("events_termination", true),
-    ("events_promotion", true),
-    ("events_raise", true),
-    ("events_eligibility", true),
-    ("events_enrollment", true),
-    ("events_opt_out", true),
-    ("events_deferral_escalation", true),
-    ("n_end", true),
-    ("eligible_end", true),
-    ("enrolled_end", true),
-    ("participation_rate", false),
-    ("avg_deferral_rate", false),
-    ("payroll", false),
-    ("employee_deferrals", false),
-    ("employer_match", false),
-    ("employer_core", false),
-    ("forfeitures", false),
-    ("employer_cost", false),
-    ("employer_cost_pct_of_payroll", false),
-];
+/// What a metric measures, which decides its column type (an int32 count, or float64 money in
+/// dollars or a rate) and how it is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetricKind {
+    Count,
+    Money,
+    Rate,
+}
+
+/// Where a metric's value comes from in a year's counts.
+#[derive(Clone, Copy)]
+pub enum Source {
+    Count(fn(&YearCounts) -> i64),
+    /// The year's events of one type.
+    Events(EventType),
+    Cents(fn(&YearTotals) -> i64),
+    Rate(fn(&YearTotals) -> Option<f64>),
+}
+
+/// One batch metric (spec §8): its column name, kind, source, and the title and axis noun the
+/// report shows it with.
+#[derive(Clone, Copy)]
+pub struct Metric {
+    pub name: &'static str,
+    pub kind: MetricKind,
+    pub source: Source,
+    pub title: &'static str,
+    pub noun: &'static str,
+}
+
+impl Metric {
+    /// Whether the column is an int32 count.
+    pub fn is_count(&self) -> bool {
+        self.kind == MetricKind::Count
+    }
+
+    pub fn value(&self, c: &YearCounts) -> Value {
+        match self.source {
+            Source::Count(f) => Value::Count(f(c)),
+            Source::Events(t) => Value::Count(c.of_type(t)),
+            Source::Cents(f) => Value::Cents(f(&c.totals)),
+            Source::Rate(f) => Value::Rate(f(&c.totals)),
+        }
+    }
+}
+
+const fn metric(
+    name: &'static str,
+    kind: MetricKind,
+    source: Source,
+    title: &'static str,
+    noun: &'static str,
+) -> Metric {
+    Metric {
+        name,
+        kind,
+        source,
+        title,
+        noun,
+    }
+}
+
+/// The metrics, in the metrics table's column order: one row each, from which the table's
+/// schema, the ensemble and deltas, and the report's titles and units all come. Every event
+/// type has its `events_<type>` row (a test checks it).
+pub const METRICS: [Metric; 22] = {
+    use MetricKind::*;
+    use Source::{Events, Rate as R};
+    const fn c(f: fn(&YearCounts) -> i64) -> Source {
+        Source::Count(f)
+    }
+    const fn m(f: fn(&YearTotals) -> i64) -> Source {
+        Source::Cents(f)
+    }
+    [
+        metric(
+            "n_start",
+            Count,
+            c(|c| c.n_start),
+            "Active employees at Jan 1",
+            "employees",
+        ),
+        metric(
+            "target",
+            Count,
+            c(|c| c.target),
+            "Headcount target for Dec 31",
+            "employees",
+        ),
+        metric(
+            "events_hire",
+            Count,
+            Events(EventType::Hire),
+            "Hires",
+            "events",
+        ),
+        metric(
+            "events_termination",
+            Count,
+            Events(EventType::Termination),
+            "Terminations (experienced, RIF and new-hire)",
+            "events",
+        ),
+        metric(
+            "events_promotion",
+            Count,
+            Events(EventType::Promotion),
+            "Promotions",
+            "events",
+        ),
+        metric(
+            "events_raise",
+            Count,
+            Events(EventType::Raise),
+            "Raises (merit and COLA)",
+            "events",
+        ),
+        metric(
+            "events_eligibility",
+            Count,
+            Events(EventType::Eligibility),
+            "Employees becoming plan-eligible",
+            "events",
+        ),
+        metric(
+            "events_enrollment",
+            Count,
+            Events(EventType::Enrollment),
+            "Enrollments (voluntary and auto)",
+            "events",
+        ),
+        metric(
+            "events_opt_out",
+            Count,
+            Events(EventType::OptOut),
+            "Opt-outs",
+            "events",
+        ),
+        metric(
+            "events_deferral_escalation",
+            Count,
+            Events(EventType::DeferralEscalation),
+            "Automatic deferral escalations",
+            "events",
+        ),
+        metric(
+            "n_end",
+            Count,
+            c(|c| c.n_end),
+            "Active employees at Dec 31",
+            "employees",
+        ),
+        metric(
+            "eligible_end",
+            Count,
+            c(|c| c.totals.eligible_end),
+            "Eligible actives at Dec 31",
+            "employees",
+        ),
+        metric(
+            "enrolled_end",
+            Count,
+            c(|c| c.totals.enrolled_end),
+            "Enrolled actives at Dec 31",
+            "employees",
+        ),
+        metric(
+            "participation_rate",
+            Rate,
+            R(YearTotals::participation_rate),
+            "Participation rate (enrolled / eligible at Dec 31)",
+            "participation",
+        ),
+        metric(
+            "avg_deferral_rate",
+            Rate,
+            R(YearTotals::avg_deferral_rate),
+            "Average deferral rate of the enrolled",
+            "deferral rate",
+        ),
+        metric(
+            "payroll",
+            Money,
+            m(|t| t.payroll),
+            "Payroll (prorated pay, leavers included)",
+            "payroll",
+        ),
+        metric(
+            "employee_deferrals",
+            Money,
+            m(|t| t.employee_deferrals),
+            "Employee deferrals",
+            "deferrals",
+        ),
+        metric(
+            "employer_match",
+            Money,
+            m(|t| t.employer_match),
+            "Employer match",
+            "match",
+        ),
+        metric(
+            "employer_core",
+            Money,
+            m(|t| t.employer_core),
+            "Employer core contributions",
+            "core",
+        ),
+        metric(
+            "forfeitures",
+            Money,
+            m(|t| t.forfeitures),
+            "Forfeitures",
+            "forfeitures",
+        ),
+        metric(
+            "employer_cost",
+            Money,
+            Source::Cents(YearTotals::employer_cost),
+            "Employer cost (match + core − forfeitures)",
+            "employer cost",
+        ),
+        metric(
+            "employer_cost_pct_of_payroll",
+            Rate,
+            R(YearTotals::employer_cost_pct_of_payroll),
+            "Employer cost as a share of payroll",
+            "cost / payroll",
+        ),
+    ]
+};
 
 /// The metrics of one year of one run, in [`METRICS`] order.
 pub fn of_year(c: &YearCounts) -> [Value; METRICS.len()] {
-    let t = &c.totals;
-    let events = |t: EventType| Value::Count(c.of_type(t));
-    [
-        Value::Count(c.n_start),
-        Value::Count(c.target),
-        events(EventType::Hire),
-        events(EventType::Termination),
-        events(EventType::Promotion),
-        events(EventType::Raise),
-        events(EventType::Eligibility),
-        events(EventType::Enrollment),
-        events(EventType::OptOut),
-        events(EventType::DeferralEscalation),
-        Value::Count(c.n_end),
-        Value::Count(t.eligible_end),
-        Value::Count(t.enrolled_end),
-        Value::Rate(t.participation_rate()),
-        Value::Rate(t.avg_deferral_rate()),
-        Value::Cents(t.payroll),
-        Value::Cents(t.employee_deferrals),
-        Value::Cents(t.employer_match),
-        Value::Cents(t.employer_core),
-        Value::Cents(t.forfeitures),
-        Value::Cents(t.employer_cost()),
-        Value::Rate(t.employer_cost_pct_of_payroll()),
-    ]
+    std::array::from_fn(|i| METRICS[i].value(c))
+}
+
+/// The metric called `name`.
+pub fn metric_named(name: &str) -> Option<(usize, &'static Metric)> {
+    METRICS.iter().enumerate().find(|(_, m)| m.name == name)
 }
 
 /// The statistics of one metric over the seeds; every field but `n` is null without values.
@@ -173,6 +360,32 @@ mod tests {
         assert_eq!((s.n, s.mean, s.sd, s.p90), (1, Some(2.5), None, Some(2.5)));
         let s = stats([None, None]);
         assert_eq!(s, Stats::default());
+    }
+
+    #[test]
+    fn every_event_type_has_its_metric_and_names_are_unique() {
+        use crate::event::EVENT_TYPES;
+        for (t, label) in EVENT_TYPES {
+            let rows: Vec<&Metric> = METRICS
+                .iter()
+                .filter(|m| matches!(m.source, Source::Events(e) if e == t))
+                .collect();
+            assert_eq!(rows.len(), 1, "{t:?} needs exactly one events_ metric");
+            assert_eq!(rows[0].name, format!("events_{label}"));
+        }
+        for (i, a) in METRICS.iter().enumerate() {
+            assert!(
+                METRICS[i + 1..].iter().all(|b| b.name != a.name),
+                "{}",
+                a.name
+            );
+            let kind_fits = match a.source {
+                Source::Count(_) | Source::Events(_) => a.kind == MetricKind::Count,
+                Source::Cents(_) => a.kind == MetricKind::Money,
+                Source::Rate(_) => a.kind == MetricKind::Rate,
+            };
+            assert!(kind_fits, "{}", a.name);
+        }
     }
 
     #[test]

@@ -12,11 +12,11 @@ pub use file::{load, Batch, Scenario, MAX_RUNS};
 
 use crate::census::CensusRow;
 use crate::config::JobLevels;
-use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::output::directory::Staging;
 use crate::output::parquet::{write_year_to, RunLabels, Written};
 use crate::output::summary;
+use crate::run::{self, EngineChoice, Year};
 use metrics::{stats, Stats, Value, METRICS};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -51,6 +51,8 @@ pub struct BatchInputs {
     pub keep: Keep,
     pub threads: usize,
     pub created_at_micros: i64,
+    /// The engine of every run ([`EngineChoice::native`] unless asked otherwise).
+    pub engine: EngineChoice<'static>,
 }
 
 #[derive(Serialize)]
@@ -115,7 +117,7 @@ fn run_one(
     let started = Instant::now();
     let mut model = scenario.model.clone();
     model.config.simulation.random_seed = seed;
-    let sim = model.config.simulation.clone();
+    let sim = &model.config.simulation;
     let labels = RunLabels {
         scenario_id: sim.scenario_id.clone(),
         plan_design_id: sim.plan_design_id.clone(),
@@ -126,64 +128,51 @@ fn run_one(
             .join(format!("scenario_id={}", scenario.id))
             .join(format!("random_seed={seed}"))
     };
-    let mut engine = Engine::new(model.clone(), census);
+    let mut engine = (inputs.engine.make)(&model, census)?;
     let mut years = Vec::with_capacity((sim.end_year - sim.start_year + 1) as usize);
     let mut bytes = 0;
     let writes = inputs.keep.events || inputs.keep.snapshots;
-    for year in sim.start_year..=sim.end_year {
-        if !writes {
-            years.push(engine.step_counts(year)?);
-            continue;
+    let span = (sim.start_year, sim.end_year);
+    run::each_year(&mut *engine, span, writes, &(), |y| {
+        if let Year::Rows(out) = &y {
+            let part = format!("simulation_year={}", out.year);
+            let events = inputs.keep.events.then(|| {
+                run_dir("events")
+                    .join(&part)
+                    .join(format!("events_{}.parquet", out.year))
+            });
+            let snapshots = inputs.keep.snapshots.then(|| {
+                run_dir("snapshots")
+                    .join(&part)
+                    .join(format!("snapshot_{}.parquet", out.year))
+            });
+            let files = write_year_to(events.as_deref(), snapshots.as_deref(), &labels, out)?;
+            bytes += Written::sync_all(files)?;
         }
-        let out = engine.step(year)?;
-        let part = format!("simulation_year={year}");
-        let events = inputs.keep.events.then(|| {
-            run_dir("events")
-                .join(&part)
-                .join(format!("events_{year}.parquet"))
-        });
-        let snapshots = inputs.keep.snapshots.then(|| {
-            run_dir("snapshots")
-                .join(&part)
-                .join(format!("snapshot_{year}.parquet"))
-        });
-        let files = write_year_to(events.as_deref(), snapshots.as_deref(), &labels, &out)?;
-        bytes += Written::sync_all(files)?;
-        years.push(out.counts);
-    }
+        years.push(y.into_counts());
+        Ok(true)
+    })?;
     if writes {
         let dir = run_dir("summaries");
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        let wall_seconds = started.elapsed().as_secs_f64();
-        let total_events: i64 = years.iter().map(|y| y.events).sum();
-        let s = summary::GenerationSummary {
-            tool_version: env!("CARGO_PKG_VERSION").into(),
-            engine: "native".into(),
-            start_year: sim.start_year,
-            end_year: sim.end_year,
-            random_seed: seed,
-            scenario_id: sim.scenario_id.clone(),
-            plan_design_id: sim.plan_design_id.clone(),
-            threads: inputs.threads,
-            census_file: inputs.census_label.clone(),
-            census_sha256: inputs.census_sha256.clone(),
-            census_deferral_rate_unit: None,
-            census_rejected_rows: 0,
-            census_rejects_by_reason: Default::default(),
-            config_file: inputs.batch.base.as_ref().map(|p| p.display().to_string()),
-            config_sha256: inputs.batch.sha256.clone(),
-            total_events,
-            years: years.clone(),
-            output_bytes: bytes,
-            wall_seconds,
-            events_per_second: if wall_seconds > 0.0 {
-                total_events as f64 / wall_seconds
-            } else {
-                0.0
+        let s = summary::GenerationSummary::new(
+            &model,
+            inputs.engine.name.clone(),
+            inputs.threads,
+            summary::Sources {
+                census_file: inputs.census_label.clone(),
+                census_path: census_label_path(inputs).map(str::to_string),
+                census_sha256: inputs.census_sha256.clone(),
+                census_deferral_rate_unit: None,
+                census_rejects: &[],
+                config_file: inputs.batch.base.as_ref().map(|p| p.display().to_string()),
+                config_sha256: inputs.batch.sha256.clone(),
             },
-            peak_memory_bytes: None,
-            resolved_config: model.resolved_config(census_label_path(inputs)),
-        };
+            years.clone(),
+            bytes,
+            started.elapsed().as_secs_f64(),
+            None,
+        );
         summary::write(&dir, &s)?;
     }
     Ok(years
@@ -342,7 +331,7 @@ fn finish(
     for (s, scenario) in batch.scenarios.iter().enumerate() {
         for y in 0..n_years {
             let year = at(s, 0, y).year;
-            for (m, (metric, _)) in METRICS.iter().enumerate() {
+            for (m, metric) in METRICS.iter().map(|m| m.name).enumerate() {
                 let e = stats((0..n_seeds).map(|k| at(s, k, y).values[m].as_f64()));
                 ensemble.push(StatsRow {
                     scenario_id: &scenario.id,
@@ -365,14 +354,10 @@ fn finish(
             }
         }
     }
-    let cost = METRICS
-        .iter()
-        .position(|(m, _)| *m == "employer_cost")
-        .expect("a metric");
-    let participation = METRICS
-        .iter()
-        .position(|(m, _)| *m == "participation_rate")
-        .expect("a metric");
+    let cost = metrics::metric_named("employer_cost").expect("a metric").0;
+    let participation = metrics::metric_named("participation_rate")
+        .expect("a metric")
+        .0;
     let per_scenario = METRICS.len() * n_years;
     for (s, scenario) in batch.scenarios.iter().enumerate() {
         if n_years == 0 {

@@ -71,8 +71,9 @@ pub fn metrics_batch(rows: &[MetricsRow]) -> RecordBatch {
         ("random_seed", Arc::new(seed.finish())),
         ("simulation_year", Arc::new(year.finish())),
     ];
-    for (i, (name, is_count)) in METRICS.iter().enumerate() {
-        let array: ArrayRef = if *is_count {
+    for (i, metric) in METRICS.iter().enumerate() {
+        let name = metric.name;
+        let array: ArrayRef = if metric.is_count() {
             let mut b = Int32Builder::with_capacity(n);
             for r in rows {
                 match r.values[i] {

@@ -2,98 +2,11 @@
 //! aliases, and the other columns a real census carries, which wfsim ignores (spec §6).
 
 use super::census_error;
-use crate::config::ColumnMap;
+use crate::config::census::{closest, normalize};
+use crate::config::{Column, ColumnMap};
 use crate::error::Result;
 
-/// A census field wfsim reads. Every name the loader, `wfsim census` and the run's
-/// `census.parquet` use comes from here, so a field is renamed or added in one place.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Column {
-    EmployeeId,
-    BirthDate,
-    HireDate,
-    AnnualSalary,
-    TerminationDate,
-    LevelId,
-    DeferralRate,
-    AutoEscalationOptOut,
-    EligibilityOverride,
-    EmployerBalance,
-}
-
 impl Column {
-    /// In declaration order, which is the order missing required columns are reported in.
-    pub const ALL: [Column; 10] = [
-        Column::EmployeeId,
-        Column::BirthDate,
-        Column::HireDate,
-        Column::AnnualSalary,
-        Column::TerminationDate,
-        Column::LevelId,
-        Column::DeferralRate,
-        Column::AutoEscalationOptOut,
-        Column::EligibilityOverride,
-        Column::EmployerBalance,
-    ];
-
-    /// The order wfsim writes them in (`wfsim census`, `census.parquet`).
-    pub const FILE_ORDER: [Column; 10] = [
-        Column::EmployeeId,
-        Column::BirthDate,
-        Column::HireDate,
-        Column::TerminationDate,
-        Column::AnnualSalary,
-        Column::LevelId,
-        Column::DeferralRate,
-        Column::AutoEscalationOptOut,
-        Column::EligibilityOverride,
-        Column::EmployerBalance,
-    ];
-
-    /// wfsim's name, which `wfsim census` and `census.parquet` write.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Column::EmployeeId => "employee_id",
-            Column::BirthDate => "birth_date",
-            Column::HireDate => "hire_date",
-            Column::AnnualSalary => "annual_salary",
-            Column::TerminationDate => "termination_date",
-            Column::LevelId => "level_id",
-            Column::DeferralRate => "deferral_rate",
-            Column::AutoEscalationOptOut => "auto_escalation_opt_out",
-            Column::EligibilityOverride => "eligibility_override",
-            Column::EmployerBalance => "employer_balance",
-        }
-    }
-
-    /// The upstream PlanAlign name, accepted in place of [`Column::name`].
-    pub const fn alias(self) -> Option<&'static str> {
-        match self {
-            Column::BirthDate => Some("employee_birth_date"),
-            Column::HireDate => Some("employee_hire_date"),
-            Column::AnnualSalary => Some("employee_gross_compensation"),
-            Column::TerminationDate => Some("employee_termination_date"),
-            Column::DeferralRate => Some("employee_deferral_rate"),
-            Column::EmployeeId
-            | Column::LevelId
-            | Column::AutoEscalationOptOut
-            | Column::EligibilityOverride
-            | Column::EmployerBalance => None,
-        }
-    }
-
-    pub const fn required(self) -> bool {
-        matches!(
-            self,
-            Column::EmployeeId | Column::BirthDate | Column::HireDate | Column::AnnualSalary
-        )
-    }
-
-    /// The field wfsim calls `name` (its own name, not an alias).
-    pub fn from_name(name: &str) -> Option<Column> {
-        Column::ALL.into_iter().find(|c| c.name() == name)
-    }
-
     /// Whether a header field names this column, by its name or its alias.
     fn is_named(self, header: &str) -> bool {
         header == self.name() || Some(header) == self.alias()
@@ -157,28 +70,6 @@ impl Column {
             Column::EmployerBalance => &["employerbalance", "erbalance", "employeraccount"],
         }
     }
-}
-
-/// Lower case, letters and digits only: `Date of Hire` and `date_of_hire` compare equal.
-fn normalize(text: &str) -> String {
-    text.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
-
-/// The candidate closest to `target` by spelling, when close enough to suggest (Jaro-Winkler
-/// similarity of 0.85 or more after [`normalize`]).
-pub(crate) fn closest<'a>(
-    target: &str,
-    candidates: impl Iterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let t = normalize(target);
-    candidates
-        .map(|c| (strsim::jaro_winkler(&t, &normalize(c)), c))
-        .filter(|(score, _)| *score >= 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
 }
 
 /// The header field most likely to hold `c`: one of its common HR names, else the closest

@@ -1,8 +1,9 @@
 //! CSV → [`Table`]: UTF-8 with an optional byte-order mark, a header row, fields as written.
 
-use super::columns::{has_required, Column};
+use super::columns::has_required;
 use super::table::Table;
 use super::{census_error, file_error};
+use crate::config::Column;
 use crate::error::Result;
 
 /// Reads the CSV with its header on line `header_row` (1-based); lines above it are skipped.

@@ -2,81 +2,22 @@
 //! and one declared `census.date_format`. A date is never guessed: without a declared format,
 //! `03/04/1990` is an error, not March 4 or April 3.
 
+use crate::config::DateFormat;
 use crate::date::Date;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-use std::fmt;
-
-/// A `census.date_format` that reads every date one way: exactly one year (`%Y`), one month
-/// (`%m`, `%b`, `%B`) and one day (`%d`, `%e`), literal text between them, nothing else.
-/// Two-digit years (`%y`) are refused: `25` could be 1925 or 2025 for a birth date. A format
-/// that starts with the year must go on month then day, since ISO dates are always read too and
-/// `%Y-%d-%m` would read `2024-03-04` against them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DateFormat(String);
 
 impl DateFormat {
-    pub fn new(text: &str) -> Result<DateFormat, String> {
-        let (mut year, mut month, mut day) = (None, None, None);
-        let mut order = Vec::new();
-        let mut chars = text.chars().enumerate().peekable();
-        while let Some((i, c)) = chars.next() {
-            if c != '%' {
-                continue;
-            }
-            // chrono's padding flags are accepted (`%-m` reads `3` as well as `03`).
-            if let Some((_, '-' | '_' | '0')) = chars.peek() {
-                chars.next();
-            }
-            let Some((_, spec)) = chars.next() else {
-                return Err(format!("`{text}` ends in a lone `%`"));
-            };
-            let slot = match spec {
-                '%' => continue,
-                'Y' => &mut year,
-                'm' | 'b' | 'B' | 'h' => &mut month,
-                'd' | 'e' => &mut day,
-                'y' => return Err(format!("`{text}`: two-digit years (%y) are not read, since `25` could be 1925 or 2025; export four-digit years and use %Y")),
-                other => return Err(format!("`{text}`: %{other} is not a date field; a date format holds %Y, %m (or %b, %B), %d (or %e) and literal text, e.g. \"%m/%d/%Y\"")),
-            };
-            if slot.replace(i).is_some() {
-                return Err(format!(
-                    "`{text}` has %{spec} or another field of its kind twice"
-                ));
-            }
-            order.push(spec);
-        }
-        let missing: Vec<&str> = [
-            (year, "a year (%Y)"),
-            (month, "a month (%m)"),
-            (day, "a day (%d)"),
-        ]
-        .into_iter()
-        .filter(|(f, _)| f.is_none())
-        .map(|(_, name)| name)
-        .collect();
-        if !missing.is_empty() {
-            return Err(format!("`{text}` lacks {}", missing.join(" and ")));
-        }
-        if order[0] == 'Y' && matches!(order[1], 'd' | 'e') {
-            return Err(format!("`{text}` puts the day before the month after a leading year, which ISO dates (always read) put the other way"));
-        }
-        Ok(DateFormat(text.to_string()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The date `text` holds in this format, with an optional time of day after a space
     /// (`3/15/1987 0:00`, as spreadsheets export), which is ignored.
     fn parse(&self, text: &str) -> Option<NaiveDate> {
-        NaiveDate::parse_from_str(text, &self.0).ok().or_else(|| {
-            let (date, time) = text.split_once(' ')?;
-            (!self.0.contains(' ') && is_time(time.trim()))
-                .then(|| NaiveDate::parse_from_str(date, &self.0).ok())
-                .flatten()
-        })
+        NaiveDate::parse_from_str(text, self.as_str())
+            .ok()
+            .or_else(|| {
+                let (date, time) = text.split_once(' ')?;
+                (!self.as_str().contains(' ') && is_time(time.trim()))
+                    .then(|| NaiveDate::parse_from_str(date, self.as_str()).ok())
+                    .flatten()
+            })
     }
 }
 
@@ -98,25 +39,6 @@ fn is_time(text: &str) -> bool {
             };
             (1..=2).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
         })
-}
-
-impl fmt::Display for DateFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Serialize for DateFormat {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for DateFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<DateFormat, D::Error> {
-        let text = String::deserialize(d)?;
-        DateFormat::new(&text).map_err(serde::de::Error::custom)
-    }
 }
 
 /// A census date cell: ISO (`YYYY-MM-DD`, optionally with a time), else the declared format.

@@ -18,9 +18,7 @@ pub mod synthetic;
 mod table;
 mod xlsx;
 
-pub(crate) use columns::closest;
-pub use columns::Column;
-pub use dates::DateFormat;
+pub use crate::config::{Column, DateFormat};
 pub use deferral::RateUnit;
 
 use crate::config::Model;

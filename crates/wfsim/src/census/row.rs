@@ -1,11 +1,12 @@
 //! Typing and checking one census row (spec §6). Rows are independent except for their ids,
 //! so [`parse`] runs on rows in parallel and [`Ids`] checks ids serially in row order.
 
-use super::columns::{Col, Column, Columns};
+use super::columns::{Col, Columns};
 use super::dates;
 use super::deferral::Written;
 use super::table::Table;
 use super::{census_error, level_from_salary, CensusRow, Level};
+use crate::config::Column;
 use crate::config::Model;
 use crate::date::{years_between, Date};
 use crate::error::{Error, Result};

@@ -2,7 +2,6 @@
 //! file, not the workforce, so scenarios do not vary it. `--census-map FILE` holds this section
 //! alone ([`CensusMap`]), for a mapping kept apart from the assumptions.
 
-use crate::census::{Column, DateFormat};
 use crate::error::{Error, Result};
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -51,7 +50,7 @@ impl ColumnMap {
         for (field, header) in pairs {
             let column = Column::from_name(field).ok_or_else(|| {
                 let names: Vec<&str> = Column::ALL.iter().map(|c| c.name()).collect();
-                let close = crate::census::closest(field, names.iter().copied())
+                let close = closest(field, names.iter().copied())
                     .map(|c| format!(" (did you mean `{c}`?)"))
                     .unwrap_or_default();
                 format!(
@@ -313,4 +312,197 @@ mod tests {
             "{e}"
         );
     }
+}
+
+/// A census field wfsim reads. Every name the loader, `wfsim census` and the run's
+/// `census.parquet` use comes from here, so a field is renamed or added in one place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    EmployeeId,
+    BirthDate,
+    HireDate,
+    AnnualSalary,
+    TerminationDate,
+    LevelId,
+    DeferralRate,
+    AutoEscalationOptOut,
+    EligibilityOverride,
+    EmployerBalance,
+}
+
+impl Column {
+    /// In declaration order, which is the order missing required columns are reported in.
+    pub const ALL: [Column; 10] = [
+        Column::EmployeeId,
+        Column::BirthDate,
+        Column::HireDate,
+        Column::AnnualSalary,
+        Column::TerminationDate,
+        Column::LevelId,
+        Column::DeferralRate,
+        Column::AutoEscalationOptOut,
+        Column::EligibilityOverride,
+        Column::EmployerBalance,
+    ];
+
+    /// The order wfsim writes them in (`wfsim census`, `census.parquet`).
+    pub const FILE_ORDER: [Column; 10] = [
+        Column::EmployeeId,
+        Column::BirthDate,
+        Column::HireDate,
+        Column::TerminationDate,
+        Column::AnnualSalary,
+        Column::LevelId,
+        Column::DeferralRate,
+        Column::AutoEscalationOptOut,
+        Column::EligibilityOverride,
+        Column::EmployerBalance,
+    ];
+
+    /// wfsim's name, which `wfsim census` and `census.parquet` write.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Column::EmployeeId => "employee_id",
+            Column::BirthDate => "birth_date",
+            Column::HireDate => "hire_date",
+            Column::AnnualSalary => "annual_salary",
+            Column::TerminationDate => "termination_date",
+            Column::LevelId => "level_id",
+            Column::DeferralRate => "deferral_rate",
+            Column::AutoEscalationOptOut => "auto_escalation_opt_out",
+            Column::EligibilityOverride => "eligibility_override",
+            Column::EmployerBalance => "employer_balance",
+        }
+    }
+
+    /// The upstream PlanAlign name, accepted in place of [`Column::name`].
+    pub const fn alias(self) -> Option<&'static str> {
+        match self {
+            Column::BirthDate => Some("employee_birth_date"),
+            Column::HireDate => Some("employee_hire_date"),
+            Column::AnnualSalary => Some("employee_gross_compensation"),
+            Column::TerminationDate => Some("employee_termination_date"),
+            Column::DeferralRate => Some("employee_deferral_rate"),
+            Column::EmployeeId
+            | Column::LevelId
+            | Column::AutoEscalationOptOut
+            | Column::EligibilityOverride
+            | Column::EmployerBalance => None,
+        }
+    }
+
+    pub const fn required(self) -> bool {
+        matches!(
+            self,
+            Column::EmployeeId | Column::BirthDate | Column::HireDate | Column::AnnualSalary
+        )
+    }
+
+    /// The field wfsim calls `name` (its own name, not an alias).
+    pub fn from_name(name: &str) -> Option<Column> {
+        Column::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// A `census.date_format` that reads every date one way: exactly one year (`%Y`), one month
+/// (`%m`, `%b`, `%B`) and one day (`%d`, `%e`), literal text between them, nothing else.
+/// Two-digit years (`%y`) are refused: `25` could be 1925 or 2025 for a birth date. A format
+/// that starts with the year must go on month then day, since ISO dates are always read too and
+/// `%Y-%d-%m` would read `2024-03-04` against them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateFormat(String);
+
+impl DateFormat {
+    pub fn new(text: &str) -> Result<DateFormat, String> {
+        let (mut year, mut month, mut day) = (None, None, None);
+        let mut order = Vec::new();
+        let mut chars = text.chars().enumerate().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c != '%' {
+                continue;
+            }
+            // chrono's padding flags are accepted (`%-m` reads `3` as well as `03`).
+            if let Some((_, '-' | '_' | '0')) = chars.peek() {
+                chars.next();
+            }
+            let Some((_, spec)) = chars.next() else {
+                return Err(format!("`{text}` ends in a lone `%`"));
+            };
+            let slot = match spec {
+                '%' => continue,
+                'Y' => &mut year,
+                'm' | 'b' | 'B' | 'h' => &mut month,
+                'd' | 'e' => &mut day,
+                'y' => return Err(format!("`{text}`: two-digit years (%y) are not read, since `25` could be 1925 or 2025; export four-digit years and use %Y")),
+                other => return Err(format!("`{text}`: %{other} is not a date field; a date format holds %Y, %m (or %b, %B), %d (or %e) and literal text, e.g. \"%m/%d/%Y\"")),
+            };
+            if slot.replace(i).is_some() {
+                return Err(format!(
+                    "`{text}` has %{spec} or another field of its kind twice"
+                ));
+            }
+            order.push(spec);
+        }
+        let missing: Vec<&str> = [
+            (year, "a year (%Y)"),
+            (month, "a month (%m)"),
+            (day, "a day (%d)"),
+        ]
+        .into_iter()
+        .filter(|(f, _)| f.is_none())
+        .map(|(_, name)| name)
+        .collect();
+        if !missing.is_empty() {
+            return Err(format!("`{text}` lacks {}", missing.join(" and ")));
+        }
+        if order[0] == 'Y' && matches!(order[1], 'd' | 'e') {
+            return Err(format!("`{text}` puts the day before the month after a leading year, which ISO dates (always read) put the other way"));
+        }
+        Ok(DateFormat(text.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for DateFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for DateFormat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<DateFormat, D::Error> {
+        let text = String::deserialize(d)?;
+        DateFormat::new(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Lower case, letters and digits only: `Date of Hire` and `date_of_hire` compare equal.
+pub(crate) fn normalize(text: &str) -> String {
+    text.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// The candidate closest to `target` by spelling, when close enough to suggest (Jaro-Winkler
+/// similarity of 0.85 or more after [`normalize`]).
+pub(crate) fn closest<'a>(
+    target: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let t = normalize(target);
+    candidates
+        .map(|c| (strsim::jaro_winkler(&t, &normalize(c)), c))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
 }

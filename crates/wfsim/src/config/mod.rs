@@ -3,7 +3,7 @@
 //! value ([`values`]); what [`validate`] adds are the checks that span several keys, each
 //! beside its section.
 
-mod census;
+pub(crate) mod census;
 mod compensation;
 mod deferral_auto_escalation;
 mod document;
@@ -20,7 +20,9 @@ pub mod values;
 mod vesting;
 mod workforce;
 
-pub use census::{CensusInput, CensusMap, ColumnMap, DeferralRateUnit, HeaderRow};
+pub use census::{
+    CensusInput, CensusMap, Column, ColumnMap, DateFormat, DeferralRateUnit, HeaderRow,
+};
 pub use compensation::Compensation;
 pub use deferral_auto_escalation::{Escalation, EscalationScope};
 pub use document::{Document, Set};

@@ -24,9 +24,9 @@ pub mod vesting;
 use crate::census::CensusRow;
 use crate::config::Model;
 use crate::error::Result;
-use crate::event::{Event, SnapshotRow, YearCounts, YearOutput};
+use crate::event::{Event, SnapshotRow};
 use crate::rng::Rng;
-use crate::run::YearEngine;
+use crate::year::{YearCounts, YearEngine, YearOutput};
 use context::YearContext;
 use employee::Employee;
 use rayon::prelude::*;
@@ -45,6 +45,10 @@ impl YearEngine for Engine {
 
     fn step(&mut self, year: i32) -> Result<YearOutput> {
         Engine::step(self, year)
+    }
+
+    fn step_counts(&mut self, year: i32) -> Result<YearCounts> {
+        Engine::step_counts(self, year)
     }
 }
 

@@ -10,7 +10,8 @@ use crate::bands::{age_band, tenure_band, AGE_BAND_LABELS, TENURE_BAND_LABELS};
 use crate::census::{CensusRow, Column as CensusColumn};
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::event::{Event, SnapshotRow, YearOutput};
+use crate::event::{Event, SnapshotRow};
+use crate::year::YearOutput;
 use arrow_array::{
     ArrayRef, BooleanArray, Date32Array, Float64Array, Int32Array, RecordBatch, StringArray,
     TimestampMicrosecondArray,

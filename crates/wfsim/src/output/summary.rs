@@ -1,8 +1,9 @@
 //! `generation_summary.json`: what was run, on what inputs, and what it produced.
 
-use crate::census::RateUnit;
+use crate::census::{RateUnit, Reject};
+use crate::config::Model;
 use crate::error::{Error, Result};
-use crate::event::YearCounts;
+use crate::year::YearCounts;
 use serde::Serialize;
 use std::path::Path;
 
@@ -37,6 +38,65 @@ pub struct GenerationSummary {
     /// Every config key as the run used it (spec §5), so downstream tools (the dbt project)
     /// read the run's assumptions instead of restating them.
     pub resolved_config: serde_json::Value,
+}
+
+/// What a run read, as its summary names it.
+pub struct Sources<'a> {
+    /// How the census is named (a path, or the built-in example).
+    pub census_file: String,
+    /// The census file read, for `resolved_config`; `None` for a census built in memory.
+    pub census_path: Option<String>,
+    pub census_sha256: String,
+    pub census_deferral_rate_unit: Option<RateUnit>,
+    pub census_rejects: &'a [Reject],
+    pub config_file: Option<String>,
+    pub config_sha256: String,
+}
+
+impl GenerationSummary {
+    /// The summary of one run of `model` (a `wfsim run`, or one run of a batch).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        model: &Model,
+        engine: String,
+        threads: usize,
+        sources: Sources,
+        years: Vec<YearCounts>,
+        output_bytes: u64,
+        wall_seconds: f64,
+        peak_memory_bytes: Option<u64>,
+    ) -> GenerationSummary {
+        let sim = &model.config.simulation;
+        let total_events = years.iter().map(|y| y.events).sum();
+        GenerationSummary {
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            engine,
+            start_year: sim.start_year,
+            end_year: sim.end_year,
+            random_seed: sim.random_seed,
+            scenario_id: sim.scenario_id.clone(),
+            plan_design_id: sim.plan_design_id.clone(),
+            threads,
+            census_file: sources.census_file,
+            census_sha256: sources.census_sha256,
+            census_deferral_rate_unit: sources.census_deferral_rate_unit,
+            census_rejected_rows: sources.census_rejects.len(),
+            census_rejects_by_reason: crate::census::rejects_by_reason(sources.census_rejects),
+            config_file: sources.config_file,
+            config_sha256: sources.config_sha256,
+            years,
+            total_events,
+            output_bytes,
+            wall_seconds,
+            events_per_second: if wall_seconds > 0.0 {
+                total_events as f64 / wall_seconds
+            } else {
+                0.0
+            },
+            peak_memory_bytes,
+            resolved_config: model.resolved_config(sources.census_path.as_deref()),
+        }
+    }
 }
 
 pub fn write(dir: &Path, summary: &GenerationSummary) -> Result<()> {

@@ -1,41 +1,77 @@
--- The event files hold exactly the events generation_summary.json counts, year by year.
-with counted as (
-    select
-        simulation_year,
-        count(*) filter (where event_category = 'experienced_termination') as experienced_terminations,
-        count(*) filter (where event_category = 'reduction_in_force')      as rif_terminations,
-        count(*) filter (where event_type = 'hire')                        as hires,
-        count(*) filter (where event_category = 'new_hire_termination')    as new_hire_terminations,
-        count(*) filter (where event_type = 'promotion')                   as promotions,
-        count(*) filter (where event_type = 'raise')                       as raises,
-        count(*) filter (where event_type = 'eligibility')                 as eligibilities,
-        count(*) filter (where event_category = 'voluntary_enrollment')    as voluntary_enrollments,
-        count(*) filter (where event_category = 'auto_enrollment')         as auto_enrollments,
-        count(*) filter (where event_type = 'opt_out')                     as opt_outs,
-        count(*) filter (where event_type = 'deferral_escalation')         as escalations,
-        count(*)                                                           as events
-    from {{ ref('stg_wfsim__events') }}
+-- The event files hold exactly the events generation_summary.json counts, year by year: for
+-- every kind of the seed event_types, the year's events of its event_category equal the
+-- summary's counter of that kind (stg_wfsim__run_year_events, read by the seed's counter
+-- names); the year's events equal the summary's `events`; and the summary's counters of the
+-- seed's kinds add up to its `events`, so a counter the seed does not know shows too. Nothing
+-- here names a kind: a new kind in the seed is checked as it is. Returns one row per
+-- differing count: the year, what is counted, the events' count and the summary's.
+with events as (
+    select * from {{ ref('stg_wfsim__events') }}
+),
+
+summary_by_kind as (
+    select * from {{ ref('stg_wfsim__run_year_events') }}
+),
+
+summary_years as (
+    select * from {{ ref('stg_wfsim__run_years') }}
+),
+
+counted_by_kind as (
+    select simulation_year, event_category, count(*) as events
+    from events
+    group by simulation_year, event_category
+),
+
+counted_years as (
+    select simulation_year, count(*) as events
+    from events
     group by simulation_year
 ),
 
-summary as (
-    select * exclude (n_start, target, n_end, payroll, employee_deferrals, employer_match, employer_core, forfeitures, employer_cost)
-    from {{ ref('stg_wfsim__run_years') }}
+by_kind as (
+    select
+        coalesce(counted.simulation_year, summary.simulation_year)           as simulation_year,
+        coalesce(summary.counter, 'event_category ' || counted.event_category
+                                  || ' (not in the seed event_types)')     as counted,
+        coalesce(counted.events, 0)                                          as in_events,
+        summary.events                                                       as in_summary
+    from counted_by_kind as counted
+    full outer join summary_by_kind as summary
+        on  summary.simulation_year = counted.simulation_year
+        and summary.event_category = counted.event_category
+),
+
+totals as (
+    select
+        coalesce(counted.simulation_year, summary.simulation_year)  as simulation_year,
+        'events'                                                    as counted,
+        counted.events                                              as in_events,
+        summary.events                                              as in_summary
+    from counted_years as counted
+    full outer join summary_years as summary
+        on summary.simulation_year = counted.simulation_year
+),
+
+counters_summed as (
+    select
+        summary_years.simulation_year,
+        'events (the sum of the summary''s counters of the seed''s kinds)' as counted,
+        sum(summary_by_kind.events)                                        as in_events,
+        summary_years.events                                               as in_summary
+    from summary_years
+    left join summary_by_kind
+        on summary_by_kind.simulation_year = summary_years.simulation_year
+    group by summary_years.simulation_year, summary_years.events
 )
 
-select coalesce(c.simulation_year, s.simulation_year) as simulation_year, c, s
-from counted as c
-full outer join summary as s using (simulation_year)
-where c is distinct from s
-   or c.experienced_terminations is distinct from s.experienced_terminations
-   or c.rif_terminations is distinct from s.rif_terminations
-   or c.hires is distinct from s.hires
-   or c.new_hire_terminations is distinct from s.new_hire_terminations
-   or c.promotions is distinct from s.promotions
-   or c.raises is distinct from s.raises
-   or c.eligibilities is distinct from s.eligibilities
-   or c.voluntary_enrollments is distinct from s.voluntary_enrollments
-   or c.auto_enrollments is distinct from s.auto_enrollments
-   or c.opt_outs is distinct from s.opt_outs
-   or c.escalations is distinct from s.escalations
-   or c.events is distinct from s.events
+select *
+from (
+    select * from by_kind
+    union all
+    select * from totals
+    union all
+    select * from counters_summed
+)
+where in_events is distinct from in_summary
+order by simulation_year, counted

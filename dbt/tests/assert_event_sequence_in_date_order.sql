@@ -1,6 +1,6 @@
 -- event_sequence numbers an employee's events of a year 1, 2, ... in date order, same-date
--- events in the spec's order (hire, eligibility, enrollment, opt_out, deferral_escalation,
--- promotion, raise, termination); every event lies in its simulation_year and its event_id is
+-- events in the spec's order (event_type_order: the same_date_order of the seed event_types);
+-- every event lies in its simulation_year and its event_id is
 -- 'EVT_' + the first 24 hex digits of md5('{scenario}|{plan}|{employee}|{year}|{sequence}').
 select
     employee_id,

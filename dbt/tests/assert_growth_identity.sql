@@ -1,6 +1,7 @@
--- Exact growth (spec 4.2): every year start - experienced - RIF + hires - new-hire terminations
--- = end headcount = the run's target (generation_summary.json); each year starts where the
--- previous one ended, and the first starts with the census's active employees.
+-- Exact growth (spec 4.2): every year start - terminations (every termination event:
+-- experienced, RIF, new-hire) + hires = end headcount = the run's target
+-- (generation_summary.json); each year starts where the previous one ended, and the first
+-- starts with the census's active employees.
 with workforce as (
     select * from {{ ref('workforce_by_year') }}
 ),
@@ -22,8 +23,7 @@ checked as (
 select checked.*
 from checked
 cross join census_actives
-where checked.start_headcount - checked.experienced_terminations - checked.rif_terminations
-      + checked.hires - checked.new_hire_terminations <> checked.end_headcount
+where checked.start_headcount - checked.total_terminations + checked.hires <> checked.end_headcount
    or checked.end_headcount is distinct from checked.target
    or (not checked.is_first_year and checked.start_headcount <> checked.previous_end)
    or (checked.is_first_year and checked.start_headcount <> census_actives.n)

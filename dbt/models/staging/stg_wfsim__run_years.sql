@@ -1,5 +1,6 @@
--- generation_summary.json's per-year counts and money totals (the engine's integer-cent sums of
--- the snapshot columns, spec 8), one row per simulated year.
+-- generation_summary.json's per-year headcounts, event total and money totals (the engine's
+-- integer-cent sums of the snapshot columns, spec 8), one row per simulated year. The per-kind
+-- event counters are stg_wfsim__run_year_events, read by the seed event_types' counter names.
 with summary as (
     select unnest(years) as y from {{ source('wfsim', 'generation_summary') }}
 )
@@ -8,17 +9,6 @@ select
     cast(y.year as integer)                     as simulation_year,
     cast(y.n_start as integer)                  as n_start,
     cast(y.target as integer)                   as target,
-    cast(y.experienced_terminations as integer) as experienced_terminations,
-    cast(y.rif_terminations as integer)         as rif_terminations,
-    cast(y.hires as integer)                    as hires,
-    cast(y.new_hire_terminations as integer)    as new_hire_terminations,
-    cast(y.promotions as integer)               as promotions,
-    cast(y.raises as integer)                   as raises,
-    cast(y.eligibilities as integer)            as eligibilities,
-    cast(y.voluntary_enrollments as integer)    as voluntary_enrollments,
-    cast(y.auto_enrollments as integer)         as auto_enrollments,
-    cast(y.opt_outs as integer)                 as opt_outs,
-    cast(y.escalations as integer)              as escalations,
     cast(y.n_end as integer)                    as n_end,
     cast(y.events as integer)                   as events,
     cast(y.payroll as double)                   as payroll,

@@ -3,14 +3,18 @@
 -- simulation_year) rows, and in each row every metric column, floats compared with
 -- `is distinct from` (no tolerance; null equals null). Returns one row per differing or
 -- missing (run, year): `missing` says which side lacks it, or `differences` lists each column
--- that differs as `column: dbt X vs metrics.parquet Y`.
-{%- set metric_columns = [
-    'n_start', 'target',
-    'events_hire', 'events_termination', 'events_promotion', 'events_raise',
-    'events_eligibility', 'events_enrollment', 'events_opt_out', 'events_deferral_escalation',
-    'n_end', 'eligible_end', 'enrolled_end', 'participation_rate', 'avg_deferral_rate',
-    'payroll', 'employee_deferrals', 'employer_match', 'employer_core', 'forfeitures',
-    'employer_cost', 'employer_cost_pct_of_payroll'] %}
+-- that differs as `column: dbt X vs metrics.parquet Y`. The columns compared are read from the
+-- built mart, so no metric (events_<event_type> included) is listed here.
+{#- The metric columns: every column of the mart but the run-year key.
+    assert_batch_metrics_columns_match_metrics_parquet holds them equal to metrics.parquet's. -#}
+{%- set metric_columns = [] %}
+{%- if execute %}
+    {%- for column in adapter.get_columns_in_relation(ref('batch_metrics_by_run_year')) %}
+        {%- if column.name not in ('scenario_id', 'random_seed', 'simulation_year') %}
+            {%- do metric_columns.append(column.name) %}
+        {%- endif %}
+    {%- endfor %}
+{%- endif %}
 
 with mart as (
     select *, true as in_mart from {{ ref('batch_metrics_by_run_year') }}

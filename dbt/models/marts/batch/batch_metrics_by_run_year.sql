@@ -5,6 +5,11 @@
 -- - n_start: the year's snapshot rows that are not this year's hires (A(N), the actives at
 --   Jan 1); target: the run's generation_summary.json (the snapshots cannot show it).
 -- - events_*: the year's events by event_type; n_end: snapshot rows without a termination date.
+--   The events_* columns are listed here, not pivoted over the seed event_types: metrics.parquet
+--   orders them hire, termination, promotion, raise, eligibility, enrollment, opt_out,
+--   deferral_escalation (the engine's METRICS list), which is neither the seed's same_date_order
+--   nor its row order, and the columns must match metrics.parquet by position.
+--   assert_batch_metrics_count_every_event_type fails when the seed has a type without a column.
 -- - eligible_end / enrolled_end: active at Dec 31 and plan-eligible / and enrolled.
 -- - participation_rate = enrolled_end / eligible_end; avg_deferral_rate = the enrolled actives'
 --   deferral rates as integer basis points round(rate * 10000), summed, / 10000 / enrolled_end;

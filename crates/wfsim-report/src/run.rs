@@ -5,61 +5,35 @@
 use crate::chart::{self, Axes, Series, Unit};
 use crate::read::{self, bad};
 use crate::table::{col, Cell, Format, Kind, Report, Section, Table};
-use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::path::Path;
+use wfsim::batch::metrics;
 use wfsim::config::Config;
 use wfsim::event::{Category, KINDS};
+use wfsim::output::summary::GenerationSummary;
 use wfsim::totals::cents;
+use wfsim::year::YearCounts;
 
-#[derive(Deserialize)]
-struct Summary {
-    tool_version: String,
-    engine: String,
-    start_year: i32,
-    end_year: i32,
-    random_seed: u64,
-    scenario_id: String,
-    plan_design_id: String,
-    census_file: String,
-    census_sha256: String,
-    census_deferral_rate_unit: Option<String>,
-    census_rejected_rows: usize,
-    config_file: Option<String>,
-    config_sha256: String,
-    years: Vec<Map<String, Value>>,
-    resolved_config: Value,
-}
-
-/// One year of the summary, its figures read by name.
+/// One year of the summary: its figures read through the library's metrics table.
 struct Year<'a> {
-    path: &'a Path,
     year: i32,
-    map: &'a Map<String, Value>,
+    counts: &'a YearCounts,
 }
 
 impl Year<'_> {
-    /// A figure; `None` when the summary records null (a rate without a denominator).
-    fn get(&self, key: &str) -> wfsim::Result<Option<f64>> {
-        match self.map.get(key) {
-            Some(Value::Null) => Ok(None),
-            Some(v) => v.as_f64().map(Some).ok_or_else(|| {
-                bad(
-                    self.path,
-                    format!("years[{}].{key} is not a number", self.year),
-                )
-            }),
-            None => Err(bad(self.path, format!("year {} has no `{key}`", self.year))),
-        }
+    /// A metric of spec §8 (money in dollars); `None` for a rate without a denominator.
+    fn get(&self, metric: &str) -> wfsim::Result<Option<f64>> {
+        let (_, m) = metrics::metric_named(metric)
+            .unwrap_or_else(|| panic!("`{metric}` is not a batch metric"));
+        Ok(m.value(self.counts).as_f64())
     }
 
-    fn num(&self, key: &str) -> wfsim::Result<f64> {
-        self.get(key)?
-            .ok_or_else(|| bad(self.path, format!("year {}: `{key}` is null", self.year)))
+    fn num(&self, metric: &str) -> wfsim::Result<f64> {
+        Ok(self.get(metric)?.unwrap_or(0.0))
     }
 
     fn kind(&self, category: Category) -> wfsim::Result<f64> {
-        self.num(KINDS[category as usize].counter)
+        Ok(self.counts.of(category) as f64)
     }
 }
 
@@ -154,21 +128,16 @@ fn snapshot(dir: &Path, year: i32, config: &Config) -> wfsim::Result<Snapshot> {
 
 pub fn load(dir: &Path) -> wfsim::Result<Report> {
     let path = dir.join("generation_summary.json");
-    let s: Summary = read::json(&path)?;
+    let s: GenerationSummary = read::json(&path)?;
     let config = config_of(&s.resolved_config, &path)?;
     if s.years.is_empty() {
         return Err(bad(&path, "no simulated years"));
     }
     let mut years = Vec::with_capacity(s.years.len());
-    for m in &s.years {
-        let year = m
-            .get("year")
-            .and_then(Value::as_i64)
-            .ok_or_else(|| bad(&path, "a year without `year`"))? as i32;
+    for counts in &s.years {
         years.push(Year {
-            path: &path,
-            year,
-            map: m,
+            year: counts.year,
+            counts,
         });
     }
     let labels: Vec<String> = years.iter().map(|y| y.year.to_string()).collect();
@@ -207,7 +176,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
         (
             "census deferral rates".into(),
             s.census_deferral_rate_unit
-                .clone()
+                .map(|u| u.name().to_string())
                 .unwrap_or_else(|| "(no deferral rate column)".into()),
         ),
         (
@@ -387,11 +356,11 @@ fn events(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
     for y in years {
         let mut row = vec![year_cell(y)];
         for (k, values) in KINDS.iter().zip(per_kind.iter_mut()) {
-            let n = y.num(k.counter)?;
+            let n = y.kind(k.category)?;
             values.push(Some(n));
             row.push(n.into());
         }
-        row.push(y.num("events")?.into());
+        row.push((y.counts.events as f64).into());
         rows.push(row);
     }
     // Kinds that never happen (often RIF) would only crowd the legend; the table keeps them.

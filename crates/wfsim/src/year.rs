@@ -109,6 +109,62 @@ impl serde::Serialize for YearCounts {
     }
 }
 
+/// Reads a year back from `generation_summary.json` (what [`YearCounts`]'s `Serialize` wrote):
+/// counts and counters by name, money from dollars to cents, and the deferral basis points
+/// from the average rate (exact: the rounding error is far below half a basis point).
+impl<'de> serde::Deserialize<'de> for YearCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        let number = |key: &str| -> Result<Option<f64>, D::Error> {
+            match map.get(key) {
+                None => Err(D::Error::custom(format!("a year has no `{key}`"))),
+                Some(serde_json::Value::Null) => Ok(None),
+                Some(v) => v
+                    .as_f64()
+                    .map(Some)
+                    .ok_or_else(|| D::Error::custom(format!("`{key}` is not a number"))),
+            }
+        };
+        let int = |key: &str| -> Result<i64, D::Error> {
+            match map.get(key).and_then(serde_json::Value::as_i64) {
+                Some(n) => Ok(n),
+                None => Err(D::Error::custom(format!(
+                    "`{key}` is missing or not an integer"
+                ))),
+            }
+        };
+        let money = |key: &str| -> Result<i64, D::Error> {
+            Ok(crate::totals::cents(number(key)?.unwrap_or(0.0)))
+        };
+        let mut by_kind = [0; KINDS.len()];
+        for (n, k) in by_kind.iter_mut().zip(&KINDS) {
+            *n = int(k.counter)?;
+        }
+        let enrolled_end = int("enrolled_end")?;
+        let avg = number("avg_deferral_rate")?.unwrap_or(0.0);
+        Ok(YearCounts {
+            year: int("year")? as i32,
+            n_start: int("n_start")?,
+            target: int("target")?,
+            by_kind,
+            n_end: int("n_end")?,
+            events: int("events")?,
+            totals: YearTotals {
+                eligible_end: int("eligible_end")?,
+                enrolled_end,
+                deferral_bp: crate::numerics::round_half_away(avg * 10_000.0 * enrolled_end as f64)
+                    as i64,
+                payroll: money("payroll")?,
+                employee_deferrals: money("employee_deferrals")?,
+                employer_match: money("employer_match")?,
+                employer_core: money("employer_core")?,
+                forfeitures: money("forfeitures")?,
+            },
+        })
+    }
+}
+
 /// Everything one simulated year hands to the writer.
 #[derive(Debug)]
 pub struct YearOutput {
@@ -121,6 +177,37 @@ pub struct YearOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_back_as_written() {
+        let c = YearCounts {
+            year: 2026,
+            n_start: 5000,
+            target: 5150,
+            by_kind: std::array::from_fn(|i| 7 * i as i64 + 1),
+            n_end: 5150,
+            events: 12_345,
+            totals: YearTotals {
+                eligible_end: 4000,
+                enrolled_end: 3217,
+                deferral_bp: 3217 * 612 + 5,
+                payroll: 41_234_567_891,
+                employee_deferrals: 2_345_678_901,
+                employer_match: 1_234_567_890,
+                employer_core: 0,
+                forfeitures: 12_345,
+            },
+        };
+        let json = serde_json::to_string(&c).unwrap();
+        let back: YearCounts = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, c);
+        let e = serde_json::from_str::<YearCounts>(r#"{"year": 2026}"#).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`experienced_terminations` is missing"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn counts_serialise_in_flow_order() {

@@ -6,10 +6,10 @@
 
 use crate::config::DeferralRateUnit;
 use crate::numerics::round_bp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The unit a census file's deferral rates were read in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RateUnit {
     Fraction,

@@ -4,10 +4,11 @@ use crate::census::{RateUnit, Reject};
 use crate::config::Model;
 use crate::error::{Error, Result};
 use crate::year::YearCounts;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-#[derive(Clone, Debug, Serialize)]
+/// Written by every run and read back by `wfsim report` (this type, not a second declaration).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct GenerationSummary {
     pub tool_version: String,
     pub engine: String,

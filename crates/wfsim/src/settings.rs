@@ -281,6 +281,7 @@ pub struct BatchRequest {
     pub out: PathBuf,
     /// Which per-run files to keep besides the batch's metrics.
     pub keep: Keep,
+    /// `--threads`; else `WFSIM_THREADS`, else every core (as for a run).
     pub threads: Option<usize>,
     /// `--census-map FILE`: how the one census file is laid out, for every scenario.
     pub census_map: Option<PathBuf>,
@@ -300,6 +301,9 @@ pub struct BatchSettings {
 }
 
 impl BatchSettings {
+    /// Resolves the thread count and `created_at`, then reads and validates the batch file and
+    /// applies the census map to every scenario: every problem with the flags, the environment
+    /// or the files is found here, before a census row is read.
     pub fn resolve(request: &BatchRequest, env: &Environment) -> Result<BatchSettings> {
         let threads = threads(request.threads, env)?;
         let created_at_micros = match request.created_at_micros {

@@ -1333,6 +1333,53 @@ fn sql_engine_writes_the_native_files() {
     assert!(summary.contains("\"engine\": \"sql\""), "{summary}");
 }
 
+/// `wfsim batch --engine sql` goes through the same year loop as native and writes the same
+/// bytes: metrics, ensemble, deltas and every kept event and snapshot file (2 scenarios × 3 seeds).
+#[cfg(feature = "sql")]
+#[test]
+fn sql_engine_batch_writes_the_native_files() {
+    let sb = Sandbox::new();
+    sb.generated_census("census.csv", 600, 4);
+    sb.write(
+        "study.yaml",
+        "census: census.csv\nconfig: {simulation: {start_year: 2025, end_year: 2027}}\nseeds: {first: 1, count: 3}\nscenarios:\n  current: {}\n  stretch: {employer_match: {tiers: [{from: 0, to: 0.12, rate: 0.25}]}, employer_core: {rate: 0.02}}\n",
+    );
+    for engine in ["native", "sql"] {
+        sb.run([
+            "-q",
+            "batch",
+            "study.yaml",
+            "--out",
+            engine,
+            "--keep",
+            "events,snapshots",
+            "--engine",
+            engine,
+        ])
+        .assert_success();
+    }
+    let (native, sql) = (tree(&sb.join("native")), tree(&sb.join("sql")));
+    let parquet = |t: &BTreeMap<PathBuf, Vec<u8>>| {
+        t.iter()
+            .filter(|(p, _)| p.extension().is_some_and(|e| e == "parquet"))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (parquet(&native), parquet(&sql));
+    // 3 batch files + 2 scenarios × 3 seeds × 3 years × (events + snapshots)
+    assert_eq!(a.len(), 3 + 2 * 3 * 3 * 2);
+    assert_eq!(a.len(), b.len());
+    for ((pa, ba), (pb, bb)) in a.iter().zip(&b) {
+        assert_eq!(pa, pb);
+        assert!(ba == bb, "{} differs between the engines", pa.display());
+    }
+    let summary = std::fs::read_to_string(
+        sb.join("sql/summaries/scenario_id=stretch/random_seed=2/generation_summary.json"),
+    )
+    .unwrap();
+    assert!(summary.contains("\"engine\": \"sql\""), "{summary}");
+}
+
 #[test]
 fn set_edits_one_key_with_the_config_checks_and_records_it() {
     let sb = Sandbox::new();

@@ -22,7 +22,9 @@ use wfsim::output::parquet::{
     events_batch, events_schema, snapshots_batch, snapshots_schema, EventRows, RunLabels,
     SnapshotRows,
 };
-use wfsim::settings::{CensusSource, Environment, Request, Settings};
+use wfsim::settings::{
+    worker_pool, BatchRequest, BatchSettings, CensusSource, Environment, Request, Settings,
+};
 use wfsim::year::YearOutput;
 use wfsim::Error;
 
@@ -87,6 +89,8 @@ fn to_py(e: Error) -> PyErr {
         Error::Refused { .. } => OutputError::new_err(message),
         Error::Engine { .. } => EngineError::new_err(message),
         Error::Write { .. } => WriteError::new_err(message),
+        // The machine would not start the threads: no subclass says who can fix that.
+        Error::Threads { .. } => WfsimError::new_err(message),
     };
     Python::attach(|py| {
         let value = err.value(py);
@@ -267,12 +271,7 @@ fn run(
             settings.census =
                 CensusSource::File(census_file(scratch.path(), schema.clone(), batches)?);
         }
-        let pool = wfsim::rayon::ThreadPoolBuilder::new()
-            .num_threads(settings.threads)
-            .build()
-            .map_err(|e| Error::Usage {
-                message: format!("cannot start {} worker threads: {e}", settings.threads),
-            })?;
+        let pool = worker_pool(settings.threads)?;
         let scratch_file = settings.census.path().map(|p| p.display().to_string());
         let loaded = settings
             .load_census(&pool, LoadOptions::default())
@@ -337,47 +336,19 @@ fn keep(events: bool, snapshots: bool) -> batch::Keep {
     batch::Keep { events, snapshots }
 }
 
-/// A batch's inputs as `wfsim batch` builds them: the thread count and `created_at` resolved by
-/// `wfsim::settings` (unless given), the census loaded for the first scenario.
-fn batch_inputs(
-    path: &Path,
-    out: PathBuf,
-    keep: batch::Keep,
-    threads: Option<usize>,
-    created_at_micros: Option<i64>,
-) -> Result<batch::BatchInputs, Error> {
-    let env = Environment::of_process();
-    let threads = wfsim::settings::threads(threads, &env)?;
-    let created_at_micros = match created_at_micros {
-        Some(c) => c,
-        None => wfsim::settings::created_at(env.source_date_epoch.as_deref())?,
-    };
-    let loaded = batch::load(path)?;
-    let pool = wfsim::rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Usage {
-            message: format!("cannot start {threads} worker threads: {e}"),
-        })?;
-    let census = loaded
-        .census
-        .load(&loaded.scenarios[0].model, &pool, LoadOptions::default())?;
-    Ok(batch::BatchInputs {
-        census_label: loaded.census.label(),
-        census_sha256: census.sha256,
-        census: census.rows,
-        batch: loaded,
-        out,
-        keep,
-        threads,
-        created_at_micros,
-        engine: wfsim::EngineChoice::native(),
-    })
+/// A batch's inputs as `wfsim batch` builds them, through the same
+/// [`wfsim::settings::BatchSettings`]: the thread count and `created_at` resolved there (unless
+/// given), the census map applied to every scenario, the census loaded for the first scenario.
+fn batch_inputs(request: &BatchRequest) -> Result<batch::BatchInputs, Error> {
+    let settings = BatchSettings::resolve(request, &Environment::of_process())?;
+    let pool = worker_pool(settings.threads)?;
+    let census = settings.load_census(&pool, LoadOptions::default())?;
+    Ok(settings.into_inputs(census))
 }
 
-/// `wfsim batch BATCH --out OUT`; returns the batch summary as JSON.
+/// `wfsim batch BATCH --out OUT [--census-map MAP]`; returns the batch summary as JSON.
 #[pyfunction]
-#[pyo3(signature = (path, out, keep_events, keep_snapshots, threads = None))]
+#[pyo3(signature = (path, out, keep_events, keep_snapshots, threads = None, census_map = None))]
 fn run_batch(
     py: Python<'_>,
     path: PathBuf,
@@ -385,13 +356,18 @@ fn run_batch(
     keep_events: bool,
     keep_snapshots: bool,
     threads: Option<usize>,
+    census_map: Option<PathBuf>,
 ) -> PyResult<String> {
+    let request = BatchRequest {
+        file: path,
+        out,
+        keep: keep(keep_events, keep_snapshots),
+        threads,
+        census_map,
+        created_at_micros: None,
+    };
     let report = py
-        .detach(|| {
-            let inputs =
-                batch_inputs(&path, out, keep(keep_events, keep_snapshots), threads, None)?;
-            batch::run(inputs, &())
-        })
+        .detach(|| batch::run(batch_inputs(&request)?, &()))
         .map_err(to_py)?;
     Ok(serde_json::to_string(&report.summary).expect("the summary serialises"))
 }
@@ -454,7 +430,8 @@ struct BatchPlan {
 #[pymethods]
 impl BatchPlan {
     #[new]
-    #[pyo3(signature = (path, out, keep_events, keep_snapshots, threads = None, created_at_micros = None))]
+    #[pyo3(signature = (path, out, keep_events, keep_snapshots, threads = None, created_at_micros = None, census_map = None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         path: PathBuf,
@@ -463,15 +440,18 @@ impl BatchPlan {
         keep_snapshots: bool,
         threads: Option<usize>,
         created_at_micros: Option<i64>,
+        census_map: Option<PathBuf>,
     ) -> PyResult<BatchPlan> {
+        let request = BatchRequest {
+            file: path,
+            out,
+            keep: keep(keep_events, keep_snapshots),
+            threads,
+            census_map,
+            created_at_micros,
+        };
         py.detach(|| {
-            let inputs = batch_inputs(
-                &path,
-                out,
-                keep(keep_events, keep_snapshots),
-                threads,
-                created_at_micros,
-            )?;
+            let inputs = batch_inputs(&request)?;
             let created_at_micros = inputs.created_at_micros;
             Ok(BatchPlan {
                 plan: batch::plan(inputs)?,

@@ -33,10 +33,7 @@ fn census(model: &Model, n: usize) -> Vec<wfsim::census::CensusRow> {
 
 /// One thread, so the numbers are per core.
 fn one_thread() -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .expect("pool")
+    wfsim::settings::worker_pool(1).expect("pool")
 }
 
 fn random_function(c: &mut Criterion) {

@@ -168,7 +168,8 @@ fn main() {
     let census = wfsim::census::load(
         &args.census,
         &model,
-        &rayon::ThreadPoolBuilder::new().build().expect("pool"),
+        &wfsim::settings::worker_pool(std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .expect("pool"),
     )
     .expect("census loads");
     let active: Vec<_> = census
@@ -177,10 +178,7 @@ fn main() {
         .filter(|r| !r.is_leaver(model.census_date))
         .collect();
     // One thread: the rates are per core, and so is the engine time reported.
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .expect("pool");
+    let pool = wfsim::settings::worker_pool(1).expect("pool");
     let (mut events, mut snapshot_rows) = (0u64, 0u64);
     let mut per_year = Vec::new();
     let mut first = None;

@@ -6,7 +6,7 @@ use std::path::Path;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What went wrong, by who can fix it: the caller (usage, input, config, census, a refused
-/// output location), the model (engine) or the machine (write). [`Error::exit_code`] is the one
+/// output location), the model (engine) or the machine (threads, write). [`Error::exit_code`] is the one
 /// place that turns a variant into a process exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -45,6 +45,10 @@ pub enum Error {
     /// A year the model cannot generate with this config (e.g. more hires than ids).
     #[error("year {year}: {message}")]
     Engine { year: i32, message: String },
+
+    /// Worker threads the machine would not start (a resource limit, not the input).
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
 
     /// Output that could not be written (or an engine's own failure while producing it).
     #[error("{path}: {message}")]
@@ -116,7 +120,7 @@ impl Error {
     }
 
     /// Process exit code: 2 for anything the caller can fix in their input or invocation, 3
-    /// for a config the model cannot satisfy, 1 for a failure to write.
+    /// for a config the model cannot satisfy, 1 for what the machine refused (threads, writes).
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage { .. }
@@ -125,7 +129,7 @@ impl Error {
             | Error::Census { .. }
             | Error::Refused { .. } => 2,
             Error::Engine { .. } => 3,
-            Error::Write { .. } => 1,
+            Error::Threads { .. } | Error::Write { .. } => 1,
         }
     }
 }

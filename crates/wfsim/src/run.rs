@@ -3,7 +3,7 @@
 use crate::census::{CensusRow, RateUnit};
 use crate::config::Model;
 use crate::engine::Engine;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::output::directory::Staging;
 use crate::output::parquet::{write_census, write_year, RunLabels, Written};
 use crate::output::summary::{self, GenerationSummary};
@@ -128,14 +128,6 @@ impl<E: YearEngine + Send + ?Sized> YearEngine for OnPool<'_, E> {
     }
 }
 
-/// The pool a run or batch works on; failing to start it is reported against its output.
-pub(crate) fn worker_pool(threads: usize, out: &std::path::Path) -> Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::write(out, format!("cannot start {threads} worker threads: {e}")))
-}
-
 /// Runs the native engine.
 pub fn run(inputs: RunInputs, progress: &(dyn Progress + Sync)) -> Result<RunReport> {
     run_with_engine(inputs, EngineChoice::native(), progress)
@@ -162,7 +154,7 @@ fn run_inner(
     write: bool,
 ) -> Result<RunReport> {
     let started = Instant::now();
-    let pool = crate::run::worker_pool(inputs.threads, &inputs.out)?;
+    let pool = crate::settings::worker_pool(inputs.threads)?;
     let sim = inputs.model.config.simulation.clone();
     let labels = RunLabels {
         scenario_id: sim.scenario_id.clone(),

@@ -1,9 +1,17 @@
-//! How a run is resolved from what its caller knows: flags over the config file over the
-//! built-in defaults, a config's census path relative to the config file, the thread count and
-//! `created_at`. Every entry point (the CLI today; batch and the Python package next) resolves
-//! a run here, so they cannot disagree. The library reads no environment variables: the caller
-//! passes the ones that matter in [`Environment`].
+//! How a run or a batch is resolved from what its caller knows: flags over the config file
+//! over the built-in defaults, a config's census path relative to the config file, a census
+//! map, the thread count, `created_at` and the worker pool. Every entry point (`wfsim run`,
+//! `wfsim batch`, `wfsim census inspect`, the Python package) resolves here, so they cannot
+//! disagree. The library reads no environment variables: the caller passes the ones that
+//! matter in [`Environment`].
+//!
+//! A run: [`Request`] → [`Settings::resolve`] → [`Settings::load_census`] →
+//! [`Settings::into_inputs`]. A batch: [`BatchRequest`] → [`BatchSettings::resolve`] →
+//! [`BatchSettings::load_census`] → [`BatchSettings::into_inputs`]. The census is loaded in a
+//! step of its own so the caller can check its own flags (a rejects file) first and report
+//! what was loaded before the run starts.
 
+use crate::batch::{self, BatchInputs, Keep};
 use crate::census::{self, synthetic};
 use crate::config::{self, Model};
 use crate::digest::sha256_hex;
@@ -262,6 +270,101 @@ impl Settings {
         let s = &self.model.config.simulation;
         (s.end_year - s.start_year + 1) as u64
     }
+}
+
+/// What the caller of a batch asked for; `None` is "not given".
+#[derive(Clone, Debug, Default)]
+pub struct BatchRequest {
+    /// The batch file: base config (or inline config), census, seeds, baseline, scenarios.
+    pub file: PathBuf,
+    /// The output directory, replaced atomically.
+    pub out: PathBuf,
+    /// Which per-run files to keep besides the batch's metrics.
+    pub keep: Keep,
+    /// `--threads`; else `WFSIM_THREADS`, else every core (as for a run).
+    pub threads: Option<usize>,
+    /// `--census-map FILE`: how the one census file is laid out, for every scenario.
+    pub census_map: Option<PathBuf>,
+    /// `created_at` in microseconds, when the caller already has one: every part of a batch
+    /// run elsewhere (a Ray task) must stamp the driver's. Otherwise from the environment.
+    pub created_at_micros: Option<i64>,
+}
+
+/// A batch, resolved: the batch file read and validated, with everything but the census rows.
+pub struct BatchSettings {
+    pub batch: batch::Batch,
+    pub out: PathBuf,
+    pub keep: Keep,
+    pub threads: usize,
+    /// `created_at` of every event, in microseconds since the epoch.
+    pub created_at_micros: i64,
+}
+
+impl BatchSettings {
+    /// Resolves the thread count and `created_at`, then reads and validates the batch file and
+    /// applies the census map to every scenario: every problem with the flags, the environment
+    /// or the files is found here, before a census row is read.
+    pub fn resolve(request: &BatchRequest, env: &Environment) -> Result<BatchSettings> {
+        let threads = threads(request.threads, env)?;
+        let created_at_micros = match request.created_at_micros {
+            Some(c) => c,
+            None => created_at(env.source_date_epoch.as_deref())?,
+        };
+        let mut loaded = batch::load(&request.file)?;
+        // The census map describes the one census file, so every scenario reads it the same way.
+        if let Some(path) = &request.census_map {
+            let map = config::CensusMap::read(path)?;
+            for s in &mut loaded.scenarios {
+                apply_census_map(&map, path, &[], &mut s.model.config.census)?;
+            }
+        }
+        Ok(BatchSettings {
+            batch: loaded,
+            out: request.out.clone(),
+            keep: request.keep,
+            threads,
+            created_at_micros,
+        })
+    }
+
+    /// Loads the batch's census on `pool`, read as the first scenario reads it (the batch
+    /// re-reads it for a scenario whose job levels differ).
+    pub fn load_census(
+        &self,
+        pool: &rayon::ThreadPool,
+        options: census::LoadOptions,
+    ) -> Result<census::Census> {
+        self.batch
+            .census
+            .load(&self.batch.scenarios[0].model, pool, options)
+    }
+
+    /// Everything a batch needs, from these settings and the census they loaded.
+    pub fn into_inputs(self, census: census::Census) -> BatchInputs {
+        BatchInputs {
+            census_label: self.batch.census.label(),
+            census_sha256: census.sha256,
+            census: census.rows,
+            batch: self.batch,
+            out: self.out,
+            keep: self.keep,
+            threads: self.threads,
+            created_at_micros: self.created_at_micros,
+            engine: crate::EngineChoice::native(),
+        }
+    }
+}
+
+/// The pool a run, a batch or a census load works on, with `threads` workers. Built here only,
+/// so every entry point fails the same way when the machine will not start the threads.
+pub fn worker_pool(threads: usize) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Threads {
+            threads,
+            message: e.to_string(),
+        })
 }
 
 /// Puts a `--census-map`'s keys in place of the config's. A `--set` of a key the map also sets
@@ -554,5 +657,148 @@ mod tests {
         };
         let e = Settings::resolve(&request, &env()).unwrap_err().to_string();
         assert!(e.contains("not valid UTF-8"), "{e}");
+    }
+
+    /// A two-scenario, two-seed batch file on the built-in example census.
+    fn batch_file(dir: &Path, census: Option<&str>) -> PathBuf {
+        let path = dir.join("batch.yaml");
+        let census = census.map_or(String::new(), |c| format!("census: {c}\n"));
+        std::fs::write(
+            &path,
+            format!("{census}seeds: [1, 2]\nbaseline: base\nscenarios:\n  base:\n  rich:\n    eligibility: {{minimum_age: 18}}\n"),
+        )
+        .unwrap();
+        path
+    }
+
+    #[test]
+    fn a_batch_takes_its_threads_from_the_flag_then_the_environment_then_the_cores() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut request = BatchRequest {
+            file: batch_file(dir.path(), None),
+            out: dir.path().join("out"),
+            ..BatchRequest::default()
+        };
+        let mut e = env();
+        assert_eq!(BatchSettings::resolve(&request, &e).unwrap().threads, 3);
+        e.wfsim_threads = Some("2".into());
+        assert_eq!(BatchSettings::resolve(&request, &e).unwrap().threads, 2);
+        request.threads = Some(5);
+        assert_eq!(BatchSettings::resolve(&request, &e).unwrap().threads, 5);
+        request.threads = None;
+        e.wfsim_threads = Some("none".into());
+        let msg = BatchSettings::resolve(&request, &e)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(msg.contains("WFSIM_THREADS"), "{msg}");
+    }
+
+    #[test]
+    fn a_batch_takes_created_at_from_the_caller_then_source_date_epoch() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut request = BatchRequest {
+            file: batch_file(dir.path(), None),
+            ..BatchRequest::default()
+        };
+        let mut e = env();
+        let resolve = |r: &BatchRequest, e: &Environment| {
+            BatchSettings::resolve(r, e).unwrap().created_at_micros
+        };
+        assert_eq!(resolve(&request, &e), 0);
+        e.source_date_epoch = Some("1700000000".into());
+        assert_eq!(resolve(&request, &e), 1_700_000_000_000_000);
+        request.created_at_micros = Some(7);
+        assert_eq!(resolve(&request, &e), 7);
+    }
+
+    #[test]
+    fn a_batch_census_map_applies_to_every_scenario() {
+        let dir = tempfile::tempdir().unwrap();
+        let map = dir.path().join("map.yaml");
+        std::fs::write(
+            &map,
+            "census:\n  columns: {birth_date: DOB}\n  header_row: 2\n",
+        )
+        .unwrap();
+        let request = BatchRequest {
+            file: batch_file(dir.path(), Some("people.csv")),
+            census_map: Some(map),
+            ..BatchRequest::default()
+        };
+        let s = BatchSettings::resolve(&request, &env()).unwrap();
+        assert_eq!(s.batch.scenarios.len(), 2);
+        for scenario in &s.batch.scenarios {
+            let census = &scenario.model.config.census;
+            assert_eq!(census.columns.get(census::Column::BirthDate), Some("DOB"));
+            assert_eq!(census.header_row.get(), 2);
+        }
+        assert_eq!(
+            s.batch.census,
+            CensusSource::File(dir.path().join("people.csv"))
+        );
+        let missing = BatchRequest {
+            census_map: Some(dir.path().join("nope.yaml")),
+            ..request
+        };
+        let e = BatchSettings::resolve(&missing, &env()).err().unwrap();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("nope.yaml"), "{e}");
+    }
+
+    #[test]
+    fn a_missing_batch_file_is_an_input_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let request = BatchRequest {
+            file: dir.path().join("missing.yaml"),
+            ..BatchRequest::default()
+        };
+        let e = BatchSettings::resolve(&request, &env()).err().unwrap();
+        assert!(matches!(e, Error::Input { .. }), "{e:?}");
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("missing.yaml"), "{e}");
+    }
+
+    #[test]
+    fn a_resolved_batch_loads_its_census_into_its_inputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let request = BatchRequest {
+            file: batch_file(dir.path(), None),
+            out: dir.path().join("out"),
+            keep: Keep {
+                events: true,
+                snapshots: false,
+            },
+            threads: Some(1),
+            created_at_micros: Some(9),
+            ..BatchRequest::default()
+        };
+        let s = BatchSettings::resolve(&request, &env()).unwrap();
+        let pool = worker_pool(s.threads).unwrap();
+        assert_eq!(pool.current_num_threads(), 1);
+        let census = s
+            .load_census(&pool, census::LoadOptions::default())
+            .unwrap();
+        let rows = census.rows.len();
+        let inputs = s.into_inputs(census);
+        assert_eq!(inputs.census.len(), rows);
+        assert_eq!(inputs.census.len(), synthetic::EXAMPLE_EMPLOYEES);
+        assert_eq!(inputs.census_label, CensusSource::Example.label());
+        assert_eq!(inputs.out, dir.path().join("out"));
+        assert_eq!(inputs.keep, request.keep);
+        assert_eq!((inputs.threads, inputs.created_at_micros), (1, 9));
+        assert_eq!(inputs.batch.runs(), 4);
+        assert_eq!(inputs.batch.baseline_id(), "base");
+    }
+
+    #[test]
+    fn a_worker_pool_has_the_threads_asked_for() {
+        assert_eq!(worker_pool(2).unwrap().current_num_threads(), 2);
+        let e = Error::Threads {
+            threads: 4,
+            message: "no".into(),
+        };
+        assert_eq!(e.to_string(), "cannot start 4 worker threads: no");
+        assert_eq!(e.exit_code(), 1);
     }
 }

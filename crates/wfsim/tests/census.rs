@@ -12,10 +12,7 @@ fn load(csv: &str) -> wfsim::Result<census::Census> {
 }
 
 fn pool() -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap()
+    wfsim::settings::worker_pool(2).unwrap()
 }
 
 fn level(c: &census::CensusRow) -> u8 {

@@ -304,10 +304,7 @@ fn negative_growth_cuts_by_reduction_in_force() {
 fn results_do_not_depend_on_thread_count() {
     let rows = census(9);
     let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
+        let pool = wfsim::settings::worker_pool(threads).unwrap();
         pool.install(|| {
             let mut engine = Engine::new(common::model("simulation: {random_seed: 9}"), &rows);
             (2025..=2029)

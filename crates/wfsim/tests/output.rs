@@ -129,10 +129,7 @@ fn the_census_is_written_as_loaded() {
     )
     .unwrap();
     let model = common::model("simulation: {end_year: 2025}");
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
+    let pool = wfsim::settings::worker_pool(2).unwrap();
     let loaded = census::load(&csv, &model, &pool).unwrap();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     let report = run_census(&a, &model, loaded.rows.clone(), 1);

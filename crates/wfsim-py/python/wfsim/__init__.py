@@ -201,19 +201,26 @@ def batch(
     out: Optional[PathLike] = None,
     keep: Union[str, Sequence[str]] = "metrics",
     threads: Optional[int] = None,
+    census_map: Optional[PathLike] = None,
 ) -> BatchResult:
     """Run a batch file's scenarios x seeds, like ``wfsim batch``.
 
     With ``out`` the batch's directory is written there (replaced atomically); without it the
-    files go to a temporary directory that is removed once the tables are read.
+    files go to a temporary directory that is removed once the tables are read. ``census_map``
+    is a YAML file with a ``census:`` section (columns, date_format, sheet, header_row,
+    deferral_rate_unit) saying how the census file is laid out, for every scenario, like
+    ``wfsim batch --census-map``.
     """
     events, snapshots = _keep(keep)
+    map_path = None if census_map is None else os.fspath(census_map)
     if out is None:
         with tempfile.TemporaryDirectory(prefix="wfsim-batch-") as tmp:
             where = os.path.join(tmp, "batch")
-            summary = _wfsim.run_batch(os.fspath(batch), where, events, snapshots, threads)
+            summary = _wfsim.run_batch(
+                os.fspath(batch), where, events, snapshots, threads, map_path
+            )
             # read_table reads the files into memory, so the tables outlive the directory.
             return _read_batch(where, json.loads(summary))
     where = os.fspath(out)
-    summary = _wfsim.run_batch(os.fspath(batch), where, events, snapshots, threads)
+    summary = _wfsim.run_batch(os.fspath(batch), where, events, snapshots, threads, map_path)
     return _read_batch(where, json.loads(summary))

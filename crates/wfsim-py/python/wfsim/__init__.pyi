@@ -66,4 +66,5 @@ def batch(
     out: Optional[PathLike] = None,
     keep: Union[str, Sequence[str]] = "metrics",
     threads: Optional[int] = None,
+    census_map: Optional[PathLike] = None,
 ) -> BatchResult: ...

@@ -24,6 +24,7 @@ class BatchPlan:
         keep_snapshots: bool,
         threads: Optional[int] = None,
         created_at_micros: Optional[int] = None,
+        census_map: Optional[str] = None,
     ) -> None: ...
     @property
     def runs(self) -> int: ...
@@ -46,5 +47,10 @@ def run(
     threads: Optional[int],
 ) -> Tuple[ArrowStream, ArrowStream, ArrowStream, str]: ...
 def run_batch(
-    path: str, out: str, keep_events: bool, keep_snapshots: bool, threads: Optional[int] = None
+    path: str,
+    out: str,
+    keep_events: bool,
+    keep_snapshots: bool,
+    threads: Optional[int] = None,
+    census_map: Optional[str] = None,
 ) -> str: ...

@@ -32,13 +32,14 @@ def _run_group(
     out: str,
     keep: tuple,
     created_at_micros: int,
+    census_map: Optional[str],
     cwd: str,
     staging: str,
     runs: List[int],
 ) -> List[Any]:
-    # Paths in the batch file resolve as they did on the driver.
+    # Paths in the batch file (and the census map) resolve as they did on the driver.
     os.chdir(cwd)
-    plan = _wfsim.BatchPlan(batch, out, keep[0], keep[1], 1, created_at_micros)
+    plan = _wfsim.BatchPlan(batch, out, keep[0], keep[1], 1, created_at_micros, census_map)
     root = _part_root(staging)
     return [plan.run(r, root) for r in runs]
 
@@ -50,11 +51,14 @@ def run_batch(
     ray_address: Optional[str] = None,
     keep: Union[str, Sequence[str]] = "metrics",
     runs_per_task: int = 1,
+    census_map: Union[str, "os.PathLike[str]", None] = None,
 ) -> BatchResult:
     """``wfsim batch`` with its runs as Ray tasks; returns what :func:`wfsim.batch` returns.
 
     ``ray_address`` is passed to ``ray.init`` when Ray is not initialised yet (``None`` starts
     a local cluster or joins the one ``RAY_ADDRESS`` names; ``"auto"`` joins the local node's).
+    ``census_map`` is as in :func:`wfsim.batch` (``wfsim batch --census-map``); every task
+    reads the census with it, as the driver does.
     """
     import ray
 
@@ -64,7 +68,8 @@ def run_batch(
         ray.init(address=ray_address)
     batch, out = os.fspath(batch), os.fspath(out)
     events, snapshots = _keep(keep)
-    plan = _wfsim.BatchPlan(batch, out, events, snapshots)
+    map_path = None if census_map is None else os.fspath(census_map)
+    plan = _wfsim.BatchPlan(batch, out, events, snapshots, None, None, map_path)
     staging = os.path.abspath(plan.begin())
     task = ray.remote(num_cpus=1, max_retries=MAX_RETRIES, retry_exceptions=[WriteError])(
         _run_group
@@ -75,7 +80,9 @@ def run_batch(
     ]
     cwd = os.getcwd()
     refs = [
-        task.remote(batch, out, (events, snapshots), plan.created_at_micros, cwd, staging, g)
+        task.remote(
+            batch, out, (events, snapshots), plan.created_at_micros, map_path, cwd, staging, g
+        )
         for g in groups
     ]
     try:

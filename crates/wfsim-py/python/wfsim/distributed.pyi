@@ -12,4 +12,5 @@ def run_batch(
     ray_address: Optional[str] = None,
     keep: Union[str, Sequence[str]] = "metrics",
     runs_per_task: int = 1,
+    census_map: Union[str, os.PathLike[str], None] = None,
 ) -> BatchResult: ...

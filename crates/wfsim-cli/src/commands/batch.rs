@@ -1,0 +1,93 @@
+//! `wfsim batch`: scenarios × seeds from a batch file, resolved by
+//! [`wfsim::settings::BatchSettings`] as the Python package resolves it.
+
+use super::{check_rejects_path, rows_text};
+use crate::args::BatchArgs;
+use crate::progress::RunsBar;
+use crate::table;
+use anyhow::Context;
+use wfsim::batch::{self, Keep};
+use wfsim::settings::{worker_pool, BatchRequest, BatchSettings, Environment};
+
+pub(crate) fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
+    let request = BatchRequest {
+        file: args.batch.clone(),
+        out: args.out.clone(),
+        keep: Keep {
+            events: args.keep.iter().any(|k| k == "events"),
+            snapshots: args.keep.iter().any(|k| k == "snapshots"),
+        },
+        threads: args.threads.map(usize::from),
+        census_map: args.census_map,
+        created_at_micros: None,
+    };
+    let settings = BatchSettings::resolve(&request, &Environment::of_process())?;
+    let pool = worker_pool(settings.threads)?;
+    if let Some(r) = &args.rejects {
+        check_rejects_path(r, &args.out)?;
+    }
+    let options = wfsim::census::LoadOptions {
+        set_aside: args.rejects.is_some(),
+        max_rejects: args.max_rejects,
+    };
+    let census = settings.load_census(&pool, options)?;
+    let rejects = census.rejects.clone();
+    let mut inputs = settings.into_inputs(census);
+    inputs.engine = super::engine_choice(args.engine)?;
+    let loaded = &inputs.batch;
+    if !quiet {
+        println!(
+            "batch: {} ({} scenarios × {} seeds = {} runs, baseline {})\ncensus: {}",
+            args.batch.display(),
+            loaded.scenarios.len(),
+            loaded.seeds.len(),
+            loaded.runs(),
+            loaded.baseline_id(),
+            inputs.census_label
+        );
+        if let Some(r) = &args.rejects {
+            println!(
+                "census: {} set aside into {}",
+                rows_text(rejects.len()),
+                r.display()
+            );
+        }
+        // The behavioural assumptions in force, once when all scenarios share them.
+        let behaviours: Vec<(String, String)> = loaded
+            .scenarios
+            .iter()
+            .map(|s| (s.id.clone(), s.model.config.enrollment.behaviour()))
+            .collect();
+        if behaviours.iter().all(|(_, b)| *b == behaviours[0].1) {
+            println!("behaviour: {}", behaviours[0].1);
+        } else {
+            for (id, b) in &behaviours {
+                println!("behaviour of {id}: {b}");
+            }
+        }
+    }
+    let bar = RunsBar::new(loaded.runs() as u64, quiet);
+    let report = batch::run(inputs, &bar).with_context(|| {
+        format!(
+            "batch into {} failed; the previous output, if any, is unchanged",
+            args.out.display()
+        )
+    })?;
+    bar.finish();
+    if let Some(r) = &args.rejects {
+        wfsim::census::write_rejects(r, &rejects)?;
+    }
+    if !quiet {
+        print!(
+            "{}",
+            table::render_batch(&report.last_year, &report.summary.baseline)
+        );
+        println!(
+            "{} runs in {:.2} s -> {}",
+            report.summary.runs,
+            report.summary.wall_seconds,
+            args.out.display()
+        );
+    }
+    Ok(())
+}

@@ -27,3 +27,11 @@ fn dbt_event_types_seed() {
         &wfsim::event::event_types_csv(),
     );
 }
+
+#[test]
+fn dbt_batch_metrics_seed() {
+    check(
+        "dbt/seeds/batch_metrics.csv",
+        &wfsim::batch::metrics::metrics_csv(),
+    );
+}

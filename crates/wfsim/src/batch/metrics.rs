@@ -273,6 +273,26 @@ pub fn of_year(c: &YearCounts) -> [Value; METRICS.len()] {
     std::array::from_fn(|i| METRICS[i].value(c))
 }
 
+/// The metrics as CSV (`position,metric,kind,event_type`; `event_type` only for the
+/// `events_<type>` counts), in table order: the dbt seed `dbt/seeds/batch_metrics.csv`, from
+/// which the batch models build their columns (a test keeps the file in step).
+pub fn metrics_csv() -> String {
+    let mut out = String::from("position,metric,kind,event_type\n");
+    for (i, m) in METRICS.iter().enumerate() {
+        let kind = match m.kind {
+            MetricKind::Count => "count",
+            MetricKind::Money => "money",
+            MetricKind::Rate => "rate",
+        };
+        let event_type = match m.source {
+            Source::Events(t) => t.label(),
+            _ => "",
+        };
+        out.push_str(&format!("{},{},{kind},{event_type}\n", i + 1, m.name));
+    }
+    out
+}
+
 /// The metric called `name`.
 pub fn metric_named(name: &str) -> Option<(usize, &'static Metric)> {
     METRICS.iter().enumerate().find(|(_, m)| m.name == name)

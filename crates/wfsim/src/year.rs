@@ -221,10 +221,14 @@ mod tests {
             json.starts_with(r#"{"year":2025,"n_start":0,"target":0,"experienced_terminations":0,"rif_terminations":1,"hires":2,"#),
             "{json}"
         );
-        assert!(
-            json.contains(r#""escalations":10,"n_end":0,"events":0,"eligible_end":0,"#),
-            "{json}"
-        );
+        // every counter, in KINDS order, then the headcount and the totals
+        let counters: String = KINDS
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!(r#""{}":{i},"#, k.counter))
+            .collect();
+        let middle = format!(r#""target":0,{counters}"n_end":0,"events":0,"eligible_end":0,"#);
+        assert!(json.contains(&middle), "{json}");
         assert!(
             json.ends_with(r#""employer_cost":0.0,"employer_cost_pct_of_payroll":null}"#),
             "{json}"

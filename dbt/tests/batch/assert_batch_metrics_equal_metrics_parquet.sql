@@ -3,18 +3,12 @@
 -- simulation_year) rows, and in each row every metric column, floats compared with
 -- `is distinct from` (no tolerance; null equals null). Returns one row per differing or
 -- missing (run, year): `missing` says which side lacks it, or `differences` lists each column
--- that differs as `column: dbt X vs metrics.parquet Y`. The columns compared are read from the
--- built mart, so no metric (events_<event_type> included) is listed here.
-{#- The metric columns: every column of the mart but the run-year key.
-    assert_batch_metrics_columns_match_metrics_parquet holds them equal to metrics.parquet's. -#}
-{%- set metric_columns = [] %}
-{%- if execute %}
-    {%- for column in adapter.get_columns_in_relation(ref('batch_metrics_by_run_year')) %}
-        {%- if column.name not in ('scenario_id', 'random_seed', 'simulation_year') %}
-            {%- do metric_columns.append(column.name) %}
-        {%- endif %}
-    {%- endfor %}
-{%- endif %}
+-- that differs as `column: dbt X vs metrics.parquet Y`. The columns compared are the metrics
+-- of the seed batch_metrics, read at run time in `position` order, so no metric
+-- (events_<event_type> included) is listed here; assert_batch_metrics_columns_match_metrics_parquet
+-- holds the seed, the mart and metrics.parquet to the same columns.
+-- depends_on: {{ ref('batch_metrics') }}
+{%- set metric_columns = batch_metrics() | map(attribute='metric') | list %}
 
 with mart as (
     select *, true as in_mart from {{ ref('batch_metrics_by_run_year') }}

@@ -2,14 +2,17 @@
 -- run: one row per (scenario_id, random_seed, simulation_year), the columns of metrics.parquet
 -- in its order and types (random_seed BIGINT, counts INTEGER, the rest DOUBLE).
 --
+-- The metric columns, their order and their types come from the seed batch_metrics (generated
+-- by the wfsim library from the engine's METRICS list), read at run time: one column per row in
+-- `position` order, typed by its `kind` (count INTEGER, money and rate DOUBLE). Its
+-- events_<event_type> rows (event_type set) are generated here as counts of that event_type, so
+-- an event type added to the library needs no edit in dbt. Every other metric is computed below
+-- under its name; a seed metric without a definition here fails compilation by name.
+--
 -- - n_start: the year's snapshot rows that are not this year's hires (A(N), the actives at
 --   Jan 1); target: the run's generation_summary.json (the snapshots cannot show it).
--- - events_*: the year's events by event_type; n_end: snapshot rows without a termination date.
---   The events_* columns are listed here, not pivoted over the seed event_types: metrics.parquet
---   orders them hire, termination, promotion, raise, eligibility, enrollment, opt_out,
---   deferral_escalation (the engine's METRICS list), which is neither the seed's same_date_order
---   nor its row order, and the columns must match metrics.parquet by position.
---   assert_batch_metrics_count_every_event_type fails when the seed has a type without a column.
+-- - events_<event_type>: the year's events of that event_type; n_end: snapshot rows without a
+--   termination date.
 -- - eligible_end / enrolled_end: active at Dec 31 and plan-eligible / and enrolled.
 -- - participation_rate = enrolled_end / eligible_end; avg_deferral_rate = the enrolled actives'
 --   deferral rates as integer basis points round(rate * 10000), summed, / 10000 / enrolled_end;
@@ -22,6 +25,10 @@
 -- The grain is every (run, year) that a run's summary or its snapshots name, so a year missing
 -- from either side still shows and fails assert_batch_metrics_equal_metrics_parquet (a year
 -- without a summary has a null target; a year without snapshot rows or events counts 0).
+-- depends_on: {{ ref('batch_metrics') }}
+{%- set metrics = batch_metrics() %}
+{%- set event_metrics = metrics | selectattr('event_type') | list %}
+
 with snapshots as (
     select * from {{ ref('stg_wfsim_batch__snapshots') }}
 ),
@@ -50,15 +57,10 @@ event_counts as (
     select
         scenario_id,
         random_seed,
-        simulation_year,
-        count(*) filter (where event_type = 'hire')                as events_hire,
-        count(*) filter (where event_type = 'termination')         as events_termination,
-        count(*) filter (where event_type = 'promotion')           as events_promotion,
-        count(*) filter (where event_type = 'raise')               as events_raise,
-        count(*) filter (where event_type = 'eligibility')         as events_eligibility,
-        count(*) filter (where event_type = 'enrollment')          as events_enrollment,
-        count(*) filter (where event_type = 'opt_out')             as events_opt_out,
-        count(*) filter (where event_type = 'deferral_escalation') as events_deferral_escalation
+        simulation_year
+        {%- for m in event_metrics %},
+        count(*) filter (where event_type = '{{ m.event_type }}') as {{ m.metric }}
+        {%- endfor %}
     from events
     group by scenario_id, random_seed, simulation_year
 ),
@@ -106,14 +108,9 @@ joined as (
         grain.simulation_year,
         coalesce(snapshot_totals.n_start, 0)                  as n_start,
         run_years.target,
-        coalesce(event_counts.events_hire, 0)                 as events_hire,
-        coalesce(event_counts.events_termination, 0)          as events_termination,
-        coalesce(event_counts.events_promotion, 0)            as events_promotion,
-        coalesce(event_counts.events_raise, 0)                as events_raise,
-        coalesce(event_counts.events_eligibility, 0)          as events_eligibility,
-        coalesce(event_counts.events_enrollment, 0)           as events_enrollment,
-        coalesce(event_counts.events_opt_out, 0)              as events_opt_out,
-        coalesce(event_counts.events_deferral_escalation, 0)  as events_deferral_escalation,
+        {%- for m in event_metrics %}
+        coalesce(event_counts.{{ m.metric }}, 0) as {{ m.metric }},
+        {%- endfor %}
         coalesce(snapshot_totals.n_end, 0)                    as n_end,
         coalesce(snapshot_totals.eligible_end, 0)             as eligible_end,
         coalesce(snapshot_totals.enrolled_end, 0)             as enrolled_end,
@@ -140,36 +137,45 @@ joined as (
         and event_counts.simulation_year = grain.simulation_year
 )
 
+{#- The metrics other than the event counts, by name: each one's value before the cast to
+    its kind's type. -#}
+{%- set definitions = {
+    'n_start': 'n_start',
+    'target': 'target',
+    'n_end': 'n_end',
+    'eligible_end': 'eligible_end',
+    'enrolled_end': 'enrolled_end',
+    'participation_rate':
+        'case when eligible_end > 0'
+        ~ ' then cast(enrolled_end as double) / cast(eligible_end as double) end',
+    'avg_deferral_rate':
+        'case when enrolled_end > 0 then cast(deferral_bp as double) / cast(10000 as double)'
+        ~ ' / cast(enrolled_end as double) end',
+    'payroll': cents_to_dollars('payroll_cents'),
+    'employee_deferrals': cents_to_dollars('employee_deferrals_cents'),
+    'employer_match': cents_to_dollars('employer_match_cents'),
+    'employer_core': cents_to_dollars('employer_core_cents'),
+    'forfeitures': cents_to_dollars('forfeitures_cents'),
+    'employer_cost': cents_to_dollars('employer_cost_cents'),
+    'employer_cost_pct_of_payroll':
+        'case when payroll_cents <> 0 then ' ~ cents_to_dollars('employer_cost_cents')
+        ~ ' / ' ~ cents_to_dollars('payroll_cents') ~ ' end',
+} %}
+
 select
     scenario_id,
-    cast(random_seed as bigint)                 as random_seed,
-    cast(simulation_year as integer)            as simulation_year,
-    cast(n_start as integer)                    as n_start,
-    cast(target as integer)                     as target,
-    cast(events_hire as integer)                as events_hire,
-    cast(events_termination as integer)         as events_termination,
-    cast(events_promotion as integer)           as events_promotion,
-    cast(events_raise as integer)               as events_raise,
-    cast(events_eligibility as integer)         as events_eligibility,
-    cast(events_enrollment as integer)          as events_enrollment,
-    cast(events_opt_out as integer)             as events_opt_out,
-    cast(events_deferral_escalation as integer) as events_deferral_escalation,
-    cast(n_end as integer)                      as n_end,
-    cast(eligible_end as integer)               as eligible_end,
-    cast(enrolled_end as integer)               as enrolled_end,
-    case when eligible_end > 0
-         then cast(enrolled_end as double) / cast(eligible_end as double) end
-                                                as participation_rate,
-    case when enrolled_end > 0
-         then cast(deferral_bp as double) / cast(10000 as double) / cast(enrolled_end as double) end
-                                                as avg_deferral_rate,
-    {{ cents_to_dollars('payroll_cents') }}                as payroll,
-    {{ cents_to_dollars('employee_deferrals_cents') }}     as employee_deferrals,
-    {{ cents_to_dollars('employer_match_cents') }}         as employer_match,
-    {{ cents_to_dollars('employer_core_cents') }}          as employer_core,
-    {{ cents_to_dollars('forfeitures_cents') }}            as forfeitures,
-    {{ cents_to_dollars('employer_cost_cents') }}          as employer_cost,
-    case when payroll_cents <> 0
-         then {{ cents_to_dollars('employer_cost_cents') }} / {{ cents_to_dollars('payroll_cents') }} end
-                                                as employer_cost_pct_of_payroll
+    cast(random_seed as bigint)      as random_seed,
+    cast(simulation_year as integer) as simulation_year
+    {%- for m in metrics %}
+        {%- if m.event_type %}
+            {%- set value = m.metric %}
+        {%- elif m.metric in definitions %}
+            {%- set value = definitions[m.metric] %}
+        {%- else %}
+            {{- exceptions.raise_compiler_error(
+                "batch_metrics_by_run_year: the seed batch_metrics lists the metric " ~ m.metric
+                ~ ", which is neither an events_<event_type> count nor computed by this model") }}
+        {%- endif %},
+    cast({{ value }} as {{ batch_metric_type(m.kind) }}) as {{ m.metric }}
+    {%- endfor %}
 from joined

@@ -1,74 +1,133 @@
--- The configuration as one row `p`: every value arrives in `param` as a bound DOUBLE
--- (never a decimal literal); lists are 1-based like DuckDB lists, 2-D tables are flattened
--- as row * 4 + column + 1.
+-- The configuration as the one-row table `p` and the plan-design tables, built from the
+-- `param` rows by key path (`src/params.rs` flattens the resolved config into them): a number
+-- or boolean (1/0) is the bound DOUBLE `v` (never a decimal literal), a string (enum, date,
+-- MM-DD) the text `t`; list elements have their 1-based index in `i`, and in `j` for a list
+-- inside a list (2-D tables are read row by row, `ORDER BY i, j`); a table keyed by year has
+-- the year in `i`. An optional section that is null has no rows. `model.` names are values the
+-- model derives. A test in `src/params.rs` checks that the key paths read here are exactly the
+-- ones the config produces: quote a key path only where it is read.
 CREATE OR REPLACE TABLE p AS
 SELECT
-    max(v) FILTER (WHERE name = 'start_year')::INTEGER                  AS start_year,
-    DATE '1970-01-01' + (max(v) FILTER (WHERE name = 'census_date'))::INTEGER       AS census_date,
-    DATE '1970-01-01' + (max(v) FILTER (WHERE name = 'hire_date_cutoff'))::INTEGER  AS hire_date_cutoff,
-    max(v) FILTER (WHERE name = 'target_growth_rate')                   AS target_growth_rate,
-    max(v) FILTER (WHERE name = 'total_termination_rate')               AS total_termination_rate,
-    max(v) FILTER (WHERE name = 'new_hire_termination_rate')            AS new_hire_termination_rate,
-    list(v ORDER BY i) FILTER (WHERE name = 'm_age')                    AS m_age,
-    list(v ORDER BY i) FILTER (WHERE name = 'm_tenure')                 AS m_tenure,
-    list(v ORDER BY i) FILTER (WHERE name = 'm_level')                  AS m_level,
-    max(v) FILTER (WHERE name = 'max_level')::INTEGER                   AS max_level,
-    max(v) FILTER (WHERE name = 'fixed_level_shares') = 1               AS fixed_level_shares,
-    max(v) FILTER (WHERE name = 'salary_spread')                        AS salary_spread,
-    max(v) FILTER (WHERE name = 'cola_rate')                            AS cola_rate,
-    list(v ORDER BY i) FILTER (WHERE name = 'merit_rate')               AS merit_rate,
-    max(v) FILTER (WHERE name = 'merit_min_tenure')::INTEGER            AS merit_min_tenure,
-    max(v) FILTER (WHERE name = 'merit_month')::INTEGER                 AS merit_month,
-    max(v) FILTER (WHERE name = 'merit_day')::INTEGER                   AS merit_day,
-    max(v) FILTER (WHERE name = 'promotion_base_rate')                  AS promotion_base_rate,
-    max(v) FILTER (WHERE name = 'promotion_level_dampening')            AS promotion_level_dampening,
-    max(v) FILTER (WHERE name = 'promotion_min_tenure')::INTEGER        AS promotion_min_tenure,
-    max(v) FILTER (WHERE name = 'promotion_max_age')::INTEGER           AS promotion_max_age,
-    list(v ORDER BY i) FILTER (WHERE name = 'pm_tenure')                AS pm_tenure,
-    list(v ORDER BY i) FILTER (WHERE name = 'pm_age')                   AS pm_age,
-    max(v) FILTER (WHERE name = 'promotion_base_increase_pct')          AS promotion_base_increase_pct,
-    max(v) FILTER (WHERE name = 'promotion_distribution_range')         AS promotion_distribution_range,
-    max(v) FILTER (WHERE name = 'promotion_max_cap_pct')                AS promotion_max_cap_pct,
-    max(v) FILTER (WHERE name = 'promotion_max_cap_amount')             AS promotion_max_cap_amount,
-    max(v) FILTER (WHERE name = 'promotion_month')::INTEGER             AS promotion_month,
-    max(v) FILTER (WHERE name = 'promotion_day')::INTEGER               AS promotion_day,
-    max(v) FILTER (WHERE name = 'minimum_age')::INTEGER                 AS minimum_age,
-    max(v) FILTER (WHERE name = 'waiting_period_days')::INTEGER         AS waiting_period_days,
-    max(v) FILTER (WHERE name = 'new_hire_ineligible_pct')              AS new_hire_ineligible_pct,
-    max(v) FILTER (WHERE name = 'ae_enabled') = 1                       AS ae_enabled,
-    max(v) FILTER (WHERE name = 'ae_all_eligible') = 1                  AS ae_all_eligible,
-    max(v) FILTER (WHERE name = 'ae_window_days')::INTEGER              AS ae_window_days,
-    max(v) FILTER (WHERE name = 'ae_default_deferral_rate')             AS ae_default_deferral_rate,
-    max(v) FILTER (WHERE name = 'opt_out_grace_period_days')::INTEGER   AS opt_out_grace_period_days,
-    max(v) FILTER (WHERE name = 'opt_out_sensitivity')                  AS opt_out_sensitivity,
-    max(v) FILTER (WHERE name = 'opt_out_reference_rate')               AS opt_out_reference_rate,
-    max(v) FILTER (WHERE name = 'match_response_probability')           AS match_response_probability,
-    list(v ORDER BY i) FILTER (WHERE name = 'opt_out_rate')             AS opt_out_rate,
-    max(v) FILTER (WHERE name = 'voluntary_enrollment_rate')            AS voluntary_enrollment_rate,
-    list(v ORDER BY i) FILTER (WHERE name = 'vol_base')                 AS vol_base,
-    list(v ORDER BY i) FILTER (WHERE name = 'vol_income')               AS vol_income,
-    list(v ORDER BY i) FILTER (WHERE name = 'vol_level')                AS vol_level,
-    list(v ORDER BY i) FILTER (WHERE name = 'vol_rate')                 AS vol_rate,
-    max(v) FILTER (WHERE name = 'vol_min_rate')                         AS vol_min_rate,
-    max(v) FILTER (WHERE name = 'vol_max_rate')                         AS vol_max_rate,
-    list(v ORDER BY i) FILTER (WHERE name = 'conv_base')                AS conv_base,
-    list(v ORDER BY i) FILTER (WHERE name = 'conv_income')              AS conv_income,
-    list(v ORDER BY i) FILTER (WHERE name = 'conv_tenure')              AS conv_tenure,
-    list(v ORDER BY i) FILTER (WHERE name = 'conv_rate')                AS conv_rate,
-    max(v) FILTER (WHERE name = 'esc_enabled') = 1                      AS esc_enabled,
-    max(v) FILTER (WHERE name = 'esc_increment')                        AS esc_increment,
-    max(v) FILTER (WHERE name = 'esc_maximum_rate')                     AS esc_maximum_rate,
-    max(v) FILTER (WHERE name = 'esc_delay_years')::INTEGER             AS esc_delay_years,
-    max(v) FILTER (WHERE name = 'esc_auto_enrolled_only') = 1           AS esc_auto_enrolled_only,
-    max(v) FILTER (WHERE name = 'esc_month')::INTEGER                   AS esc_month,
-    max(v) FILTER (WHERE name = 'esc_day')::INTEGER                     AS esc_day,
-    max(v) FILTER (WHERE name = 'match_true_up') = 1                    AS match_true_up,
-    max(v) FILTER (WHERE name = 'match_last_day_rule') = 1              AS match_last_day_rule,
-    max(v) FILTER (WHERE name = 'core_by_age') = 1                      AS core_by_age,
-    max(v) FILTER (WHERE name = 'core_last_day_rule') = 1               AS core_last_day_rule,
-    max(v) FILTER (WHERE name = 'irs_growth_rate')                      AS irs_growth_rate,
-    max(v) FILTER (WHERE name = 'irs_catch_up_60_63') = 1               AS irs_catch_up_60_63
+    max(v) FILTER (WHERE name = 'simulation.start_year')::INTEGER                       AS start_year,
+    (max(t) FILTER (WHERE name = 'simulation.census_date'))::DATE                       AS census_date,
+    (max(t) FILTER (WHERE name = 'enrollment.auto_enrollment.hire_date_cutoff'))::DATE  AS hire_date_cutoff,
+    max(v) FILTER (WHERE name = 'simulation.target_growth_rate')                        AS target_growth_rate,
+    max(v) FILTER (WHERE name = 'workforce.total_termination_rate')                     AS total_termination_rate,
+    max(v) FILTER (WHERE name = 'workforce.new_hire_termination_rate')                  AS new_hire_termination_rate,
+    list(v ORDER BY i) FILTER (WHERE name = 'workforce.termination_age_multipliers')    AS m_age,
+    list(v ORDER BY i) FILTER (WHERE name = 'workforce.termination_tenure_multipliers') AS m_tenure,
+    list(v ORDER BY i) FILTER (WHERE name = 'workforce.termination_level_multipliers')  AS m_level,
+    max(v) FILTER (WHERE name = 'model.max_level')::INTEGER                             AS max_level,
+    count(*) FILTER (WHERE name = 'new_hire.level_shares') > 0                          AS fixed_level_shares,
+    max(v) FILTER (WHERE name = 'new_hire.salary_spread')                               AS salary_spread,
+    max(v) FILTER (WHERE name = 'compensation.cola_rate')                               AS cola_rate,
+    list(v ORDER BY i) FILTER (WHERE name = 'compensation.merit_rate_by_level')         AS merit_rate,
+    max(v) FILTER (WHERE name = 'compensation.merit_min_tenure_years')::INTEGER         AS merit_min_tenure,
+    split_part(max(t) FILTER (WHERE name = 'compensation.merit_date'), '-', 1)::INTEGER AS merit_month,
+    split_part(max(t) FILTER (WHERE name = 'compensation.merit_date'), '-', 2)::INTEGER AS merit_day,
+    max(v) FILTER (WHERE name = 'promotion.base_rate')                                  AS promotion_base_rate,
+    max(v) FILTER (WHERE name = 'promotion.level_dampening')                            AS promotion_level_dampening,
+    max(v) FILTER (WHERE name = 'promotion.min_tenure_years')::INTEGER                  AS promotion_min_tenure,
+    max(v) FILTER (WHERE name = 'promotion.max_age')::INTEGER                           AS promotion_max_age,
+    list(v ORDER BY i) FILTER (WHERE name = 'promotion.tenure_multipliers')             AS pm_tenure,
+    list(v ORDER BY i) FILTER (WHERE name = 'promotion.age_multipliers')                AS pm_age,
+    max(v) FILTER (WHERE name = 'promotion.base_increase_pct')                          AS promotion_base_increase_pct,
+    max(v) FILTER (WHERE name = 'promotion.distribution_range')                         AS promotion_distribution_range,
+    max(v) FILTER (WHERE name = 'promotion.max_cap_pct')                                AS promotion_max_cap_pct,
+    max(v) FILTER (WHERE name = 'promotion.max_cap_amount')                             AS promotion_max_cap_amount,
+    split_part(max(t) FILTER (WHERE name = 'promotion.promotion_date'), '-', 1)::INTEGER AS promotion_month,
+    split_part(max(t) FILTER (WHERE name = 'promotion.promotion_date'), '-', 2)::INTEGER AS promotion_day,
+    max(v) FILTER (WHERE name = 'eligibility.minimum_age')::INTEGER                     AS minimum_age,
+    max(v) FILTER (WHERE name = 'eligibility.waiting_period_days')::INTEGER             AS waiting_period_days,
+    max(v) FILTER (WHERE name = 'eligibility.new_hire_ineligible_pct')                  AS new_hire_ineligible_pct,
+    max(v) FILTER (WHERE name = 'enrollment.auto_enrollment.enabled') = 1               AS ae_enabled,
+    max(t) FILTER (WHERE name = 'enrollment.auto_enrollment.scope') = 'all_eligible'    AS ae_all_eligible,
+    max(v) FILTER (WHERE name = 'enrollment.auto_enrollment.window_days')::INTEGER      AS ae_window_days,
+    max(v) FILTER (WHERE name = 'enrollment.auto_enrollment.default_deferral_rate')     AS ae_default_deferral_rate,
+    max(v) FILTER (WHERE name = 'enrollment.auto_enrollment.opt_out_grace_period_days')::INTEGER AS opt_out_grace_period_days,
+    max(v) FILTER (WHERE name = 'enrollment.auto_enrollment.opt_out_default_sensitivity') AS opt_out_sensitivity,
+    max(v) FILTER (WHERE name = 'enrollment.auto_enrollment.opt_out_reference_rate')    AS opt_out_reference_rate,
+    max(v) FILTER (WHERE name = 'enrollment.match_response.probability')                AS match_response_probability,
+    list(v ORDER BY i, j) FILTER (WHERE name = 'enrollment.auto_enrollment.opt_out_rates') AS opt_out_rate,
+    max(v) FILTER (WHERE name = 'enrollment.voluntary.voluntary_enrollment_rate')       AS voluntary_enrollment_rate,
+    list(v ORDER BY i) FILTER (WHERE name = 'enrollment.voluntary.base_by_age')         AS vol_base,
+    list(v ORDER BY i) FILTER (WHERE name = 'enrollment.voluntary.income_multipliers')  AS vol_income,
+    list(v ORDER BY i) FILTER (WHERE name = 'enrollment.voluntary.level_multipliers')   AS vol_level,
+    list(v ORDER BY i, j) FILTER (WHERE name = 'enrollment.voluntary.deferral_rates')   AS vol_rate,
+    max(v) FILTER (WHERE name = 'enrollment.voluntary.min_rate')                        AS vol_min_rate,
+    max(v) FILTER (WHERE name = 'enrollment.voluntary.max_rate')                        AS vol_max_rate,
+    list(v ORDER BY i) FILTER (WHERE name = 'enrollment.conversion.base_by_age')        AS conv_base,
+    list(v ORDER BY i) FILTER (WHERE name = 'enrollment.conversion.income_multipliers') AS conv_income,
+    list(v ORDER BY i) FILTER (WHERE name = 'enrollment.conversion.tenure_multipliers') AS conv_tenure,
+    list(v ORDER BY i) FILTER (WHERE name = 'enrollment.conversion.deferral_rate_by_age') AS conv_rate,
+    max(v) FILTER (WHERE name = 'deferral_auto_escalation.enabled') = 1                 AS esc_enabled,
+    max(v) FILTER (WHERE name = 'deferral_auto_escalation.increment_amount')            AS esc_increment,
+    max(v) FILTER (WHERE name = 'deferral_auto_escalation.maximum_rate')                AS esc_maximum_rate,
+    max(v) FILTER (WHERE name = 'deferral_auto_escalation.first_escalation_delay_years')::INTEGER AS esc_delay_years,
+    max(t) FILTER (WHERE name = 'deferral_auto_escalation.applies_to') = 'auto_enrolled' AS esc_auto_enrolled_only,
+    split_part(max(t) FILTER (WHERE name = 'deferral_auto_escalation.escalation_date'), '-', 1)::INTEGER AS esc_month,
+    split_part(max(t) FILTER (WHERE name = 'deferral_auto_escalation.escalation_date'), '-', 2)::INTEGER AS esc_day,
+    max(v) FILTER (WHERE name = 'employer_match.true_up') = 1                           AS match_true_up,
+    max(v) FILTER (WHERE name = 'employer_match.last_day_rule') = 1                     AS match_last_day_rule,
+    -- core by age unless core by service is set (`core_steps` below holds the steps)
+    count(*) FILTER (WHERE name = 'employer_core.by_service.rate') = 0
+        AND count(*) FILTER (WHERE name = 'employer_core.by_age.rate') > 0              AS core_by_age,
+    max(v) FILTER (WHERE name = 'employer_core.last_day_rule') = 1                      AS core_last_day_rule,
+    max(v) FILTER (WHERE name = 'irs_limits.growth_rate')                               AS irs_growth_rate,
+    max(v) FILTER (WHERE name = 'irs_limits.catch_up_60_63') = 1                        AS irs_catch_up_60_63
 FROM param;
+
+-- The job levels by level, with the fixed new-hire share of each (0 when `level_shares` is
+-- null: hires then follow the start-of-year headcount).
+CREATE OR REPLACE TABLE levels AS
+SELECT
+    max(v) FILTER (WHERE name = 'job_levels.level')::INTEGER                AS level,
+    max(v) FILTER (WHERE name = 'job_levels.min_salary')                    AS min_salary,
+    max(v) FILTER (WHERE name = 'job_levels.max_salary')                    AS max_salary,
+    max(v) FILTER (WHERE name = 'job_levels.hire_percentile')               AS hire_percentile,
+    coalesce(max(v) FILTER (WHERE name = 'new_hire.level_shares'), 0::DOUBLE) AS share
+FROM param
+GROUP BY i
+HAVING count(*) FILTER (WHERE name = 'job_levels.level') > 0
+ORDER BY i;
+
+-- The new-hire age weights in listed order, j = 1..n.
+CREATE OR REPLACE TABLE hire_ages AS
+SELECT i AS j,
+    max(v) FILTER (WHERE name = 'new_hire.age_distribution.age')::INTEGER   AS age,
+    max(v) FILTER (WHERE name = 'new_hire.age_distribution.weight')         AS weight
+FROM param
+GROUP BY i
+HAVING count(*) FILTER (WHERE name = 'new_hire.age_distribution.weight') > 0
+ORDER BY i;
+
+-- The match tier sets (spec §7): the `by_service` steps (set_index 0-based), or when it is
+-- null `tiers` as the one set with threshold 0; a set's tiers by tier_index in listed order.
+CREATE OR REPLACE TABLE match_sets AS
+SELECT i - 1 AS set_index, v::INTEGER AS min_years
+FROM param
+WHERE name = 'employer_match.by_service.min_years'
+UNION ALL
+SELECT 0, 0
+WHERE NOT EXISTS (SELECT 1 FROM param WHERE name = 'employer_match.by_service.min_years');
+
+CREATE OR REPLACE TABLE match_tiers AS
+SELECT i - 1 AS set_index, j AS tier_index,
+    max(v) FILTER (WHERE name = 'employer_match.by_service.tiers.from')     AS tier_from,
+    max(v) FILTER (WHERE name = 'employer_match.by_service.tiers.to')       AS tier_to,
+    max(v) FILTER (WHERE name = 'employer_match.by_service.tiers.rate')     AS rate
+FROM param
+GROUP BY i, j
+HAVING count(*) FILTER (WHERE name = 'employer_match.by_service.tiers.rate') > 0
+UNION ALL
+SELECT 0, i,
+    max(v) FILTER (WHERE name = 'employer_match.tiers.from'),
+    max(v) FILTER (WHERE name = 'employer_match.tiers.to'),
+    max(v) FILTER (WHERE name = 'employer_match.tiers.rate')
+FROM param
+GROUP BY i
+HAVING count(*) FILTER (WHERE name = 'employer_match.tiers.rate') > 0
+   AND NOT EXISTS (SELECT 1 FROM param WHERE name = 'employer_match.by_service.min_years');
 
 -- The match tier sets (spec §4.11): each set's tiers in listed order as one list, an empty
 -- list for a set without tiers; `min_years` is the set's service threshold (0 for `tiers`).
@@ -80,3 +139,47 @@ SELECT s.set_index, s.min_years,
 FROM match_sets s
 LEFT JOIN match_tiers t USING (set_index)
 GROUP BY s.set_index, s.min_years;
+
+-- The core rate steps: `by_service`, else `by_age` (`p.core_by_age` says which start-of-year
+-- value indexes them), else the flat `rate` as the one step 0.
+CREATE OR REPLACE TABLE core_steps AS
+WITH service AS (
+    SELECT max(v) FILTER (WHERE name = 'employer_core.by_service.min_years')::INTEGER AS threshold,
+        max(v) FILTER (WHERE name = 'employer_core.by_service.rate') AS rate
+    FROM param
+    GROUP BY i
+    HAVING count(*) FILTER (WHERE name = 'employer_core.by_service.rate') > 0
+), age AS (
+    SELECT max(v) FILTER (WHERE name = 'employer_core.by_age.min_age')::INTEGER AS threshold,
+        max(v) FILTER (WHERE name = 'employer_core.by_age.rate') AS rate
+    FROM param
+    GROUP BY i
+    HAVING count(*) FILTER (WHERE name = 'employer_core.by_age.rate') > 0
+), flat AS (
+    SELECT 0 AS threshold, v AS rate FROM param WHERE name = 'employer_core.rate'
+)
+SELECT * FROM service
+UNION ALL
+SELECT * FROM age WHERE NOT EXISTS (SELECT 1 FROM service)
+UNION ALL
+SELECT * FROM flat WHERE NOT EXISTS (SELECT 1 FROM service) AND NOT EXISTS (SELECT 1 FROM age);
+
+-- The vesting schedule, 0-based by completed years of service.
+CREATE OR REPLACE TABLE vesting_schedule AS
+SELECT i - 1 AS i, v AS fraction
+FROM param
+WHERE name = 'vesting.schedule'
+ORDER BY i;
+
+-- The published IRS limits by plan year.
+CREATE OR REPLACE TABLE irs_published AS
+SELECT i AS year,
+    max(v) FILTER (WHERE name = 'irs_limits.published.elective_deferral')   AS elective_deferral,
+    max(v) FILTER (WHERE name = 'irs_limits.published.catch_up')            AS catch_up,
+    max(v) FILTER (WHERE name = 'irs_limits.published.catch_up_60_63')      AS catch_up_60_63,
+    max(v) FILTER (WHERE name = 'irs_limits.published.compensation')        AS compensation,
+    max(v) FILTER (WHERE name = 'irs_limits.published.annual_additions')    AS annual_additions
+FROM param
+GROUP BY i
+HAVING count(*) FILTER (WHERE name = 'irs_limits.published.elective_deferral') > 0
+ORDER BY i;

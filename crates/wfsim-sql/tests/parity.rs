@@ -194,8 +194,8 @@ fn mutation_is_detected() {
         make: Box::new(|model, census| {
             let mut params = wfsim_sql::params(model);
             for p in params.iter_mut() {
-                if p.0 == "total_termination_rate" {
-                    p.2 += 0.01;
+                if p.name == "workforce.total_termination_rate" {
+                    p.v = p.v.map(|v| v + 0.01);
                 }
             }
             Ok(Box::new(SqlEngine::with_params(model, census, params)?))
@@ -620,8 +620,8 @@ fn mutation_of_plan_design_is_detected() {
         make: Box::new(|model, census| {
             let mut params = wfsim_sql::params(model);
             for p in params.iter_mut() {
-                if p.0 == "irs_growth_rate" {
-                    p.2 += 0.01;
+                if p.name == "irs_limits.growth_rate" {
+                    p.v = p.v.map(|v| v + 0.01);
                 }
             }
             Ok(Box::new(SqlEngine::with_params(model, census, params)?))

@@ -1,7 +1,7 @@
 //! The SQL reference engine of wfsim: the yearly algorithm of the spec (§4) as plain SQL run by
 //! an embedded DuckDB, one `.sql` file per rule under `sql/`, named like its Rust twin in
 //! `wfsim::engine`. The year loop stays in Rust: per year it runs the rule files in order and
-//! reads the events and snapshot rows back into a [`wfsim::event::YearOutput`], so the same
+//! reads the events and snapshot rows back into a [`wfsim::year::YearOutput`], so the same
 //! writer writes both engines' files and `wfsim diff` can compare them value for value.
 //!
 //! The workforce is kept in DuckDB across years (table `emp`). The configuration reaches SQL
@@ -30,7 +30,7 @@
 //!   opt-outs dated on or before it count), all as the native engine does.
 //! - The hiring plan (§4.2) is computed in SQL (`hiring.sql`); its two failure checks (too many
 //!   hires, too few new-hire termination candidates) are made in Rust with the native messages.
-//!   The year's counts are tallied from the events with `wfsim::event::YearCounts::tally`.
+//!   The year's counts are tallied from the events with `wfsim::year::YearCounts::tally`.
 //! - Contributions (§4.11, `contributions.sql`): each period's state (salary, enrolled rate,
 //!   eligible) is the state after the last event dated on or before its first day, found with
 //!   an ASOF join on the events carried forward in `ev`; the three folds and the tier fold
@@ -53,7 +53,7 @@ pub use params::{params, Param};
 use duckdb::Connection;
 use wfsim::census::CensusRow;
 use wfsim::config::Model;
-use wfsim::event::{YearCounts, YearOutput};
+use wfsim::year::{YearCounts, YearOutput};
 use wfsim::{Error, Result, YearEngine};
 
 /// The rule files, in the order a year runs them.

@@ -16,6 +16,7 @@ pub mod event;
 pub mod md5_lanes;
 pub mod numerics;
 pub mod output;
+pub mod pool;
 pub mod rng;
 mod run;
 pub mod settings;

@@ -154,7 +154,7 @@ fn run_inner(
     write: bool,
 ) -> Result<RunReport> {
     let started = Instant::now();
-    let pool = crate::settings::worker_pool(inputs.threads)?;
+    let pool = crate::pool::worker_pool(inputs.threads)?;
     let sim = inputs.model.config.simulation.clone();
     let labels = RunLabels {
         scenario_id: sim.scenario_id.clone(),

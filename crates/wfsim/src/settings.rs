@@ -12,10 +12,13 @@
 //! what was loaded before the run starts.
 
 use crate::batch::{self, BatchInputs, Keep};
-use crate::census::{self, synthetic};
+use crate::census;
+/// Re-exported here, where entry points resolve everything else.
+pub use crate::census::CensusSource;
 use crate::config::{self, Model};
 use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
+pub use crate::pool::worker_pool;
 use crate::run::RunInputs;
 use std::path::{Path, PathBuf};
 
@@ -64,64 +67,6 @@ impl Environment {
             wfsim_threads: std::env::var("WFSIM_THREADS").ok(),
             source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
             cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        }
-    }
-}
-
-/// Where the census comes from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CensusSource {
-    File(PathBuf),
-    /// The built-in synthetic example (`census::synthetic::example`).
-    Example,
-}
-
-impl CensusSource {
-    pub fn path(&self) -> Option<&Path> {
-        match self {
-            CensusSource::File(path) => Some(path),
-            CensusSource::Example => None,
-        }
-    }
-
-    /// How the census is named in summaries (a path, or the built-in example).
-    pub fn label(&self) -> String {
-        match self {
-            CensusSource::File(path) => path.display().to_string(),
-            CensusSource::Example => format!(
-                "built-in example: wfsim census --employees {} --seed {}",
-                synthetic::EXAMPLE_EMPLOYEES,
-                synthetic::EXAMPLE_SEED
-            ),
-        }
-    }
-
-    /// Loads the census for `model` on `pool`; the built-in example is generated there.
-    pub fn load(
-        &self,
-        model: &Model,
-        pool: &rayon::ThreadPool,
-        options: census::LoadOptions,
-    ) -> Result<census::Census> {
-        match self {
-            CensusSource::File(path) => census::load_with(path, model, pool, options),
-            CensusSource::Example => {
-                let rows = pool.install(|| synthetic::example(model));
-                Ok(census::Census {
-                    leavers: rows
-                        .iter()
-                        .filter(|r| r.is_leaver(model.census_date))
-                        .count(),
-                    rows_read: rows.len(),
-                    rows,
-                    columns_used: Vec::new(),
-                    ignored_columns: Vec::new(),
-                    derived_levels: 0,
-                    deferral_rate_unit: None,
-                    rejects: Vec::new(),
-                    sha256: String::new(),
-                })
-            }
         }
     }
 }
@@ -353,18 +298,6 @@ impl BatchSettings {
             engine: crate::EngineChoice::native(),
         }
     }
-}
-
-/// The pool a run, a batch or a census load works on, with `threads` workers. Built here only,
-/// so every entry point fails the same way when the machine will not start the threads.
-pub fn worker_pool(threads: usize) -> Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Threads {
-            threads,
-            message: e.to_string(),
-        })
 }
 
 /// Puts a `--census-map`'s keys in place of the config's. A `--set` of a key the map also sets
@@ -782,7 +715,7 @@ mod tests {
         let rows = census.rows.len();
         let inputs = s.into_inputs(census);
         assert_eq!(inputs.census.len(), rows);
-        assert_eq!(inputs.census.len(), synthetic::EXAMPLE_EMPLOYEES);
+        assert_eq!(inputs.census.len(), census::synthetic::EXAMPLE_EMPLOYEES);
         assert_eq!(inputs.census_label, CensusSource::Example.label());
         assert_eq!(inputs.out, dir.path().join("out"));
         assert_eq!(inputs.keep, request.keep);

@@ -3,10 +3,10 @@
 //! unknown key, a bad overlay or an overlay that sets what the batch fixes is an error naming
 //! the scenario and the key path, before anything runs.
 
+use crate::census::CensusSource;
 use crate::config::{self, Document, Model};
 use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
-use crate::settings::CensusSource;
 use serde::Deserialize;
 use serde_norway::{Mapping, Value};
 use std::path::{Path, PathBuf};

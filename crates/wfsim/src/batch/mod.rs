@@ -203,7 +203,7 @@ pub struct Plan {
 /// Prepares `inputs` to run.
 pub fn plan(inputs: BatchInputs) -> Result<Plan> {
     let started = Instant::now();
-    let pool = crate::settings::worker_pool(inputs.threads)?;
+    let pool = crate::pool::worker_pool(inputs.threads)?;
     let batch = &inputs.batch;
     let census_date = batch.scenarios[0].model.census_date;
     let first_levels: &JobLevels = &batch.scenarios[0].model.config.job_levels;

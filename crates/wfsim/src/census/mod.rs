@@ -14,12 +14,14 @@ mod deferral;
 pub mod inspect;
 mod parquet;
 mod row;
+mod source;
 pub mod synthetic;
 mod table;
 mod xlsx;
 
 pub use crate::config::{Column, DateFormat};
 pub use deferral::RateUnit;
+pub use source::CensusSource;
 
 use crate::config::Model;
 use crate::date::Date;

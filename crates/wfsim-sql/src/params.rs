@@ -67,10 +67,13 @@ pub const NOT_IN_SQL: [(&str, &str); 8] = [
     ),
 ];
 
+/// How a derived value is computed from the model.
+pub type Derive = fn(&Model) -> f64;
+
 /// The values the model derives rather than reads from a config key: one `model.` name each.
 /// (The derived dates `census_date` and `hire_date_cutoff` need none: the resolved config
 /// holds them under their own keys.)
-pub const DERIVED: [(&str, fn(&Model) -> f64); 1] = [
+pub const DERIVED: [(&str, Derive); 1] = [
     // the highest job level: the length of `job_levels`
     ("model.max_level", |m| f64::from(m.max_level())),
 ];

@@ -48,7 +48,7 @@ fn sql_u_matches_native_for_many_keys() {
             } else {
                 format!("EMP_{i:06}")
             };
-            let year = 2020 + (i % 17) as i32;
+            let year: i32 = 2020 + i % 17;
             for s in STREAMS {
                 let (v, u): (i64, f64) = stmt
                     .query_row(

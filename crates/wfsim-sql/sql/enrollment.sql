@@ -34,7 +34,7 @@ SELECT
     least(d.rule_date + day_offset(u(d.employee_id, y.year, 'enrollment_timing'), p.ae_window_days),
           y.dec31) AS enr_date,
     match_response(d.employee_id, y.year,
-                   round_bp(greatest(p.vol_min_rate, least(p.vol_max_rate, p.vol_rate[d.ag * 4 + d.ib + 1]))),
+                   round_bp(greatest(cfg('enrollment.voluntary.min_rate'), least(cfg('enrollment.voluntary.max_rate'), p.vol_rate[d.ag * 4 + d.ib + 1]))),
                    fm.m, p.match_response_probability) AS enr_rate,
     d.prob AS enr_prob,
     d.draw AS enr_draw

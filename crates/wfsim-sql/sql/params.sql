@@ -6,6 +6,11 @@
 -- the year in `i`. An optional section that is null has no rows. `model.` names are values the
 -- model derives. A test in `src/params.rs` checks that the key paths read here are exactly the
 -- ones the config produces: quote a key path only where it is read.
+--
+-- A rule file may read a scalar number directly by key path with `cfg('section.key')` (below),
+-- so a new numeric key needs no column here; the same test reads every SQL file for them.
+CREATE OR REPLACE MACRO cfg(k) AS (SELECT max(v) FROM param WHERE name = k AND i = 0);
+
 CREATE OR REPLACE TABLE p AS
 SELECT
     max(v) FILTER (WHERE name = 'simulation.start_year')::INTEGER                       AS start_year,
@@ -54,8 +59,6 @@ SELECT
     list(v ORDER BY i) FILTER (WHERE name = 'enrollment.voluntary.income_multipliers')  AS vol_income,
     list(v ORDER BY i) FILTER (WHERE name = 'enrollment.voluntary.level_multipliers')   AS vol_level,
     list(v ORDER BY i, j) FILTER (WHERE name = 'enrollment.voluntary.deferral_rates')   AS vol_rate,
-    max(v) FILTER (WHERE name = 'enrollment.voluntary.min_rate')                        AS vol_min_rate,
-    max(v) FILTER (WHERE name = 'enrollment.voluntary.max_rate')                        AS vol_max_rate,
     list(v ORDER BY i) FILTER (WHERE name = 'enrollment.conversion.base_by_age')        AS conv_base,
     list(v ORDER BY i) FILTER (WHERE name = 'enrollment.conversion.income_multipliers') AS conv_income,
     list(v ORDER BY i) FILTER (WHERE name = 'enrollment.conversion.tenure_multipliers') AS conv_tenure,

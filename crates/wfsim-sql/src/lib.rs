@@ -57,7 +57,7 @@ use wfsim::year::{YearCounts, YearOutput};
 use wfsim::{Error, Result, YearEngine};
 
 /// The rule files, in the order a year runs them.
-const YEAR_FILES: [(&str, &str); 16] = [
+pub(crate) const YEAR_FILES: [(&str, &str); 16] = [
     ("termination.sql", include_str!("../sql/termination.sql")),
     ("hiring.sql", include_str!("../sql/hiring.sql")),
     // the hiring plan is checked here (see `step`)

@@ -192,12 +192,14 @@ vesting: {schedule: [0, 0, 0.2, 0.4, 0.6, 0.8, 1]}
          last_day_rule: true}",
     ];
 
-    /// The key paths `params.sql` reads: every quoted literal shaped like a key path
-    /// (`section.key...`), comments left out.
+    /// The key paths the SQL reads: every quoted literal shaped like a key path
+    /// (`section.key...`) in `params.sql` and in the rule files (which read scalars with
+    /// `cfg('...')`), comments left out.
     fn names_read_by_params_sql() -> BTreeSet<String> {
-        let sql = include_str!("../sql/params.sql");
+        let files = std::iter::once(include_str!("../sql/params.sql"))
+            .chain(crate::YEAR_FILES.iter().map(|(_, sql)| *sql));
         let mut names = BTreeSet::new();
-        for line in sql.lines() {
+        for line in files.flat_map(str::lines) {
             let code = line.split("--").next().unwrap_or("");
             for (k, literal) in code.split('\'').enumerate() {
                 let is_path = literal.contains('.')

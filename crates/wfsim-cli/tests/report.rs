@@ -21,8 +21,8 @@ employer_core: {rate: 0.03}
 vesting: {schedule: [0, 0, 0, 1]}
 irs_limits:
   published:
-    2025: {elective_deferral: 6000, catch_up: 1000, catch_up_60_63: 2000, compensation: 120000, annual_additions: 10000}
-    2026: {elective_deferral: 6500, catch_up: 1000, catch_up_60_63: 2000, compensation: 125000, annual_additions: 10500}
+    2025: {elective_deferral: 6000, catch_up: 1000, catch_up_60_63: 2000, compensation: 120000, annual_additions: 10000, hce_compensation: 100000, key_officer_compensation: 150000, ss_wage_base: 100000}
+    2026: {elective_deferral: 6500, catch_up: 1000, catch_up_60_63: 2000, compensation: 125000, annual_additions: 10500, hce_compensation: 100000, key_officer_compensation: 150000, ss_wage_base: 105000}
 ";
 
 /// (402(g), 401(a)(17), 415(c)) of [`RUN_CONFIG`] by year.
@@ -42,13 +42,14 @@ scenarios:
 ";
 
 /// The charts a run report has: (section id, number of charts).
-const RUN_CHARTS: [(&str, usize); 7] = [
+const RUN_CHARTS: [(&str, usize); 8] = [
     ("headcount", 2),
     ("events", 1),
     ("payroll", 1),
     ("participation", 2),
     ("deferral-rates", 1),
     ("employer-cost", 2),
+    ("accounts", 1),
     ("irs-limits", 1),
 ];
 
@@ -191,6 +192,7 @@ fn a_run_report_has_every_chart_and_its_tables_equal_the_summary() {
     let payroll = table(&html, "payroll");
     let participation = table(&html, "participation");
     let cost = table(&html, "employer-cost");
+    let accounts = table(&html, "account-balances");
     let limits = table(&html, "irs-limits");
     assert_eq!(headcount.len(), years.len());
     for (i, y) in years.iter().enumerate() {
@@ -239,6 +241,15 @@ fn a_run_report_has_every_chart_and_its_tables_equal_the_summary() {
                 Some(f(y, "employer_cost")),
                 Some(f(y, "payroll")),
                 y["employer_cost_pct_of_payroll"].as_f64(),
+            ]
+        );
+        assert_eq!(
+            accounts[i].iter().map(num).collect::<Vec<_>>(),
+            [
+                f(y, "year"),
+                f(y, "employee_balances"),
+                f(y, "employer_balances"),
+                f(y, "employee_balances") + f(y, "employer_balances"),
             ]
         );
 

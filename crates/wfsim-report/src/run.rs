@@ -153,6 +153,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
         participation(&years, &labels)?,
         deferral_rates(&years, snapshots.last().expect("a year"))?,
         employer_cost(&years, &labels)?,
+        accounts(&years, &labels, &config)?,
         irs_limits(&years, &labels, &snapshots, &config),
     ];
     let years_text = format!("{}–{}", s.start_year, s.end_year);
@@ -639,6 +640,58 @@ fn employer_cost(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
                 col("employer cost", Format::Money),
                 col("payroll", Format::Money),
                 col("cost / payroll", Format::Percent),
+            ],
+            rows,
+        }],
+    })
+}
+
+fn accounts(years: &[Year], labels: &[String], config: &Config) -> wfsim::Result<Section> {
+    let mut rows = vec![];
+    let mut s: [Vec<Option<f64>>; 2] = Default::default();
+    for y in years {
+        let e = y.num("employee_balances")?;
+        let r = y.num("employer_balances")?;
+        for (v, x) in s.iter_mut().zip([e, r]) {
+            v.push(Some(x));
+        }
+        rows.push(vec![
+            year_cell(y),
+            e.into(),
+            r.into(),
+            (e + r).into(),
+        ]);
+    }
+    let [e, r] = s;
+    let named = |name: &str, values| Series {
+        name: name.into(),
+        values,
+    };
+    let svg = chart::bars(
+        &Axes {
+            title: "Account balances at year end",
+            x_desc: "year",
+            x_labels: labels,
+            y_desc: "US dollars",
+            unit: Unit::Money,
+        },
+        &[named("employee accounts", e), named("employer accounts", r)],
+        true,
+    );
+    let ret = config.accounts.annual_return.get();
+    Ok(Section {
+        id: "accounts".into(),
+        title: "Account balances".into(),
+        note: format!("The employees' own accounts and the employer accounts (match and core) at Dec 31, summed in whole cents over every snapshot row of the year (leavers: after their forfeiture). Each account earns one return on its opening balance each year, here {}: a simplification with no volatility, fund choice, fees or distributions.", crate::table::display(&Cell::Num(ret), Format::Percent)),
+        charts: vec![svg],
+        tables: vec![Table {
+            id: "Account balances".into(),
+            title: "Account balances per year".into(),
+            columns: vec![
+                col("year", Format::Year),
+                col("employee accounts", Format::Money),
+                col("employer accounts", Format::Money),
+                col("total", Format::Money),
             ],
             rows,
         }],

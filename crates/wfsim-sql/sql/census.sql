@@ -11,7 +11,9 @@ WITH c AS (
         plan_ineligible,
         deferral_rate,
         auto_escalation_opt_out,
-        employer_balance
+        employer_balance,
+        employee_balance,
+        core_balance
     FROM census_raw
 ), e AS (
     SELECT c.*,
@@ -31,6 +33,9 @@ SELECT
     false AS ever_opted_out,
     e.auto_escalation_opt_out,
     0 AS escalations_received,
-    -- §4.12: the census value as read (its first rounding is the first year's balance)
-    e.employer_balance
+    -- §4.12: the census values as read (their first rounding is the first year's balance);
+    -- the match part is what of the employer account is not core money
+    e.employee_balance,
+    e.employer_balance - e.core_balance AS match_balance,
+    e.core_balance
 FROM e, p;

@@ -47,7 +47,10 @@ SELECT
     project_limit(catch_up, times, factor, 500) AS lcu50,
     project_limit(catch_up_60_63, times, factor, 500) AS lcu60,
     project_limit(compensation, times, factor, 5000) AS l401a17,
-    project_limit(annual_additions, times, factor, 1000) AS l415
+    project_limit(annual_additions, times, factor, 1000) AS l415,
+    project_limit(hce_compensation, times, factor, 5000) AS lhce,
+    project_limit(key_officer_compensation, times, factor, 5000) AS lkey,
+    project_limit(ss_wage_base, times, factor, 300) AS twb
 FROM row_b;
 
 -- The periods of §4.11: the employed days from the first (max(hire, Jan 1)) through the last
@@ -88,11 +91,14 @@ WITH ev_state AS (
     CROSS JOIN yr y
     ASOF LEFT JOIN ev_state s ON b.employee_id = s.employee_id AND b.d >= s.event_date
 ), tier_set AS (
-    -- the year's tier set: the largest min_years <= tenure at Jan 1 (this year's hires 0)
-    SELECT t.employee_id, arg_max(ms.tiers, ms.min_years) AS tiers
+    -- the year's tier set: the largest threshold <= tenure or points at Jan 1 (this year's
+    -- hires tenure 0)
+    SELECT t.employee_id, arg_max(ms.tiers, ms.threshold) AS tiers
     FROM tl t
+    CROSS JOIN p
     JOIN match_set ms
-      ON ms.min_years <= CASE WHEN t.hired THEN 0 ELSE t.tenure0 END OR ms.min_years = 0
+      ON ms.threshold <= CASE WHEN p.match_by_points THEN t.points0 ELSE t.plan_tenure0 END
+         OR ms.threshold = 0
     GROUP BY t.employee_id
 ), terms AS (
     SELECT pe.employee_id, pe.d, pe.rate, pe.eligible,
@@ -115,13 +121,15 @@ WITH ev_state AS (
     JOIN tier_set ts USING (employee_id)
     GROUP BY tm.employee_id
 ), core AS (
-    -- core rate: the step with the largest threshold not above tenure (hires 0) or age at Jan 1
+    -- core rate: the step with the largest threshold not above tenure (hires 0), age or points
+    -- at Jan 1
     SELECT t.employee_id, arg_max(cs.rate, cs.threshold) AS core_rate
     FROM tl t
     CROSS JOIN p
     JOIN core_steps cs
-      ON cs.threshold <= CASE WHEN p.core_by_age THEN t.age0
-                              WHEN t.hired THEN 0 ELSE t.tenure0 END
+      ON cs.threshold <= CASE p.core_by WHEN 'age' THEN t.age0
+                                        WHEN 'points' THEN t.points0
+                                        ELSE t.plan_tenure0 END
          OR cs.threshold = 0
     GROUP BY t.employee_id
 ), deferrals AS (
@@ -151,8 +159,17 @@ WITH ev_state AS (
             * CASE WHEN e.elected_deferral > 0 THEN e.employee_deferral / e.elected_deferral
                    ELSE 0::DOUBLE END) AS match_pp,
         round_cents(e.ex_elig * e.factor) AS true_up_pay,
-        round_cents(e.ex_elig * e.factor * e.core_rate) AS core_pp
-    FROM employee e, lim l
+        -- integrated (§4.11): + max(P - IL, 0) * excess_rate, P = round_cents(ex_elig * factor)
+        CASE WHEN p.core_excess_rate IS NULL
+             THEN round_cents(e.ex_elig * e.factor * e.core_rate)
+             ELSE round_cents(e.ex_elig * e.factor * e.core_rate
+                 + max0(round_cents(e.ex_elig * e.factor)
+                        - CASE WHEN p.core_il_wage_base THEN l.twb
+                               WHEN p.core_il_fraction IS NOT NULL
+                                   THEN round_cents(l.twb * p.core_il_fraction)
+                               ELSE p.core_il_amount END)
+                   * p.core_excess_rate) END AS core_pp
+    FROM employee e, lim l, p
 ), employer AS (
     SELECT b.*,
         CASE WHEN b.terminated AND p.match_last_day_rule THEN 0::DOUBLE

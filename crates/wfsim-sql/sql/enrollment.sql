@@ -1,15 +1,18 @@
 -- §4.8 enrollment decisions, with start-of-year attributes.
 
 -- Step 5's full-match rate M of each employee of the year: the largest `to` among the paying
--- tiers of their tier set (tenure at Jan 1, this year's hires 0), 0 when none pays.
+-- tiers of their tier set (tenure or points at Jan 1, this year's hires tenure 0), 0 when none
+-- pays.
 CREATE OR REPLACE TABLE full_match AS
 SELECT r.employee_id,
-    coalesce(list_max(list_transform(list_filter(arg_max(ms.tiers, ms.min_years),
+    coalesce(list_max(list_transform(list_filter(arg_max(ms.tiers, ms.threshold),
                                                  lambda t: t.rate > 0),
                                      lambda t: t.hi)), 0::DOUBLE) AS m
 FROM r
+CROSS JOIN p
 JOIN match_set ms
-  ON ms.min_years <= CASE WHEN r.hired THEN 0 ELSE r.tenure0 END OR ms.min_years = 0
+  ON ms.threshold <= CASE WHEN p.match_by_points THEN r.points0 ELSE r.plan_tenure0 END
+     OR ms.threshold = 0
 GROUP BY r.employee_id;
 
 -- 1. Voluntary enrollment of the newly eligible (E in year N).

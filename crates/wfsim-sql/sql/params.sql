@@ -72,9 +72,19 @@ SELECT
     split_part(max(t) FILTER (WHERE name = 'deferral_auto_escalation.escalation_date'), '-', 2)::INTEGER AS esc_day,
     max(v) FILTER (WHERE name = 'employer_match.true_up') = 1                           AS match_true_up,
     max(v) FILTER (WHERE name = 'employer_match.last_day_rule') = 1                     AS match_last_day_rule,
-    -- core by age unless core by service is set (`core_steps` below holds the steps)
-    count(*) FILTER (WHERE name = 'employer_core.by_service.rate') = 0
-        AND count(*) FILTER (WHERE name = 'employer_core.by_age.rate') > 0              AS core_by_age,
+    -- the match tier sets are indexed by points (age + tenure) rather than tenure
+    count(*) FILTER (WHERE name = 'employer_match.by_points.min_points') > 0            AS match_by_points,
+    -- what indexes the core steps below: 'service', 'age' or 'points' (a flat rate is the one
+    -- step 0, which any index reaches)
+    CASE WHEN count(*) FILTER (WHERE name = 'employer_core.by_age.rate') > 0 THEN 'age'
+         WHEN count(*) FILTER (WHERE name = 'employer_core.by_points.rate') > 0 THEN 'points'
+         ELSE 'service' END                                                            AS core_by,
+    -- an integrated core (§4.11): the excess rate, and the level as 'wage_base', a fraction
+    -- of the wage base or an amount (null without integration)
+    max(v) FILTER (WHERE name = 'employer_core.integration.excess_rate')                AS core_excess_rate,
+    max(t) FILTER (WHERE name = 'employer_core.integration.level') = 'wage_base'        AS core_il_wage_base,
+    max(v) FILTER (WHERE name = 'employer_core.integration.level.fraction')             AS core_il_fraction,
+    max(v) FILTER (WHERE name = 'employer_core.integration.level.amount')               AS core_il_amount,
     max(v) FILTER (WHERE name = 'employer_core.last_day_rule') = 1                      AS core_last_day_rule,
     max(v) FILTER (WHERE name = 'irs_limits.growth_rate')                               AS irs_growth_rate,
     max(v) FILTER (WHERE name = 'irs_limits.catch_up_60_63') = 1                        AS irs_catch_up_60_63
@@ -104,24 +114,31 @@ GROUP BY i
 HAVING count(*) FILTER (WHERE name = 'new_hire.age_distribution.weight') > 0
 ORDER BY i;
 
--- The match tier sets (spec §7): the `by_service` steps (set_index 0-based), or when it is
--- null `tiers` as the one set with threshold 0; a set's tiers by tier_index in listed order.
+-- The match tier sets (spec §7): the `by_service` or `by_points` steps (set_index 0-based;
+-- `p.match_by_points` says which index they take), or when both are null `tiers` as the one
+-- set with threshold 0; a set's tiers by tier_index in listed order.
 CREATE OR REPLACE TABLE match_sets AS
-SELECT i - 1 AS set_index, v::INTEGER AS min_years
+SELECT i - 1 AS set_index, v::INTEGER AS threshold
 FROM param
-WHERE name = 'employer_match.by_service.min_years'
+WHERE name IN ('employer_match.by_service.min_years', 'employer_match.by_points.min_points')
 UNION ALL
 SELECT 0, 0
-WHERE NOT EXISTS (SELECT 1 FROM param WHERE name = 'employer_match.by_service.min_years');
+WHERE NOT EXISTS (SELECT 1 FROM param
+                  WHERE name IN ('employer_match.by_service.min_years',
+                                 'employer_match.by_points.min_points'));
 
 CREATE OR REPLACE TABLE match_tiers AS
 SELECT i - 1 AS set_index, j AS tier_index,
-    max(v) FILTER (WHERE name = 'employer_match.by_service.tiers.from')     AS tier_from,
-    max(v) FILTER (WHERE name = 'employer_match.by_service.tiers.to')       AS tier_to,
-    max(v) FILTER (WHERE name = 'employer_match.by_service.tiers.rate')     AS rate
+    max(v) FILTER (WHERE name IN ('employer_match.by_service.tiers.from',
+                                  'employer_match.by_points.tiers.from'))   AS tier_from,
+    max(v) FILTER (WHERE name IN ('employer_match.by_service.tiers.to',
+                                  'employer_match.by_points.tiers.to'))     AS tier_to,
+    max(v) FILTER (WHERE name IN ('employer_match.by_service.tiers.rate',
+                                  'employer_match.by_points.tiers.rate'))   AS rate
 FROM param
 GROUP BY i, j
-HAVING count(*) FILTER (WHERE name = 'employer_match.by_service.tiers.rate') > 0
+HAVING count(*) FILTER (WHERE name IN ('employer_match.by_service.tiers.rate',
+                                       'employer_match.by_points.tiers.rate')) > 0
 UNION ALL
 SELECT 0, i,
     max(v) FILTER (WHERE name = 'employer_match.tiers.from'),
@@ -130,21 +147,24 @@ SELECT 0, i,
 FROM param
 GROUP BY i
 HAVING count(*) FILTER (WHERE name = 'employer_match.tiers.rate') > 0
-   AND NOT EXISTS (SELECT 1 FROM param WHERE name = 'employer_match.by_service.min_years');
+   AND NOT EXISTS (SELECT 1 FROM param
+                   WHERE name IN ('employer_match.by_service.min_years',
+                                  'employer_match.by_points.min_points'));
 
 -- The match tier sets (spec §4.11): each set's tiers in listed order as one list, an empty
--- list for a set without tiers; `min_years` is the set's service threshold (0 for `tiers`).
+-- list for a set without tiers; `threshold` is the set's service or points threshold (0 for
+-- `tiers`).
 CREATE OR REPLACE TABLE match_set AS
-SELECT s.set_index, s.min_years,
+SELECT s.set_index, s.threshold,
     coalesce(list({'lo': t.tier_from, 'hi': t.tier_to, 'rate': t.rate} ORDER BY t.tier_index)
                  FILTER (WHERE t.tier_index IS NOT NULL),
              []) AS tiers
 FROM match_sets s
 LEFT JOIN match_tiers t USING (set_index)
-GROUP BY s.set_index, s.min_years;
+GROUP BY s.set_index, s.threshold;
 
--- The core rate steps: `by_service`, else `by_age` (`p.core_by_age` says which start-of-year
--- value indexes them), else the flat `rate` as the one step 0.
+-- The core rate steps: `by_service`, `by_age` or `by_points` (`p.core_by` says which
+-- start-of-year value indexes them), else the flat `rate` as the one step 0.
 CREATE OR REPLACE TABLE core_steps AS
 WITH service AS (
     SELECT max(v) FILTER (WHERE name = 'employer_core.by_service.min_years')::INTEGER AS threshold,
@@ -158,21 +178,43 @@ WITH service AS (
     FROM param
     GROUP BY i
     HAVING count(*) FILTER (WHERE name = 'employer_core.by_age.rate') > 0
+), points AS (
+    SELECT max(v) FILTER (WHERE name = 'employer_core.by_points.min_points')::INTEGER AS threshold,
+        max(v) FILTER (WHERE name = 'employer_core.by_points.rate') AS rate
+    FROM param
+    GROUP BY i
+    HAVING count(*) FILTER (WHERE name = 'employer_core.by_points.rate') > 0
 ), flat AS (
     SELECT 0 AS threshold, v AS rate FROM param WHERE name = 'employer_core.rate'
 )
 SELECT * FROM service
 UNION ALL
-SELECT * FROM age WHERE NOT EXISTS (SELECT 1 FROM service)
+SELECT * FROM age
 UNION ALL
-SELECT * FROM flat WHERE NOT EXISTS (SELECT 1 FROM service) AND NOT EXISTS (SELECT 1 FROM age);
+SELECT * FROM points
+UNION ALL
+SELECT * FROM flat
+WHERE NOT EXISTS (SELECT 1 FROM service) AND NOT EXISTS (SELECT 1 FROM age)
+  AND NOT EXISTS (SELECT 1 FROM points);
 
--- The vesting schedule, 0-based by completed years of service.
+-- The vesting schedules of the two employer sources ('match', 'core'), 0-based by completed
+-- years of service, with each schedule's last index: `match_schedule` / `core_schedule`, or
+-- `schedule` for a source without its own.
 CREATE OR REPLACE TABLE vesting_schedule AS
-SELECT i - 1 AS i, v AS fraction
-FROM param
-WHERE name = 'vesting.schedule'
-ORDER BY i;
+WITH s AS (
+    SELECT 'match' AS source, i - 1 AS i, v AS fraction FROM param
+    WHERE name = 'vesting.match_schedule'
+       OR (name = 'vesting.schedule'
+           AND NOT EXISTS (SELECT 1 FROM param WHERE name = 'vesting.match_schedule'))
+    UNION ALL
+    SELECT 'core', i - 1, v FROM param
+    WHERE name = 'vesting.core_schedule'
+       OR (name = 'vesting.schedule'
+           AND NOT EXISTS (SELECT 1 FROM param WHERE name = 'vesting.core_schedule'))
+)
+SELECT source, i, fraction, max(i) OVER (PARTITION BY source) AS last_i
+FROM s
+ORDER BY source, i;
 
 -- The published IRS limits by plan year.
 CREATE OR REPLACE TABLE irs_published AS
@@ -181,7 +223,10 @@ SELECT i AS year,
     max(v) FILTER (WHERE name = 'irs_limits.published.catch_up')            AS catch_up,
     max(v) FILTER (WHERE name = 'irs_limits.published.catch_up_60_63')      AS catch_up_60_63,
     max(v) FILTER (WHERE name = 'irs_limits.published.compensation')        AS compensation,
-    max(v) FILTER (WHERE name = 'irs_limits.published.annual_additions')    AS annual_additions
+    max(v) FILTER (WHERE name = 'irs_limits.published.annual_additions')    AS annual_additions,
+    max(v) FILTER (WHERE name = 'irs_limits.published.hce_compensation')    AS hce_compensation,
+    max(v) FILTER (WHERE name = 'irs_limits.published.key_officer_compensation') AS key_officer_compensation,
+    max(v) FILTER (WHERE name = 'irs_limits.published.ss_wage_base')        AS ss_wage_base
 FROM param
 GROUP BY i
 HAVING count(*) FILTER (WHERE name = 'irs_limits.published.elective_deferral') > 0

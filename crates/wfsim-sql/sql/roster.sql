@@ -5,12 +5,13 @@ CREATE OR REPLACE TABLE r AS
 WITH base AS (
     SELECT employee_id, birth_date, hire_date, level, salary, plan_ineligible, rule_date,
         eligibility_date, enrollment_date, enrollment_method, deferral_rate, ever_opted_out,
-        auto_escalation_opt_out, escalations_received, employer_balance, false AS hired
+        auto_escalation_opt_out, escalations_received, employee_balance, match_balance,
+        core_balance, false AS hired
     FROM emp
     UNION ALL
     SELECT employee_id, birth_date, hire_date, level, salary, plan_ineligible, rule_date,
         NULL::DATE, NULL::DATE, NULL::VARCHAR, 0::DOUBLE, false,
-        false, 0, 0::DOUBLE, true
+        false, 0, 0::DOUBLE, 0::DOUBLE, 0::DOUBLE, true
     FROM hires
 ), t AS (
     SELECT employee_id, category, prob, draw, term_date FROM term
@@ -21,6 +22,11 @@ SELECT
     b.*,
     years_between(b.birth_date, y.jan1) AS age0,
     years_between(b.hire_date, y.jan1) AS tenure0,
+    -- what the plan-design tables read (§4.11): tenure at Jan 1 with this year's hires at 0,
+    -- and points = age + that tenure
+    CASE WHEN b.hired THEN 0 ELSE years_between(b.hire_date, y.jan1) END AS plan_tenure0,
+    years_between(b.birth_date, y.jan1)
+        + CASE WHEN b.hired THEN 0 ELSE years_between(b.hire_date, y.jan1) END AS points0,
     t.term_date,
     t.category AS term_category,
     t.prob AS term_prob,

@@ -46,7 +46,11 @@ SELECT
     c.employer_core,
     v.vested_fraction,
     v.forfeiture,
-    v.employer_balance
+    v.employer_balance,
+    v.employee_balance,
+    v.core_balance,
+    v.core_vested_fraction,
+    v.match_balance
 FROM tl t
 CROSS JOIN yr y
 LEFT JOIN last_event le USING (employee_id)
@@ -55,10 +59,10 @@ LEFT JOIN esc es USING (employee_id)
 JOIN contrib c USING (employee_id)
 JOIN vest v USING (employee_id);
 
--- The active workforce carried into N + 1 (a leaver's balance is not carried).
+-- The active workforce carried into N + 1 (a leaver's balances are not carried).
 CREATE OR REPLACE TABLE emp AS
 SELECT employee_id, birth_date, hire_date, level, salary, plan_ineligible, rule_date,
     eligibility_date, enrollment_date, enrollment_method, deferral_rate, ever_opted_out,
-    auto_escalation_opt_out, escalations_received, employer_balance
+    auto_escalation_opt_out, escalations_received, employee_balance, match_balance, core_balance
 FROM snap
 WHERE termination_date IS NULL;

@@ -28,7 +28,8 @@ pub(crate) fn open(
          CREATE TABLE census_raw (employee_id VARCHAR, birth_day INTEGER, hire_day INTEGER,
                                   level_id INTEGER, annual_salary DOUBLE,
                                   plan_ineligible BOOLEAN, deferral_rate DOUBLE,
-                                  auto_escalation_opt_out BOOLEAN, employer_balance DOUBLE);",
+                                  auto_escalation_opt_out BOOLEAN, employer_balance DOUBLE,
+                                  employee_balance DOUBLE, core_balance DOUBLE);",
     )
     .map_err(|e| sql_error("setup", e))?;
     {
@@ -51,7 +52,9 @@ pub(crate) fn open(
                 c.eligibility_override == Some(false),
                 c.deferral_rate,
                 c.auto_escalation_opt_out,
-                c.employer_balance
+                c.employer_balance,
+                c.employee_balance,
+                c.core_balance
             ])
             .map_err(|e| sql_error("census", e))?;
         }

@@ -172,14 +172,15 @@ mod tests {
     /// Configs that together set every optional section: the defaults; a service-graded match,
     /// core by service, a vesting schedule, fixed level shares, a census date, a negative
     /// growth rate (reduction in force) and the optional keys of excluded sections; core by age
-    /// (it excludes core by service).
-    const CONFIGS: [&str; 3] = [
+    /// (it excludes core by service); match and core by points, an integrated core at a
+    /// fraction of the wage base, schedules by source and a return; the other two integration
+    /// levels.
+    const CONFIGS: [&str; 6] = [
         "",
         "simulation: {target_growth_rate: -0.05, census_date: \"2024-06-30\", output_dir: out}
 census: {date_format: \"%m/%d/%Y\", sheet: Sheet1}
 new_hire: {level_shares: [0.3, 0.3, 0.2, 0.1, 0.1]}
 employer_match:
-  tiers: []
   by_service:
     - {min_years: 0, tiers: [{from: 0.0, to: 0.04, rate: 0.5}]}
     - {min_years: 5, tiers: [{from: 0.0, to: 0.03, rate: 1.0}, {from: 0.03, to: 0.06, rate: 0.5}]}
@@ -190,6 +191,15 @@ vesting: {schedule: [0, 0, 0.2, 0.4, 0.6, 0.8, 1]}
 ",
         "employer_core: {by_age: [{min_age: 0, rate: 0.02}, {min_age: 50, rate: 0.05}], \
          last_day_rule: true}",
+        "employer_match: {by_points: [{min_points: 0, tiers: [{from: 0, to: 0.03, rate: 0.5}]}, \
+         {min_points: 60, tiers: [{from: 0, to: 0.06, rate: 1.0}]}]}
+employer_core:
+  by_points: [{min_points: 0, rate: 0.05}, {min_points: 50, rate: 0.06}]
+  integration: {excess_rate: 0.043, level: {fraction: 0.8}}
+vesting: {match_schedule: [1.0], core_schedule: [0, 0, 0, 1]}
+accounts: {annual_return: 0.04}",
+        "employer_core: {rate: 0.03, integration: {excess_rate: 0.03, level: wage_base}}",
+        "employer_core: {rate: 0.03, integration: {excess_rate: 0.03, level: {amount: 50000}}}",
     ];
 
     /// The key paths the SQL reads: every quoted literal shaped like a key path

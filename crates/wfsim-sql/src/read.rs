@@ -28,7 +28,8 @@ pub(crate) fn snapshots(conn: &Connection) -> Result<Vec<SnapshotRow>> {
                     auto_escalation_opt_out, escalations_received,
                     eligible_compensation, elected_deferral, employee_deferral,
                     catch_up_deferral, employer_match, employer_core, vested_fraction,
-                    forfeiture, employer_balance
+                    forfeiture, employer_balance, employee_balance, core_balance,
+                    core_vested_fraction
              FROM snap ORDER BY row_index",
         )
         .map_err(|e| sql_error("read snapshot", e))?;
@@ -68,6 +69,9 @@ pub(crate) fn snapshots(conn: &Connection) -> Result<Vec<SnapshotRow>> {
                     vested_fraction: r.get(25)?,
                     forfeiture: r.get(26)?,
                     employer_balance: r.get(27)?,
+                    employee_balance: r.get(28)?,
+                    core_balance: r.get(29)?,
+                    core_vested_fraction: r.get(30)?,
                 },
             })
         })

@@ -291,6 +291,12 @@ fn high_earners(n: usize) -> Vec<CensusRow> {
                 } else {
                     0.0
                 },
+                // a core part of some employer accounts, and unrounded employee accounts
+                employee_balance: 250.0 * i as f64 + 0.375,
+                core_balance: if i % 6 == 0 { 100.0 * i as f64 + 0.0625 } else { 0.0 },
+                prior_year_compensation: None,
+                ownership_pct: 0.0,
+                officer: false,
             }
         })
         .collect()
@@ -670,7 +676,8 @@ fn match_response_basic_stretch_and_service_graded() {
         ("[{from: 0, to: 0.03, rate: 1.0}, {from: 0.03, to: 0.05, rate: 0.5}]", "null", vec![0.05]),
         ("[{from: 0, to: 0.12, rate: 0.25}]", "null", vec![0.12]),
         (
-            "[]",
+            // the default tiers beside a table are not a second formula (spec §7)
+            "[{from: 0, to: 0.03, rate: 1.0}, {from: 0.03, to: 0.05, rate: 0.5}]",
             "[{min_years: 0, tiers: [{from: 0, to: 0.04, rate: 0.5}]}, {min_years: 5, tiers: [{from: 0, to: 0.06, rate: 1.0}]}]",
             vec![0.04, 0.06],
         ),
@@ -702,6 +709,120 @@ fn match_response_basic_stretch_and_service_graded() {
         assert!(
             with > without + 10,
             "{tiers} {by_service}: {without} -> {with} voluntary enrollees at the full-match rate"
+        );
+    }
+}
+
+/// Spec v1.4 §4.11: a points-based match and core (age + tenure at Jan 1, hires tenure 0); the
+/// census spans the band edges, so every step pays somewhere, on both sides of each edge.
+#[test]
+fn points_based_match_and_core() {
+    let yaml = "employer_match:\n  by_points:\n    - {min_points: 0, tiers: [{from: 0, to: 0.03, rate: 0.5}]}\n    - {min_points: 60, tiers: [{from: 0, to: 0.06, rate: 1.0}]}\nemployer_core:\n  by_points: [{min_points: 0, rate: 0.02}, {min_points: 50, rate: 0.04}, {min_points: 70, rate: 0.06}]\n";
+    let rows = assert_plan_parity(yaml, 800, 11);
+    for rate in [0.02, 0.04, 0.06] {
+        assert!(
+            count(&rows, |_, r| r.money.eligible_compensation > 10_000.0
+                && r.prorated_compensation < 300_000.0
+                && (r.money.employer_core / r.money.eligible_compensation - rate).abs() < 1e-4)
+                > 5,
+            "core rate {rate}"
+        );
+    }
+    // points at Jan 1 of the row's year: age and tenure at Dec 31 are at most one more each
+    let points = |y: i32, r: &SnapshotRow| {
+        let jan1 = Date::jan1(y);
+        years_between(r.birth_date, jan1) + years_between(r.hire_date, jan1).max(0)
+    };
+    for (lo, hi) in [(48, 49), (50, 51), (68, 69), (70, 71)] {
+        assert!(
+            count(&rows, |y, r| (lo..=hi).contains(&points(y, r))
+                && r.money.employer_core > 0.0)
+                > 0,
+            "points {lo}-{hi}"
+        );
+    }
+}
+
+/// Spec v1.4 §4.11: a core integrated with Social Security at the wage base, at a fraction of
+/// it and at an amount, on high earners (pay above and below each level, 401(a)(17) binding).
+#[test]
+fn integrated_core_at_each_level() {
+    for level in [
+        "{excess_rate: 0.057, level: wage_base}",
+        "{excess_rate: 0.043, level: {fraction: 0.8}}",
+        "{excess_rate: 0.05, level: {amount: 200000}}",
+    ] {
+        let yaml = format!(
+            "simulation: {{end_year: 2028}}\nemployer_core: {{rate: 0.06, integration: {level}}}"
+        );
+        let rows = assert_parity_rows(&yaml, &mixed(120, 300, 5));
+        let m = model(&yaml);
+        let il = |y: i32| {
+            let twb = m.config.irs_limits.for_year(y).ss_wage_base;
+            m.config.employer_core.integration.unwrap().level_for(twb)
+        };
+        // above the level the core exceeds 6 % of eligible pay, below it it is 6 %
+        assert!(
+            count(&rows, |y, r| r.money.eligible_compensation > il(y) + 1_000.0
+                && r.money.employer_core > 0.06 * r.money.eligible_compensation.min(
+                    m.config.irs_limits.for_year(y).compensation) + 1.0)
+                > 10,
+            "{level}: above the level"
+        );
+        assert!(
+            count(&rows, |y, r| r.money.eligible_compensation > 10_000.0
+                && r.money.eligible_compensation < il(y)
+                && (r.money.employer_core - round(0.06 * r.money.eligible_compensation)).abs()
+                    <= 0.011)
+                > 3,
+            "{level}: below the level"
+        );
+    }
+}
+
+fn round(x: f64) -> f64 {
+    wfsim::numerics::round_cents(x)
+}
+
+/// High earners and a synthetic census (ids prefixed `S`), in id order as a loaded census is.
+fn mixed(high: usize, synthetic: usize, seed: u64) -> Vec<CensusRow> {
+    let mut people = high_earners(high);
+    people.extend(census(synthetic, seed).into_iter().map(|mut p| {
+        p.employee_id = format!("S{}", p.employee_id);
+        p
+    }));
+    people.sort_by(|a, b| a.employee_id.cmp(&b.employee_id));
+    people
+}
+
+/// Spec v1.4 §4.12: accounts with a return of 4 % and of −20 %, a core on a 3-year cliff beside
+/// an immediately vested match, census employee and core balances (unrounded, so the first
+/// year's rounding rounds them).
+#[test]
+fn accounts_returns_and_vesting_by_source() {
+    for ret in [0.04, -0.2] {
+        let yaml = format!(
+            "simulation: {{end_year: 2028}}\nemployer_core: {{rate: 0.03}}\n\
+             vesting: {{match_schedule: [1.0], core_schedule: [0, 0, 0, 1]}}\n\
+             accounts: {{annual_return: {ret}}}"
+        );
+        let mut people = mixed(60, 400, 3);
+        for (i, p) in people.iter_mut().enumerate() {
+            if i % 2 == 0 && p.core_balance == 0.0 {
+                p.core_balance = (p.employer_balance * 0.3 * 1000.0).floor() / 1000.0;
+            }
+        }
+        let rows = assert_parity_rows(&yaml, &people);
+        assert!(count(&rows, |_, r| r.money.employee_balance > 0.0) > 100);
+        assert!(count(&rows, |_, r| r.money.core_balance > 0.0) > 100);
+        // leavers under 3 years forfeit core money only
+        assert!(
+            count(&rows, |_, r| terminated(r)
+                && r.money.forfeiture > 0.0
+                && r.money.vested_fraction == 1.0
+                && r.money.core_vested_fraction == 0.0)
+                > 0,
+            "return {ret}"
         );
     }
 }

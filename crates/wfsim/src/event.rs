@@ -383,6 +383,10 @@ pub struct Contributions {
     pub vested_fraction: f64,
     pub forfeiture: f64,
     pub employer_balance: f64,
+    pub employee_balance: f64,
+    /// The core part of `employer_balance`.
+    pub core_balance: f64,
+    pub core_vested_fraction: f64,
 }
 
 #[cfg(test)]

@@ -24,6 +24,9 @@ pub struct YearTotals {
     pub employer_match: i64,
     pub employer_core: i64,
     pub forfeitures: i64,
+    /// Year-end account balances (spec §4.12), every row, in cents.
+    pub employee_balances: i64,
+    pub employer_balances: i64,
 }
 
 impl YearTotals {
@@ -43,6 +46,8 @@ impl YearTotals {
             t.employer_match += cents(r.money.employer_match);
             t.employer_core += cents(r.money.employer_core);
             t.forfeitures += cents(r.money.forfeiture);
+            t.employee_balances += cents(r.money.employee_balance);
+            t.employer_balances += cents(r.money.employer_balance);
         }
         t
     }
@@ -58,6 +63,8 @@ impl YearTotals {
             employer_match,
             employer_core,
             forfeitures,
+            employee_balances,
+            employer_balances,
         } = *other;
         self.eligible_end += eligible_end;
         self.enrolled_end += enrolled_end;
@@ -67,6 +74,8 @@ impl YearTotals {
         self.employer_match += employer_match;
         self.employer_core += employer_core;
         self.forfeitures += forfeitures;
+        self.employee_balances += employee_balances;
+        self.employer_balances += employer_balances;
     }
 
     /// `employer_match + employer_core - forfeitures`, in cents.
@@ -103,7 +112,9 @@ impl YearTotals {
         m.serialize_entry(
             "employer_cost_pct_of_payroll",
             &self.employer_cost_pct_of_payroll(),
-        )
+        )?;
+        m.serialize_entry("employee_balances", &dollars(self.employee_balances))?;
+        m.serialize_entry("employer_balances", &dollars(self.employer_balances))
     }
 }
 

@@ -160,6 +160,8 @@ impl<'de> serde::Deserialize<'de> for YearCounts {
                 employer_match: money("employer_match")?,
                 employer_core: money("employer_core")?,
                 forfeitures: money("forfeitures")?,
+                employee_balances: money("employee_balances")?,
+                employer_balances: money("employer_balances")?,
             },
         })
     }
@@ -196,6 +198,8 @@ mod tests {
                 employer_match: 1_234_567_890,
                 employer_core: 0,
                 forfeitures: 12_345,
+                employee_balances: 987_654_321,
+                employer_balances: 123_456_789,
             },
         };
         let json = serde_json::to_string(&c).unwrap();
@@ -230,7 +234,7 @@ mod tests {
         let middle = format!(r#""target":0,{counters}"n_end":0,"events":0,"eligible_end":0,"#);
         assert!(json.contains(&middle), "{json}");
         assert!(
-            json.ends_with(r#""employer_cost":0.0,"employer_cost_pct_of_payroll":null}"#),
+            json.ends_with(r#""employer_cost":0.0,"employer_cost_pct_of_payroll":null,"employee_balances":0.0,"employer_balances":0.0}"#),
             "{json}"
         );
     }

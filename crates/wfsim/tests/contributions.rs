@@ -173,7 +173,7 @@ fn leavers_forfeit_the_unvested_account() {
         let m = model(&format!("{QUIET}vesting: {{schedule: {schedule}}}\n"));
         let e = employee(&m, "E1", "1980-01-01", hire, 1, 60_000.0);
         let mut e = enrolled(e, "2020-01-01", EnrollmentMethod::Census, 0.05);
-        e.employer_balance = 1_000.0;
+        e.accounts.matched = 1_000.0;
         leaves_on(&mut e, "2025-06-30");
         let c = year(&m, 2025, &mut e).money;
         assert_eq!(c.employer_match, matched);
@@ -189,7 +189,7 @@ fn leavers_forfeit_the_unvested_account() {
     // An active employee keeps everything whatever the schedule says.
     let m = model(&format!("{QUIET}vesting: {{schedule: [0, 0, 0, 1]}}\n"));
     let mut e = employee(&m, "E2", "1980-01-01", "2024-03-01", 1, 60_000.0);
-    e.employer_balance = 1_000.0;
+    e.accounts.matched = 1_000.0;
     let c = year(&m, 2025, &mut e).money;
     assert_eq!(
         (c.vested_fraction, c.forfeiture, c.employer_balance),
@@ -209,4 +209,89 @@ fn hires_start_at_tenure_zero_and_eligible_pay_starts_at_eligibility() {
     let eligible = (73_000.0 * 216.0) / 365.0;
     assert_eq!(r.money.eligible_compensation, round_cents(eligible));
     assert_eq!(r.money.employer_core, round_cents(eligible * 1.0 * 0.01));
+}
+
+/// The worked employee of docs/MODEL.md (spec §4.11–4.12): $200,000 all year at 6 %, born
+/// 1975-03-15 and hired 2010-06-01, so age 49 + tenure 14 = 63 points at Jan 1 2025.
+/// - Match by points: 63 ≥ 60 gives 100 % of 6 %: 12,000.
+/// - Core by points: 50 ≤ 63 < 70 gives 4 %, integrated at the 2025 wage base (176,100) with a
+///   3 % excess rate: 0.04 × 200,000 + (200,000 − 176,100) × 0.03 = 8,000 + 717 = 8,717.
+/// - Accounts with a 4 % return on the census balances (employee 50,000; employer 30,000 of
+///   which core 10,000, so match 20,000): employee 50,000 × 1.04 + 12,000 = 64,000; match
+///   20,000 × 1.04 + 12,000 = 32,800; core 10,000 × 1.04 + 8,717 = 19,117; employer 51,917.
+#[test]
+fn points_integration_and_a_return_by_hand() {
+    let m = model(&format!(
+        "{QUIET}{NO_RAISES}employer_match:
+  by_points:
+    - {{min_points: 0, tiers: [{{from: 0, to: 0.03, rate: 0.5}}]}}
+    - {{min_points: 60, tiers: [{{from: 0, to: 0.06, rate: 1.0}}]}}
+employer_core:
+  by_points: [{{min_points: 0, rate: 0.03}}, {{min_points: 50, rate: 0.04}}, {{min_points: 70, rate: 0.06}}]
+  integration: {{excess_rate: 0.03, level: wage_base}}
+accounts: {{annual_return: 0.04}}
+"
+    ));
+    let e = employee(&m, "E1", "1975-03-15", "2010-06-01", 4, 200_000.0);
+    let mut e = enrolled(e, "2020-01-01", EnrollmentMethod::Census, 0.06);
+    e.accounts.employee = 50_000.0;
+    e.accounts.matched = 20_000.0;
+    e.accounts.core = 10_000.0;
+    let c = year(&m, 2025, &mut e).money;
+    assert_eq!(c.employee_deferral, 12_000.0);
+    assert_eq!(c.employer_match, 12_000.0);
+    assert_eq!(c.employer_core, 8_717.0);
+    assert_eq!(c.employee_balance, 64_000.0);
+    assert_eq!(c.core_balance, 19_117.0);
+    assert_eq!(c.employer_balance, 51_917.0);
+    assert_eq!((c.vested_fraction, c.core_vested_fraction), (1.0, 1.0));
+
+    // Ten years younger: 53 points, under the match's 60 (50 % of 3 %: 3,000) but still on
+    // the core's 4 % step.
+    let e = employee(&m, "E2", "1985-03-15", "2010-06-01", 4, 200_000.0);
+    let mut e = enrolled(e, "2020-01-01", EnrollmentMethod::Census, 0.06);
+    let c = year(&m, 2025, &mut e).money;
+    assert_eq!(c.employer_match, 3_000.0);
+    assert_eq!(c.employer_core, 8_717.0);
+    // Pay below the integration level earns the base rate only: 4 % of 100,000.
+    let e = employee(&m, "E3", "1975-03-15", "2010-06-01", 2, 100_000.0);
+    let mut e = enrolled(e, "2020-01-01", EnrollmentMethod::Census, 0.06);
+    assert_eq!(year(&m, 2025, &mut e).money.employer_core, 4_000.0);
+}
+
+/// A 3-year-cliff core beside an immediately vested match: a leaver after 2 years keeps all of
+/// the match and forfeits all of the core; each part is rounded on its own. Before v1.4 one
+/// schedule put the match on the cliff too.
+#[test]
+fn each_source_vests_on_its_own_schedule() {
+    let m = model(&format!(
+        "{QUIET}{NO_RAISES}employer_core: {{rate: 0.03}}\nvesting: {{match_schedule: [1.0], core_schedule: [0, 0, 0, 1]}}\n"
+    ));
+    let e = employee(&m, "E1", "1980-01-01", "2023-03-01", 1, 60_000.0);
+    let mut e = enrolled(e, "2020-01-01", EnrollmentMethod::Census, 0.05);
+    e.accounts.matched = 1_000.0;
+    e.accounts.core = 500.0;
+    leaves_on(&mut e, "2025-06-30");
+    let c = year(&m, 2025, &mut e).money;
+    // 181 days of $60,000: pay 29,753.42; match 4 % of it, core 3 %.
+    let pay = (60_000.0 * 181.0) / 365.0;
+    assert_eq!(c.employer_match, round_cents(pay * 0.04));
+    assert_eq!(c.employer_core, round_cents(pay * 0.03));
+    let mbal = round_cents(1_000.0 + c.employer_match);
+    let cbal = round_cents(500.0 + c.employer_core);
+    assert_eq!((c.vested_fraction, c.core_vested_fraction), (1.0, 0.0));
+    assert_eq!(c.forfeiture, cbal);
+    assert_eq!(c.core_balance, 0.0);
+    assert_eq!(c.employer_balance, mbal);
+
+    // A 20 % loss is taken on the opening balance before the year's money.
+    let m = model(&format!(
+        "{QUIET}{NO_RAISES}accounts: {{annual_return: -0.2}}\n"
+    ));
+    let mut e = employee(&m, "E2", "1980-01-01", "2015-01-01", 1, 60_000.0);
+    e.accounts.employee = 10_000.0;
+    e.accounts.matched = 2_500.0;
+    let c = year(&m, 2025, &mut e).money;
+    assert_eq!(c.employee_balance, 8_000.0);
+    assert_eq!(c.employer_balance, 2_000.0);
 }

@@ -39,9 +39,19 @@ fn check_run(model: Model, census_seed: u64) -> usize {
     let nhtr = model.config.workforce.new_hire_termination_rate.get();
     let max_rate = model.config.deferral_auto_escalation.maximum_rate.get();
     let limits = model.config.irs_limits.clone();
-    let mut balances: BTreeMap<String, f64> = rows
+    let growth_factor = 1.0 + model.config.accounts.annual_return.get();
+    let mut balances: BTreeMap<String, [f64; 3]> = rows
         .iter()
-        .map(|r| (r.employee_id.clone(), r.employer_balance))
+        .map(|r| {
+            (
+                r.employee_id.clone(),
+                [
+                    r.employee_balance,
+                    r.employer_balance - r.core_balance,
+                    r.core_balance,
+                ],
+            )
+        })
         .collect();
     // The metrics-only path of a batch runs alongside and must count exactly what the rows do.
     let mut counting = Engine::new(model.clone(), &rows);
@@ -174,7 +184,12 @@ fn check_run(model: Model, census_seed: u64) -> usize {
                 assert!(s.deferral_rate <= max_rate.max(0.15));
             }
         }
-        check_money(&out.snapshots, &limits.for_year(year), &mut balances);
+        check_money(
+            &out.snapshots,
+            &limits.for_year(year),
+            growth_factor,
+            &mut balances,
+        );
         let terminated: BTreeSet<String> = out
             .snapshots
             .iter()
@@ -187,12 +202,14 @@ fn check_run(model: Model, census_seed: u64) -> usize {
     total
 }
 
-/// Plan money (spec §4.11–4.12): limits hold, and the employer account carries from year to
-/// year (`balances` holds each employee's account at the end of the last year).
+/// Plan money (spec §4.11–4.12): limits hold, and the three accounts carry from year to year
+/// exactly, never negative (`balances` holds each employee's employee, match and core account
+/// at the end of the last year; `growth` is 1 + the annual return).
 fn check_money(
     snapshots: &[wfsim::event::SnapshotRow],
     l: &wfsim::config::Limits,
-    balances: &mut BTreeMap<String, f64>,
+    growth: f64,
+    balances: &mut BTreeMap<String, [f64; 3]>,
 ) {
     use wfsim::numerics::round_cents;
     for s in snapshots {
@@ -207,10 +224,14 @@ fn check_money(
             m.employer_core,
             m.forfeiture,
             m.employer_balance,
+            m.employee_balance,
+            m.core_balance,
         ] {
             assert!(v.is_finite() && v >= 0.0, "{who}: {m:?}");
         }
         assert!((0.0..=1.0).contains(&m.vested_fraction), "{who}: {s:?}");
+        assert!((0.0..=1.0).contains(&m.core_vested_fraction), "{who}: {s:?}");
+        assert!(m.core_balance <= m.employer_balance, "{who}: {m:?}");
         assert!(
             m.eligible_compensation <= s.prorated_compensation + 0.015,
             "{who}: {s:?}"
@@ -236,14 +257,33 @@ fn check_money(
         if m.eligible_compensation == 0.0 {
             assert_eq!(m.employer_core, 0.0, "{who}");
         }
-        let previous = balances.remove(who).unwrap_or(0.0);
-        let bal = round_cents(previous + m.employer_match + m.employer_core);
+        let [employee, matched, core] = balances.remove(who).unwrap_or([0.0; 3]);
+        assert_eq!(
+            m.employee_balance,
+            round_cents(employee * growth + m.employee_deferral),
+            "{who}"
+        );
+        let mbal = round_cents(matched * growth + m.employer_match);
+        let cbal = round_cents(core * growth + m.employer_core);
         if s.termination_date.is_none() {
             assert_eq!(m.forfeiture, 0.0, "{who}");
-            assert_eq!(m.employer_balance, bal, "{who}");
-            balances.insert(who.to_string(), m.employer_balance);
+            assert_eq!(m.core_balance, cbal, "{who}");
+            assert_eq!(m.employer_balance, round_cents(mbal + cbal), "{who}");
+            balances.insert(
+                who.to_string(),
+                [
+                    m.employee_balance,
+                    round_cents(m.employer_balance - m.core_balance),
+                    m.core_balance,
+                ],
+            );
         } else {
-            assert_eq!(round_cents(m.employer_balance + m.forfeiture), bal, "{who}");
+            assert_eq!(
+                round_cents(m.employer_balance + m.forfeiture),
+                round_cents(mbal + cbal),
+                "{who}"
+            );
+            assert!(m.core_balance <= cbal, "{who}");
         }
     }
 }
@@ -274,6 +314,9 @@ fn invariants_hold_on_every_branch() {
         "{employer_core: {rate: 0.3}, irs_limits: {catch_up_60_63: false}}",
         "{employer_core: {by_age: [{min_age: 0, rate: 0.02}, {min_age: 50, rate: 0.05}], last_day_rule: true}, vesting: {schedule: [0, 0, 0.2, 0.4, 0.6, 0.8, 1]}}",
         "{employer_core: {by_service: [{min_years: 0, rate: 0.01}, {min_years: 3, rate: 0.03}]}, vesting: {schedule: [0, 0, 0, 1]}, simulation: {start_year: 2025, end_year: 2032}}",
+        "{employer_match: {by_points: [{min_points: 0, tiers: [{from: 0, to: 0.03, rate: 0.5}]}, {min_points: 60, tiers: [{from: 0, to: 0.06, rate: 1.0}]}]}, employer_core: {by_points: [{min_points: 0, rate: 0.02}, {min_points: 50, rate: 0.04}, {min_points: 70, rate: 0.06}]}, accounts: {annual_return: 0.04}}",
+        "{employer_core: {rate: 0.03, integration: {excess_rate: 0.03, level: wage_base}}, vesting: {match_schedule: [1.0], core_schedule: [0, 0, 0, 1]}, accounts: {annual_return: -0.2}}",
+        "{employer_core: {rate: 0.06, integration: {excess_rate: 0.054, level: {fraction: 0.9}}}, vesting: {match_schedule: [0, 0.5, 1], core_schedule: [0, 0, 0.2, 0.4, 0.6, 0.8, 1]}, accounts: {annual_return: 0.5}}",
     ];
     for (i, v) in variants.iter().enumerate() {
         let m = common::model(v);

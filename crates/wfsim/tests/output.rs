@@ -88,7 +88,7 @@ fn files_have_the_spec_types_and_counts() {
         assert_eq!(ty(&snaps, "plan_eligible"), DataType::Boolean);
         assert_eq!(ty(&snaps, "termination_date"), DataType::Date32);
         assert_eq!(events.schema().fields().len(), 20);
-        assert_eq!(snaps.schema().fields().len(), 34);
+        assert_eq!(snaps.schema().fields().len(), 37);
         let ids = events.column_by_name("event_id").unwrap();
         let ids = ids
             .as_any()
@@ -168,6 +168,11 @@ fn the_census_is_written_as_loaded() {
             field("auto_escalation_opt_out", DataType::Boolean, false),
             field("eligibility_override", DataType::Boolean, true),
             field("employer_balance", DataType::Float64, false),
+            field("employee_balance", DataType::Float64, false),
+            field("core_balance", DataType::Float64, false),
+            field("prior_year_compensation", DataType::Float64, true),
+            field("ownership_pct", DataType::Float64, false),
+            field("officer", DataType::Boolean, false),
             field("is_leaver", DataType::Boolean, false),
         ]
     );

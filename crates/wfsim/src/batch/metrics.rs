@@ -101,7 +101,7 @@ const fn metric(
 /// The metrics, in the metrics table's column order: one row each, from which the table's
 /// schema, the ensemble and deltas, and the report's titles and units all come. Every event
 /// type has its `events_<type>` row (a test checks it).
-pub const METRICS: [Metric; 22] = {
+pub const METRICS: [Metric; 24] = {
     use MetricKind::*;
     use Source::{Events, Rate as R};
     const fn c(f: fn(&YearCounts) -> i64) -> Source {
@@ -264,6 +264,20 @@ pub const METRICS: [Metric; 22] = {
             R(YearTotals::employer_cost_pct_of_payroll),
             "Employer cost as a share of payroll",
             "cost / payroll",
+        ),
+        metric(
+            "employee_balances",
+            Money,
+            m(|t| t.employee_balances),
+            "Employee account balances at year end",
+            "employee balances",
+        ),
+        metric(
+            "employer_balances",
+            Money,
+            m(|t| t.employer_balances),
+            "Employer account balances at year end",
+            "employer balances",
         ),
     ]
 };

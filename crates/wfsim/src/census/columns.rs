@@ -68,6 +68,21 @@ impl Column {
             }
             Column::EligibilityOverride => &["eligible", "planeligible", "eligibility"],
             Column::EmployerBalance => &["employerbalance", "erbalance", "employeraccount"],
+            Column::EmployeeBalance => &[
+                "employeebalance",
+                "eebalance",
+                "employeeaccount",
+                "deferralbalance",
+            ],
+            Column::CoreBalance => &["corebalance", "nonelectivebalance", "profitsharingbalance"],
+            Column::PriorYearCompensation => &[
+                "prioryearcompensation",
+                "prioryearpay",
+                "lastyearpay",
+                "prioryearwages",
+            ],
+            Column::OwnershipPct => &["ownership", "ownershippct", "ownershippercent"],
+            Column::Officer => &["officer", "isofficer", "officerflag"],
         }
     }
 }

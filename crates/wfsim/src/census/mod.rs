@@ -85,6 +85,17 @@ pub struct CensusRow {
     pub eligibility_override: Option<bool>,
     /// The employer-contribution account at the census date (spec §4.12); 0 when absent.
     pub employer_balance: f64,
+    /// The employee's own account at the census date; 0 when absent.
+    pub employee_balance: f64,
+    /// The core part of `employer_balance` (the rest is match money); 0 when absent.
+    pub core_balance: f64,
+    /// Pay in the calendar year before the start year (spec §9's first look-back); `None`
+    /// when absent or empty.
+    pub prior_year_compensation: Option<f64>,
+    /// Ownership as a fraction in [0, 1] (spec §9; attribution is the user's); 0 when absent.
+    pub ownership_pct: f64,
+    /// An officer (spec §9's key employees); false when absent.
+    pub officer: bool,
 }
 
 impl CensusRow {

@@ -130,20 +130,60 @@ pub(super) fn parse(
         Some(w)
     };
 
-    let balance_text = field(balance_col);
-    let employer_balance = if balance_text.is_empty() {
+    // An amount of money, 0 or more; `None` when the cell is empty.
+    let amount = |c: Col, what: &str| -> Result<Option<f64>> {
+        let text = field(c);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let b = parse_money(text).ok_or_else(|| err(c, text, format!("not a number ({MONEY})")))?;
+        if b.is_finite() && b >= 0.0 {
+            Ok(Some(b))
+        } else {
+            Err(err(
+                c,
+                text,
+                format!("{what} must be a finite number, 0 or more"),
+            ))
+        }
+    };
+    let employer_balance = amount(balance_col, "employer balance")?.unwrap_or(0.0);
+    let employee_balance =
+        amount(cols.get(Column::EmployeeBalance), "employee balance")?.unwrap_or(0.0);
+    let core_col = cols.get(Column::CoreBalance);
+    let core_balance = amount(core_col, "core balance")?.unwrap_or(0.0);
+    if core_balance > employer_balance {
+        return Err(err(
+            core_col,
+            field(core_col),
+            format!(
+                "the core balance is the core part of the employer balance, so it cannot exceed \
+                 it ({}: {employer_balance})",
+                balance_col.name
+            ),
+        ));
+    }
+    let prior_year_compensation = amount(
+        cols.get(Column::PriorYearCompensation),
+        "prior-year compensation",
+    )?;
+    let own_col = cols.get(Column::OwnershipPct);
+    let own_text = field(own_col);
+    let ownership_pct = if own_text.is_empty() {
         0.0
     } else {
-        let b = parse_money(balance_text)
-            .ok_or_else(|| err(balance_col, balance_text, format!("not a number ({MONEY})")))?;
-        if !(b.is_finite() && b >= 0.0) {
+        let v = own_text
+            .parse::<f64>()
+            .ok()
+            .ok_or_else(|| err(own_col, own_text, "not a number (a fraction such as 0.05)".into()))?;
+        if !(0.0..=1.0).contains(&v) {
             return Err(err(
-                balance_col,
-                balance_text,
-                "employer balance must be a finite number, 0 or more".into(),
+                own_col,
+                own_text,
+                "ownership must be a fraction in [0, 1] (write 5 % as 0.05)".into(),
             ));
         }
-        b
+        v
     };
 
     let flag = |c: Col| -> Result<Option<bool>> {
@@ -158,6 +198,7 @@ pub(super) fn parse(
     };
     let auto_escalation_opt_out = flag(opt_out_col)?.unwrap_or(false);
     let eligibility_override = flag(override_col)?;
+    let officer = flag(cols.get(Column::Officer))?.unwrap_or(false);
 
     if let Some(t) = termination_date {
         if t > census_date {
@@ -214,6 +255,11 @@ pub(super) fn parse(
             auto_escalation_opt_out,
             eligibility_override,
             employer_balance,
+            employee_balance,
+            core_balance,
+            prior_year_compensation,
+            ownership_pct,
+            officer,
         },
     })
 }

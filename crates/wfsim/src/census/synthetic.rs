@@ -84,6 +84,33 @@ pub fn generate(model: &Model, spec: &Spec) -> Vec<CensusRow> {
             } else {
                 0.0
             };
+            // Their own account: up to their current deferral for each year of service.
+            let employee_balance = if deferral_rate > 0.0 {
+                let service = f64::from(years_between(hire_date, spec.census_date));
+                round_cents(
+                    annual_salary * deferral_rate * service * u("census_employee_balance").u(),
+                )
+            } else {
+                0.0
+            };
+            // Pay in the census year (the look-back year of spec §9): the days employed in it
+            // at 95–100 % of today's salary.
+            let year_start = Date::jan1(cy);
+            let first = hire_date.max(year_start);
+            let last = termination_date.unwrap_or(spec.census_date);
+            let days = f64::from(first.days_until(last.add_days(1)).max(0));
+            let year_days = f64::from(year_start.days_until(Date::jan1(cy + 1)));
+            let prior_year_compensation = Some(round_cents(
+                annual_salary * (0.95 + 0.05 * u("census_prior_pay").u()) * days / year_days,
+            ));
+            // A few owners (about 1 in 1,000, holding 1–10 %) and officers (about 1 in 10 of
+            // levels 4 and 5), for the key-employee and HCE rules of spec §9.
+            let ownership_pct = if u("census_owner").below(0.001) {
+                f64::from(1 + u("census_ownership").day_offset(10)) / 100.0
+            } else {
+                0.0
+            };
+            let officer = band >= 3 && u("census_officer").below(0.1);
             CensusRow {
                 employee_id: id,
                 birth_date,
@@ -95,6 +122,11 @@ pub fn generate(model: &Model, spec: &Spec) -> Vec<CensusRow> {
                 auto_escalation_opt_out,
                 eligibility_override,
                 employer_balance,
+                employee_balance,
+                core_balance: 0.0,
+                prior_year_compensation,
+                ownership_pct,
+                officer,
             }
         })
         .collect()
@@ -236,6 +268,14 @@ fn write_xlsx(path: &Path, rows: &[CensusRow]) -> Result<()> {
                     None => continue,
                 },
                 Column::EmployerBalance => sheet.write_number(row, c, r.employer_balance),
+                Column::EmployeeBalance => sheet.write_number(row, c, r.employee_balance),
+                Column::CoreBalance => sheet.write_number(row, c, r.core_balance),
+                Column::PriorYearCompensation => match r.prior_year_compensation {
+                    Some(p) => sheet.write_number(row, c, p),
+                    None => continue,
+                },
+                Column::OwnershipPct => sheet.write_number(row, c, r.ownership_pct),
+                Column::Officer => sheet.write_boolean(row, c, r.officer),
             }
             .map_err(fail)?;
         }
@@ -265,6 +305,13 @@ fn write_csv(path: &Path, rows: &[CensusRow]) -> Result<()> {
             .map(|b| b.to_string())
             .unwrap_or_default();
         let balance = format!("{:.2}", r.employer_balance);
+        let employee_balance = format!("{:.2}", r.employee_balance);
+        let core_balance = format!("{:.2}", r.core_balance);
+        let prior = r
+            .prior_year_compensation
+            .map(|p| format!("{p:.2}"))
+            .unwrap_or_default();
+        let owned = format!("{}", r.ownership_pct);
         w.write_record([
             r.employee_id.as_str(),
             &r.birth_date.to_string(),
@@ -280,6 +327,11 @@ fn write_csv(path: &Path, rows: &[CensusRow]) -> Result<()> {
             },
             &ovr,
             &balance,
+            &employee_balance,
+            &core_balance,
+            &prior,
+            &owned,
+            if r.officer { "true" } else { "false" },
         ])
         .map_err(fail)?;
     }
@@ -302,6 +354,13 @@ fn write_parquet(path: &Path, rows: &[CensusRow]) -> Result<()> {
         BooleanBuilder::with_capacity(n),
     );
     let mut balance = Float64Builder::with_capacity(n);
+    let (mut employee_balance, mut core_balance, mut prior, mut owned) = (
+        Float64Builder::with_capacity(n),
+        Float64Builder::with_capacity(n),
+        Float64Builder::with_capacity(n),
+        Float64Builder::with_capacity(n),
+    );
+    let mut officer = BooleanBuilder::with_capacity(n);
     for r in rows {
         id.append_value(&r.employee_id);
         birth.append_value(r.birth_date.0);
@@ -313,6 +372,11 @@ fn write_parquet(path: &Path, rows: &[CensusRow]) -> Result<()> {
         esc.append_value(r.auto_escalation_opt_out);
         ovr.append_option(r.eligibility_override);
         balance.append_value(r.employer_balance);
+        employee_balance.append_value(r.employee_balance);
+        core_balance.append_value(r.core_balance);
+        prior.append_option(r.prior_year_compensation);
+        owned.append_value(r.ownership_pct);
+        officer.append_value(r.officer);
     }
     let field =
         |c: Column, data_type: DataType, nullable: bool| Field::new(c.name(), data_type, nullable);
@@ -327,6 +391,11 @@ fn write_parquet(path: &Path, rows: &[CensusRow]) -> Result<()> {
         field(Column::AutoEscalationOptOut, DataType::Boolean, false),
         field(Column::EligibilityOverride, DataType::Boolean, true),
         field(Column::EmployerBalance, DataType::Float64, false),
+        field(Column::EmployeeBalance, DataType::Float64, false),
+        field(Column::CoreBalance, DataType::Float64, false),
+        field(Column::PriorYearCompensation, DataType::Float64, true),
+        field(Column::OwnershipPct, DataType::Float64, false),
+        field(Column::Officer, DataType::Boolean, false),
     ]));
     let columns: Vec<ArrayRef> = vec![
         Arc::new(id.finish()),
@@ -339,6 +408,11 @@ fn write_parquet(path: &Path, rows: &[CensusRow]) -> Result<()> {
         Arc::new(esc.finish()),
         Arc::new(ovr.finish()),
         Arc::new(balance.finish()),
+        Arc::new(employee_balance.finish()),
+        Arc::new(core_balance.finish()),
+        Arc::new(prior.finish()),
+        Arc::new(owned.finish()),
+        Arc::new(officer.finish()),
     ];
     let batch =
         RecordBatch::try_new(schema.clone(), columns).expect("columns match the census schema");

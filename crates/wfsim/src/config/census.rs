@@ -328,11 +328,16 @@ pub enum Column {
     AutoEscalationOptOut,
     EligibilityOverride,
     EmployerBalance,
+    EmployeeBalance,
+    CoreBalance,
+    PriorYearCompensation,
+    OwnershipPct,
+    Officer,
 }
 
 impl Column {
     /// In declaration order, which is the order missing required columns are reported in.
-    pub const ALL: [Column; 10] = [
+    pub const ALL: [Column; 15] = [
         Column::EmployeeId,
         Column::BirthDate,
         Column::HireDate,
@@ -343,10 +348,15 @@ impl Column {
         Column::AutoEscalationOptOut,
         Column::EligibilityOverride,
         Column::EmployerBalance,
+        Column::EmployeeBalance,
+        Column::CoreBalance,
+        Column::PriorYearCompensation,
+        Column::OwnershipPct,
+        Column::Officer,
     ];
 
     /// The order wfsim writes them in (`wfsim census`, `census.parquet`).
-    pub const FILE_ORDER: [Column; 10] = [
+    pub const FILE_ORDER: [Column; 15] = [
         Column::EmployeeId,
         Column::BirthDate,
         Column::HireDate,
@@ -357,6 +367,11 @@ impl Column {
         Column::AutoEscalationOptOut,
         Column::EligibilityOverride,
         Column::EmployerBalance,
+        Column::EmployeeBalance,
+        Column::CoreBalance,
+        Column::PriorYearCompensation,
+        Column::OwnershipPct,
+        Column::Officer,
     ];
 
     /// wfsim's name, which `wfsim census` and `census.parquet` write.
@@ -372,6 +387,11 @@ impl Column {
             Column::AutoEscalationOptOut => "auto_escalation_opt_out",
             Column::EligibilityOverride => "eligibility_override",
             Column::EmployerBalance => "employer_balance",
+            Column::EmployeeBalance => "employee_balance",
+            Column::CoreBalance => "core_balance",
+            Column::PriorYearCompensation => "prior_year_compensation",
+            Column::OwnershipPct => "ownership_pct",
+            Column::Officer => "officer",
         }
     }
 
@@ -387,7 +407,12 @@ impl Column {
             | Column::LevelId
             | Column::AutoEscalationOptOut
             | Column::EligibilityOverride
-            | Column::EmployerBalance => None,
+            | Column::EmployerBalance
+            | Column::EmployeeBalance
+            | Column::CoreBalance
+            | Column::PriorYearCompensation
+            | Column::OwnershipPct
+            | Column::Officer => None,
         }
     }
 

@@ -1,7 +1,9 @@
 //! `employer_match`: the match formula (spec §4.11), as tiers of the deferral rate, optionally
-//! graded by service.
+//! graded by service or by points (age + service).
 
 use super::values::{Fraction, NonNegative, Step, Steps};
+use super::Checker;
+use crate::error::Result;
 use serde::{Deserialize, Serialize};
 
 /// The match on the part of the deferral rate in `[from, to)`, at `rate` per unit deferred.
@@ -137,12 +139,31 @@ impl Step for ServiceTiers {
     }
 }
 
+/// One entry of `by_points`: the tier set from `min_points` (age + tenure at Jan 1) on.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PointsTiers {
+    pub min_points: i32,
+    pub tiers: Tiers,
+}
+
+impl Step for PointsTiers {
+    const KEY: &'static str = "min_points";
+
+    fn threshold(&self) -> i32 {
+        self.min_points
+    }
+}
+
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct EmployerMatch {
     pub tiers: Tiers,
     /// Replaces `tiers`: the entry with the largest `min_years` not above the tenure at Jan 1.
     pub by_service: Option<Steps<ServiceTiers>>,
+    /// Replaces `tiers`: the entry with the largest `min_points` not above age + tenure at
+    /// Jan 1.
+    pub by_points: Option<Steps<PointsTiers>>,
     /// A year-end match on the year's deferrals, when the per-period match paid less.
     pub true_up: bool,
     /// No match for an employee terminated in the year.
@@ -155,6 +176,7 @@ impl Default for EmployerMatch {
         EmployerMatch {
             tiers: Tiers(vec![tier(0.0, 0.03, 1.0), tier(0.03, 0.05, 0.5)]),
             by_service: None,
+            by_points: None,
             true_up: false,
             last_day_rule: false,
         }
@@ -162,12 +184,32 @@ impl Default for EmployerMatch {
 }
 
 impl EmployerMatch {
-    /// The tier set for tenure `tenure` at Jan 1 (this year's hires: 0).
-    pub fn tiers_for(&self, tenure: i32) -> &Tiers {
-        match &self.by_service {
-            Some(steps) => &steps.at(tenure).tiers,
-            None => &self.tiers,
+    /// The tier set for `tenure` and `points` (age + tenure) at Jan 1; this year's hires count
+    /// as tenure 0 in both.
+    pub fn tiers_for(&self, tenure: i32, points: i32) -> &Tiers {
+        match (&self.by_service, &self.by_points) {
+            (Some(steps), _) => &steps.at(tenure).tiers,
+            (None, Some(steps)) => &steps.at(points).tiers,
+            (None, None) => &self.tiers,
         }
+    }
+
+    /// At most one way to give the match: `tiers` (when they differ from the default),
+    /// `by_service`, `by_points`.
+    pub(super) fn check(&self, c: &Checker) -> Result<()> {
+        let ways = [
+            self.tiers != EmployerMatch::default().tiers,
+            self.by_service.is_some(),
+            self.by_points.is_some(),
+        ];
+        if ways.iter().filter(|&&w| w).count() > 1 {
+            return Err(c.fail(
+                "employer_match",
+                "set at most one of tiers (other than the default), by_service and by_points"
+                    .into(),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -178,7 +220,7 @@ mod tests {
     #[test]
     fn mshare_folds_the_tiers_in_order() {
         let m = parse_str("").unwrap().employer_match;
-        let t = m.tiers_for(0);
+        let t = m.tiers_for(0, 0);
         assert_eq!(t.share(0.0), 0.0);
         assert_eq!(t.share(0.02), 0.02);
         assert_eq!(t.share(0.04), 0.03 + 0.5 * (0.04 - 0.03));
@@ -192,10 +234,42 @@ mod tests {
         )
         .unwrap();
         let m = &c.employer_match;
-        assert_eq!(m.tiers_for(0).share(0.10), 0.5 * 0.04);
-        assert_eq!(m.tiers_for(4).share(0.10), 0.5 * 0.04);
-        assert_eq!(m.tiers_for(5).share(0.10), 0.06);
-        assert_eq!(m.tiers_for(30).share(0.10), 0.06);
+        assert_eq!(m.tiers_for(0, 90).share(0.10), 0.5 * 0.04);
+        assert_eq!(m.tiers_for(4, 90).share(0.10), 0.5 * 0.04);
+        assert_eq!(m.tiers_for(5, 0).share(0.10), 0.06);
+        assert_eq!(m.tiers_for(30, 0).share(0.10), 0.06);
+    }
+
+    #[test]
+    fn by_points_picks_the_largest_threshold_not_above_age_plus_service() {
+        let c = parse_str(
+            "employer_match:\n  by_points:\n    - {min_points: 0, tiers: [{from: 0, to: 0.03, rate: 0.5}]}\n    - {min_points: 60, tiers: [{from: 0, to: 0.06, rate: 1.0}]}\n",
+        )
+        .unwrap();
+        let m = &c.employer_match;
+        assert_eq!(m.tiers_for(40, 59).share(0.10), 0.5 * 0.03);
+        assert_eq!(m.tiers_for(0, 60).share(0.10), 0.06);
+        assert_eq!(m.tiers_for(0, 99).share(0.10), 0.06);
+    }
+
+    #[test]
+    fn one_match_formula_at_a_time() {
+        let e = invalid("employer_match:\n  by_service: [{min_years: 0, tiers: []}]\n  by_points: [{min_points: 0, tiers: []}]\n");
+        assert!(
+            e.contains("key `employer_match`") && e.contains("at most one"),
+            "{e}"
+        );
+        let e = invalid("employer_match:\n  tiers: [{from: 0, to: 0.06, rate: 1}]\n  by_points: [{min_points: 0, tiers: []}]\n");
+        assert!(e.contains("at most one"), "{e}");
+        let e = invalid("employer_match:\n  by_points: [{min_points: 10, tiers: []}]\n");
+        assert!(
+            e.contains("employer_match.by_points") && e.contains("min_points thresholds must start at 0"),
+            "{e}"
+        );
+        // the default tiers beside a table are the default, not a second formula
+        parse_str("employer_match:\n  tiers: [{from: 0.00, to: 0.03, rate: 1.0}, {from: 0.03, to: 0.05, rate: 0.5}]\n  by_points: [{min_points: 0, tiers: []}]\n")
+            .and_then(|c| super::super::validate(c, "t"))
+            .unwrap();
     }
 
     #[test]

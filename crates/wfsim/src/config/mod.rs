@@ -3,6 +3,7 @@
 //! value ([`values`]); what [`validate`] adds are the checks that span several keys, each
 //! beside its section.
 
+mod accounts;
 pub(crate) mod census;
 mod compensation;
 mod deferral_auto_escalation;
@@ -20,6 +21,7 @@ pub mod values;
 mod vesting;
 mod workforce;
 
+pub use accounts::Accounts;
 pub use census::{
     CensusInput, CensusMap, Column, ColumnMap, DateFormat, DeferralRateUnit, HeaderRow,
 };
@@ -27,8 +29,10 @@ pub use compensation::Compensation;
 pub use deferral_auto_escalation::{Escalation, EscalationScope};
 pub use document::{Document, Set};
 pub use eligibility::Eligibility;
-pub use employer_core::{AgeRate, EmployerCore, ServiceRate};
-pub use employer_match::{EmployerMatch, ServiceTiers, Tier, Tiers};
+pub use employer_core::{
+    AgeRate, EmployerCore, Integration, IntegrationLevel, PointsRate, ServiceRate,
+};
+pub use employer_match::{EmployerMatch, PointsTiers, ServiceTiers, Tier, Tiers};
 pub use enrollment::{AutoEnrollment, AutoEnrollmentScope, Conversion, Enrollment, Voluntary};
 pub use irs_limits::{IrsLimits, LimitRow, LimitYear, Limits, Published};
 pub use job_levels::{JobLevel, JobLevels};
@@ -63,6 +67,7 @@ pub struct Config {
     pub employer_core: EmployerCore,
     pub vesting: Vesting,
     pub irs_limits: IrsLimits,
+    pub accounts: Accounts,
 }
 
 /// A validated configuration with the derived values the engines need.
@@ -165,7 +170,10 @@ pub fn validate(config: Config, file: &str) -> Result<Model> {
     config.compensation.check(&c, levels)?;
     config.enrollment.check(&c, levels)?;
     let hire_ages = config.new_hire.check(&c, levels)?;
-    config.employer_core.check(&c)?;
+    config.employer_match.check(&c)?;
+    config
+        .employer_core
+        .check(&c, &config.irs_limits, config.simulation.start_year)?;
     let hire_date_cutoff = config
         .enrollment
         .auto_enrollment

@@ -128,6 +128,19 @@ bounded_f64!(
     |v| v.is_finite()
 );
 bounded_f64!(
+    /// An annual investment return on account balances: a loss of half or a gain of half at
+    /// most in one year.
+    AnnualReturn,
+    "must be in [-0.5, 0.5]",
+    |v| (-0.5..=0.5).contains(&v)
+);
+bounded_f64!(
+    /// A rate that must be positive (the excess rate of an integrated core).
+    PositiveFraction,
+    "must be in (0, 1]",
+    |v| v > 0.0 && v <= 1.0
+);
+bounded_f64!(
     /// A published IRS limit.
     PositiveAmount,
     "must be > 0 and <= 1000000000",

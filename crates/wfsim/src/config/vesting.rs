@@ -1,5 +1,5 @@
-//! `vesting`: the share of the employer account a leaver keeps, by completed years of service
-//! (spec §4.12).
+//! `vesting`: the share of each employer sub-account a leaver keeps, by completed years of
+//! service (spec §4.12): one schedule for both, or one for the match and one for the core.
 
 use serde::{Deserialize, Serialize};
 
@@ -51,13 +51,29 @@ impl Schedule {
 #[serde(deny_unknown_fields, default)]
 pub struct Vesting {
     pub schedule: Schedule,
+    /// Overrides `schedule` for the match sub-account.
+    pub match_schedule: Option<Schedule>,
+    /// Overrides `schedule` for the core sub-account.
+    pub core_schedule: Option<Schedule>,
 }
 
 impl Default for Vesting {
     fn default() -> Self {
         Vesting {
             schedule: Schedule(vec![1.0]),
+            match_schedule: None,
+            core_schedule: None,
         }
+    }
+}
+
+impl Vesting {
+    pub fn match_schedule(&self) -> &Schedule {
+        self.match_schedule.as_ref().unwrap_or(&self.schedule)
+    }
+
+    pub fn core_schedule(&self) -> &Schedule {
+        self.core_schedule.as_ref().unwrap_or(&self.schedule)
     }
 }
 
@@ -75,6 +91,28 @@ mod tests {
         assert_eq!(v.schedule.vested(6), 1.0);
         assert_eq!(v.schedule.vested(40), 1.0);
         assert_eq!(parse_str("").unwrap().vesting.schedule.vested(0), 1.0);
+    }
+
+    #[test]
+    fn each_source_may_have_its_own_schedule() {
+        let v = parse_str("vesting:\n  schedule: [0, 1]\n  core_schedule: [0, 0, 0, 1]\n")
+            .unwrap()
+            .vesting;
+        assert_eq!(v.match_schedule().vested(1), 1.0);
+        assert_eq!(v.core_schedule().vested(1), 0.0);
+        assert_eq!(v.core_schedule().vested(3), 1.0);
+        let v = parse_str("vesting:\n  match_schedule: [1.0]\n  core_schedule: [0, 0, 0, 1]\n")
+            .unwrap()
+            .vesting;
+        assert_eq!(v.match_schedule().vested(0), 1.0);
+        assert_eq!(v.core_schedule().vested(2), 0.0);
+        let e = invalid("vesting:\n  core_schedule: [0.5, 0.2]\n");
+        assert!(
+            e.contains("key `vesting.core_schedule`") && e.contains("may not decrease"),
+            "{e}"
+        );
+        let e = invalid("vesting:\n  match_schedule: []\n");
+        assert!(e.contains("vesting.match_schedule"), "{e}");
     }
 
     #[test]

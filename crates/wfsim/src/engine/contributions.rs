@@ -97,12 +97,17 @@ pub struct Accrued<'a> {
     ex_elig: f64,
 }
 
-/// The tier set of the year: by tenure at Jan 1, this year's hires 0.
+/// Tenure and points (age + tenure) at Jan 1 as the plan-design tables read them: this year's
+/// hires count as tenure 0.
+pub fn service_and_points(start: &StartOfYear, hired: bool) -> (i32, i32) {
+    let tenure = if hired { 0 } else { start.tenure };
+    (tenure, start.age + tenure)
+}
+
+/// The tier set of the year: by tenure or points at Jan 1.
 pub fn tiers<'a>(ctx: &YearContext<'a>, start: &StartOfYear, hired: bool) -> &'a Tiers {
-    ctx.model
-        .config
-        .employer_match
-        .tiers_for(if hired { 0 } else { start.tenure })
+    let (tenure, points) = service_and_points(start, hired);
+    ctx.model.config.employer_match.tiers_for(tenure, points)
 }
 
 /// Deferrals, limits and employer money of the year (every column but the vesting ones).
@@ -152,10 +157,16 @@ pub fn year_end(
     } else {
         match_pp
     };
-    let core_rate = c
-        .employer_core
-        .rate_for(if hired { 0 } else { start.tenure }, start.age);
-    let mut core_before_415 = round_cents(a.ex_elig * factor * core_rate);
+    let (tenure, points) = service_and_points(start, hired);
+    let core_rate = c.employer_core.rate_for(tenure, start.age, points);
+    let mut core_before_415 = match &c.employer_core.integration {
+        None => round_cents(a.ex_elig * factor * core_rate),
+        Some(i) => {
+            let level = i.level_for(l.ss_wage_base);
+            let p = round_cents(a.ex_elig * factor);
+            round_cents(a.ex_elig * factor * core_rate + (p - level).max(0.0) * i.excess_rate.get())
+        }
+    };
     if terminated && c.employer_match.last_day_rule {
         match_before_415 = 0.0;
     }
@@ -177,5 +188,8 @@ pub fn year_end(
         vested_fraction: 0.0,
         forfeiture: 0.0,
         employer_balance: 0.0,
+        employee_balance: 0.0,
+        core_balance: 0.0,
+        core_vested_fraction: 0.0,
     }
 }

@@ -29,6 +29,14 @@ pub struct Enrolled {
     pub method: EnrollmentMethod,
 }
 
+/// An employee's three accounts (spec §4.12).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Accounts {
+    pub employee: f64,
+    pub matched: f64,
+    pub core: f64,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Employee {
     pub id: Arc<str>,
@@ -51,8 +59,9 @@ pub struct Employee {
     pub ever_opted_out: bool,
     pub auto_escalation_opt_out: bool,
     pub escalations_received: i32,
-    /// The employer account at the end of the last year (spec §4.12).
-    pub employer_balance: f64,
+    /// The accounts at the end of the last year (spec §4.12): the employee's own, and the
+    /// employer's match and core sub-accounts (unrounded census values in the first year).
+    pub accounts: Accounts,
     /// Decided for the year being generated; `None` otherwise.
     pub termination: Option<Termination>,
 }
@@ -98,7 +107,11 @@ impl Employee {
             ever_opted_out: false,
             auto_escalation_opt_out: c.auto_escalation_opt_out,
             escalations_received: 0,
-            employer_balance: c.employer_balance,
+            accounts: Accounts {
+                employee: c.employee_balance,
+                matched: c.employer_balance - c.core_balance,
+                core: c.core_balance,
+            },
             termination: None,
         }
     }

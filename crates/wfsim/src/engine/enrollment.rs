@@ -317,7 +317,7 @@ fn enroll(
             ctx.model
                 .config
                 .employer_match
-                .tiers_for(start.tenure.max(0))
+                .tiers_for(start.tenure.max(0), start.age + start.tenure.max(0))
                 .full_match_rate()
         })
         .filter(|&m| bp(rate) < bp(m));

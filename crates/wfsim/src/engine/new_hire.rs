@@ -2,7 +2,7 @@
 
 use super::context::YearContext;
 use super::eligibility;
-use super::employee::Employee;
+use super::employee::{Accounts, Employee};
 use crate::date::Date;
 use crate::numerics::{round_cents, Cumulative};
 use crate::rng::{Draw, Stream};
@@ -125,7 +125,7 @@ fn new_hire(
         ever_opted_out: false,
         auto_escalation_opt_out: false,
         escalations_received: 0,
-        employer_balance: 0.0,
+        accounts: Accounts::default(),
         termination: None,
     }
 }

@@ -1,5 +1,6 @@
-//! §4.12 vesting and forfeitures: the employer account, without investment returns, and the
-//! unvested part a leaver forfeits.
+//! §4.12 accounts, vesting and forfeitures: the employee account and the match and core
+//! sub-accounts grow by the year's return and contributions; a leaver forfeits the unvested
+//! part of each sub-account under its own schedule.
 
 use super::context::YearContext;
 use super::employee::Employee;
@@ -7,23 +8,35 @@ use crate::date::years_between_ymd;
 use crate::event::Contributions;
 use crate::numerics::round_cents;
 
-/// Adds the year's employer money to `emp`'s account and fills the vesting columns of `money`.
+/// Credits the return and the year's money to `emp`'s accounts and fills the account and
+/// vesting columns of `money`.
 pub fn apply(ctx: &YearContext, emp: &mut Employee, money: &mut Contributions) {
-    let bal = round_cents(emp.employer_balance + money.employer_match + money.employer_core);
+    let c = &ctx.model.config;
+    let growth = 1.0 + c.accounts.annual_return.get();
+    let a = &mut emp.accounts;
+    let employee = round_cents(a.employee * growth + money.employee_deferral);
+    let mbal = round_cents(a.matched * growth + money.employer_match);
+    let cbal = round_cents(a.core * growth + money.employer_core);
+
     let service_end = emp.termination.map_or(ctx.dec31_ymd, |t| t.date.ymd());
-    let vested = ctx
-        .model
-        .config
-        .vesting
-        .schedule
-        .vested(years_between_ymd(emp.hire_ymd, service_end));
-    money.vested_fraction = vested;
-    if emp.termination.is_some() {
-        money.forfeiture = round_cents(bal * (1.0 - vested));
-        money.employer_balance = round_cents(bal - money.forfeiture);
+    let years = years_between_ymd(emp.hire_ymd, service_end);
+    let vf_m = c.vesting.match_schedule().vested(years);
+    let vf_c = c.vesting.core_schedule().vested(years);
+    let (matched, core) = if emp.termination.is_some() {
+        let fm = round_cents(mbal * (1.0 - vf_m));
+        let fc = round_cents(cbal * (1.0 - vf_c));
+        money.forfeiture = round_cents(fm + fc);
+        (round_cents(mbal - fm), round_cents(cbal - fc))
     } else {
         money.forfeiture = 0.0;
-        money.employer_balance = bal;
-    }
-    emp.employer_balance = money.employer_balance;
+        (mbal, cbal)
+    };
+    money.vested_fraction = vf_m;
+    money.core_vested_fraction = vf_c;
+    money.employee_balance = employee;
+    money.core_balance = core;
+    money.employer_balance = round_cents(matched + core);
+    a.employee = employee;
+    a.matched = matched;
+    a.core = core;
 }

@@ -359,6 +359,15 @@ fn snapshot_columns<'a>() -> Vec<Column<SnapshotRows<'a>>> {
         col("employer_balance", Float64, false, MostlyUnique, |g| {
             float64s(g.rows.iter().map(|r| r.money.employer_balance))
         }),
+        col("employee_balance", Float64, false, MostlyUnique, |g| {
+            float64s(g.rows.iter().map(|r| r.money.employee_balance))
+        }),
+        col("core_balance", Float64, false, Repeating, |g| {
+            float64s(g.rows.iter().map(|r| r.money.core_balance))
+        }),
+        col("core_vested_fraction", Float64, false, Repeating, |g| {
+            float64s(g.rows.iter().map(|r| r.money.core_vested_fraction))
+        }),
     ]
 }
 
@@ -403,6 +412,21 @@ fn census_columns<'a>() -> Vec<Column<CensusRows<'a>>> {
         }),
         col(name(EmployerBalance), Float64, false, MostlyUnique, |g| {
             float64s(g.rows.iter().map(|r| r.employer_balance))
+        }),
+        col(name(EmployeeBalance), Float64, false, MostlyUnique, |g| {
+            float64s(g.rows.iter().map(|r| r.employee_balance))
+        }),
+        col(name(CoreBalance), Float64, false, Repeating, |g| {
+            float64s(g.rows.iter().map(|r| r.core_balance))
+        }),
+        col(name(PriorYearCompensation), Float64, true, MostlyUnique, |g| {
+            opt_float64s(g.rows.iter().map(|r| r.prior_year_compensation))
+        }),
+        col(name(OwnershipPct), Float64, false, Repeating, |g| {
+            float64s(g.rows.iter().map(|r| r.ownership_pct))
+        }),
+        col(name(Officer), Boolean, false, Repeating, |g| {
+            bools(g.rows.iter().map(|r| r.officer))
         }),
         col("is_leaver", Boolean, false, Repeating, |g| {
             bools(g.rows.iter().map(|r| r.is_leaver(g.census_date)))

@@ -40,6 +40,11 @@ pub fn employee(
         auto_escalation_opt_out: false,
         eligibility_override: None,
         employer_balance: 0.0,
+        employee_balance: 0.0,
+        core_balance: 0.0,
+        prior_year_compensation: None,
+        ownership_pct: 0.0,
+        officer: false,
     };
     Employee::from_census(model, &row)
 }

@@ -290,9 +290,18 @@ accounts: {annual_return: 0.04}",
         assert_eq!(v("employer_match.by_service.tiers.to", 2, 2), 0.06);
         assert_eq!(v("irs_limits.published.catch_up", 2026, 0), 8000.0);
         assert_eq!(v("model.max_level", 0, 0), 5.0);
-        assert!(rows
+        // an empty list gives no row
+        assert!(params(&model("employer_match: {tiers: []}"))
             .iter()
             .all(|p| !p.name.starts_with("employer_match.tiers")));
+        // an integration level: a map gives its key, a name its text
+        let points = params(&model(CONFIGS[3]));
+        assert!(points.iter().any(|p| p.name == "employer_core.integration.level.fraction"
+            && p.v == Some(0.8)
+            && p.i == 0));
+        let wage_base = params(&model(CONFIGS[4]));
+        assert!(wage_base.iter().any(|p| p.name == "employer_core.integration.level"
+            && p.t.as_deref() == Some("wage_base")));
         assert!(rows
             .iter()
             .all(|p| !excluded(&p.name) && p.v.is_some() != p.t.is_some()));

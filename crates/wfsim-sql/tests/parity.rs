@@ -750,7 +750,7 @@ fn integrated_core_at_each_level() {
     for level in [
         "{excess_rate: 0.057, level: wage_base}",
         "{excess_rate: 0.043, level: {fraction: 0.8}}",
-        "{excess_rate: 0.05, level: {amount: 200000}}",
+        "{excess_rate: 0.04, level: {amount: 100000}}",
     ] {
         let yaml = format!(
             "simulation: {{end_year: 2028}}\nemployer_core: {{rate: 0.06, integration: {level}}}"

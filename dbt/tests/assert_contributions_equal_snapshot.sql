@@ -1,12 +1,16 @@
--- The engine's contributions and vesting (spec 4.11-4.12) recomputed from the census, the
--- events and the run's plan design must equal the engine's snapshot columns exactly, floats
--- compared exactly (`is distinct from`): fct_employee_contributions for the six contribution
--- columns, fct_employer_balances for the three vesting columns. Returns one row per differing
--- employee-year with the columns that differ (both values, printed to the last bit).
+-- The engine's contributions, accounts and vesting (spec 4.11-4.12) recomputed from the
+-- census, the events and the run's plan design must equal the engine's snapshot columns
+-- exactly, floats compared exactly (`is distinct from`): fct_employee_contributions for the six
+-- contribution columns, fct_employer_balances for the six account and vesting columns
+-- (vested_fraction, forfeiture, employer_balance, and spec v1.4's employee_balance,
+-- core_balance, core_vested_fraction). Returns one row per differing employee-year with the
+-- columns that differ (both values, printed to the last bit).
 {%- set contribution_columns = [
     'eligible_compensation', 'elected_deferral', 'employee_deferral', 'catch_up_deferral',
     'employer_match', 'employer_core'] %}
-{%- set balance_columns = ['vested_fraction', 'forfeiture', 'employer_balance'] %}
+{%- set balance_columns = [
+    'vested_fraction', 'forfeiture', 'employer_balance',
+    'employee_balance', 'core_balance', 'core_vested_fraction'] %}
 
 with replayed as (
     select

@@ -1,7 +1,8 @@
 -- The year's money totals of employer_cost_by_year (summed in whole cents from the
 -- contributions and balances recomputed from the events) must equal the engine's own totals in
 -- generation_summary.json (its integer-cent sums of the snapshot columns), exactly: payroll,
--- employee deferrals, match, core, forfeitures and the net employer cost. Returns one row per
+-- employee deferrals, match, core, forfeitures, the net employer cost, and the year-end
+-- employee and employer account balances (fct_employer_balances, every row, leavers included). Returns one row per
 -- differing year with the totals that differ.
 {%- set pairs = [
     ('total_prorated_payroll', 'payroll'),
@@ -9,7 +10,9 @@
     ('total_employer_match', 'employer_match'),
     ('total_employer_core', 'employer_core'),
     ('total_forfeitures', 'forfeitures'),
-    ('net_employer_cost', 'employer_cost')] %}
+    ('net_employer_cost', 'employer_cost'),
+    ('total_employee_balance', 'employee_balances'),
+    ('total_employer_balance', 'employer_balances')] %}
 
 with compared as (
     select

@@ -2,8 +2,10 @@
 -- (stg_wfsim__run_config), never restated here. A year with a published row uses it as
 -- written. A later year projects B, the latest published year before it, per limit:
 --   x = amount_B; repeat N - B times: x = x * (1 + growth_rate); then floor(x / step) * step
--- with step $500 (402(g) and both catch-ups), $5,000 (401(a)(17)) or $1,000 (415(c)): the IRS
--- rounds its cost-of-living adjustments down to those steps. The growth is compounded by
+-- with step $500 (402(g) and both catch-ups), $5,000 (401(a)(17), the 414(q) HCE pay threshold
+-- and the 416(i) key-officer threshold), $1,000 (415(c)) or $300 (the Social Security taxable
+-- wage base, spec v1.4): the IRS and SSA round their cost-of-living adjustments down to those
+-- steps. The growth is compounded by
 -- repeated multiplication in DOUBLE, as the engine does, not pow(), which can differ in the
 -- last bit. A year before the first published row uses the first row.
 {%- set limits = [
@@ -11,7 +13,10 @@
     ('catch_up', 'catch_up_limit', 500),
     ('catch_up_60_63', 'catch_up_60_63_limit', 500),
     ('compensation', 'compensation_limit', 5000),
-    ('annual_additions', 'annual_additions_limit', 1000)] %}
+    ('annual_additions', 'annual_additions_limit', 1000),
+    ('hce_compensation', 'hce_compensation_limit', 5000),
+    ('key_officer_compensation', 'key_officer_compensation_limit', 5000),
+    ('ss_wage_base', 'ss_wage_base', 300)] %}
 
 with run as (
     select * from {{ ref('stg_wfsim__run') }}

@@ -2,14 +2,19 @@
 -- match, core, their total, the forfeitures of the year's leavers (the unvested part of their
 -- employer account, spec 4.12) and the net cost match + core - forfeitures (the spec's
 -- `employer_cost`, section 8), each also as a share of the year's prorated payroll (everyone
--- employed in the year). Money is summed in whole cents, as integers, and the net cost is
+-- employed in the year), and the accounts at year end (every row, a leaver's after the
+-- forfeiture) with the year's investment return on them (spec 4.12). Money is summed in whole cents, as integers, and the net cost is
 -- taken in cents too, so no total depends on the order DuckDB adds rows in.
 
 with contributions as (
     select
         contributions.*,
         balances.forfeiture,
-        balances.employer_balance
+        balances.employer_balance,
+        balances.core_balance,
+        balances.employee_balance,
+        balances.employee_return,
+        balances.employer_return
     from {{ ref('fct_employee_contributions') }} as contributions
     inner join {{ ref('fct_employer_balances') }} as balances using (employee_year_id)
 ),
@@ -31,7 +36,11 @@ totals as (
         {{ sum_cents('forfeiture') }}                                as total_forfeitures,
         (({{ sum_cents_int('employer_match') }} + {{ sum_cents_int('employer_core') }} - {{ sum_cents_int('forfeiture') }}) / 100)::double
                                                                      as net_employer_cost,
-        {{ sum_cents('employer_balance') }}                          as total_employer_balance
+        {{ sum_cents('employer_balance') }}                          as total_employer_balance,
+        {{ sum_cents('core_balance') }}                              as total_core_balance,
+        {{ sum_cents('employee_balance') }}                          as total_employee_balance,
+        {{ sum_cents('employee_return') }}                           as total_employee_return,
+        {{ sum_cents('employer_return') }}                           as total_employer_return
     from contributions
     group by simulation_year
 )
@@ -52,6 +61,10 @@ select
     total_forfeitures,
     net_employer_cost,
     total_employer_balance,
+    total_core_balance,
+    total_employee_balance,
+    total_employee_return,
+    total_employer_return,
     {{ pct('total_employer_match', 'total_prorated_payroll') }}     as match_pct_of_payroll,
     {{ pct('total_employer_core', 'total_prorated_payroll') }}      as core_pct_of_payroll,
     {{ pct('total_employer_cost', 'total_prorated_payroll') }}      as employer_cost_pct_of_payroll,

@@ -12,7 +12,8 @@
 --   ex_match += pay * mshare(r)        (0 when not enrolled)
 --   ex_elig  += pay                    (0 when not eligible)
 -- mshare uses the year's tier set: employer_match.tiers, or the by_service entry for the tenure
--- at Jan 1 (this year's hires 0). Then, left to right:
+-- at Jan 1, or the by_points entry for the points at Jan 1 (points = age at Jan 1 + tenure at
+-- Jan 1, integers; this year's hires count tenure 0 in both tables). Then, left to right:
 --   elected_deferral  = round_cents(ex_def)
 --   catch_up_limit    = Lcu60 if 60 <= age at Dec 31 <= 63 and irs_limits.catch_up_60_63
 --                       else Lcu50 if age at Dec 31 >= 50 else 0
@@ -24,7 +25,12 @@
 --   match_before_415  = match_pp, or with true_up max(match_pp, round_cents(P * mshare(min(employee_deferral / P, 1))))
 --                       with P = round_cents(ex_elig * factor) (0 when P = 0); 0 under last_day_rule for a leaver
 --   core_before_415   = round_cents(ex_elig * factor * core_rate); 0 under last_day_rule for a leaver
---                       (core_rate: employer_core.rate, or by_service at the Jan 1 tenure, or by_age at the Jan 1 age)
+--                       (core_rate: employer_core.rate, or by_service at the Jan 1 tenure, by_age at
+--                       the Jan 1 age or by_points at the Jan 1 points)
+--                       with employer_core.integration {excess_rate, level} (spec v1.4, 401(l)):
+--                       round_cents(ex_elig * factor * core_rate + max(P - IL, 0) * excess_rate),
+--                       P = round_cents(ex_elig * factor), IL = the year's ss_wage_base (level
+--                       wage_base), round_cents(ss_wage_base * f) ({fraction: f}) or a ({amount: a})
 --   d415              = round_cents(employee_deferral - catch_up_deferral)
 --   employer_match    = min(match_before_415, max(round_cents(L415 - d415), 0))
 --   employer_core     = min(core_before_415, max(round_cents(L415 - d415 - employer_match), 0))
@@ -41,8 +47,8 @@ limits as (
 ),
 
 start_of_year as (
-    -- Tenure at Jan 1 for the by_service tables (this year's hires count as 0) and age at Jan 1
-    -- for by_age.
+    -- Tenure at Jan 1 for the by_service tables (this year's hires count as 0), age at Jan 1
+    -- for by_age, and their sum, the points of the by_points tables.
     select
         employee_year_id,
         employee_id,
@@ -53,22 +59,34 @@ start_of_year as (
     from workforce
 ),
 
+start_points as (
+    select *, age_at_jan1 + tenure_at_jan1 as points_at_jan1
+    from start_of_year
+),
+
 plan as (
     -- The plan design that applies to each employee-year: the match tier set and the core rate.
     select
-        start_of_year.*,
+        start_points.*,
+        -- The engine's order: by_service, else by_points, else tiers (validation allows one).
         case
-            when run_config.match_by_service is null then run_config.match_tiers
-            else struct_extract({{ step_at('run_config.match_by_service', 'min_years', 'start_of_year.tenure_at_jan1') }}, 'tiers')
+            when run_config.match_by_service is not null
+                then struct_extract({{ step_at('run_config.match_by_service', 'min_years', 'start_points.tenure_at_jan1') }}, 'tiers')
+            when run_config.match_by_points is not null
+                then struct_extract({{ step_at('run_config.match_by_points', 'min_points', 'start_points.points_at_jan1') }}, 'tiers')
+            else run_config.match_tiers
         end                                                             as match_tiers,
+        -- The engine's order: by_service, by_age, by_points, else the flat rate.
         case
             when run_config.core_by_service is not null
-                then struct_extract({{ step_at('run_config.core_by_service', 'min_years', 'start_of_year.tenure_at_jan1') }}, 'rate')
+                then struct_extract({{ step_at('run_config.core_by_service', 'min_years', 'start_points.tenure_at_jan1') }}, 'rate')
             when run_config.core_by_age is not null
-                then struct_extract({{ step_at('run_config.core_by_age', 'min_age', 'start_of_year.age_at_jan1') }}, 'rate')
+                then struct_extract({{ step_at('run_config.core_by_age', 'min_age', 'start_points.age_at_jan1') }}, 'rate')
+            when run_config.core_by_points is not null
+                then struct_extract({{ step_at('run_config.core_by_points', 'min_points', 'start_points.points_at_jan1') }}, 'rate')
             else run_config.core_rate
         end                                                             as core_rate
-    from start_of_year
+    from start_points
     cross join run_config
 ),
 
@@ -102,6 +120,7 @@ base as (
         workforce.is_enrolled,
         plan.tenure_at_jan1,
         plan.age_at_jan1,
+        plan.points_at_jan1,
         {{ years_between('workforce.birth_date', dec31('workforce.simulation_year')) }} as age_at_year_end,
         workforce.prorated_compensation                                  as gross_compensation,
         plan.match_tiers,
@@ -111,6 +130,7 @@ base as (
         limits.catch_up_60_63_limit,
         limits.compensation_limit,
         limits.annual_additions_limit,
+        limits.ss_wage_base,
         coalesce(period_totals.deferred_in_year, false)                 as deferred_in_year,
         period_totals.max_deferral_rate,
         coalesce(period_totals.ex_def, 0.0::double)                     as ex_def,
@@ -139,7 +159,14 @@ deferrals as (
              else compensation_limit / gross_compensation end            as pay_limit_factor,
         run_config.match_true_up,
         run_config.match_last_day_rule,
-        run_config.core_last_day_rule
+        run_config.core_last_day_rule,
+        run_config.core_integration_excess_rate,
+        -- The integration level IL of the year (null without integration).
+        case run_config.core_integration_level_form
+            when 'wage_base' then base.ss_wage_base
+            when 'fraction' then {{ round_cents('base.ss_wage_base * run_config.core_integration_fraction') }}
+            when 'amount' then run_config.core_integration_amount
+        end                                                              as core_integration_level
     from base
     cross join run_config
 ),
@@ -148,7 +175,15 @@ employee_money as (
     select
         *,
         elective_deferral_limit + catch_up_limit                         as deferral_limit,
-        least(elected_deferral, elective_deferral_limit + catch_up_limit) as employee_deferral
+        least(elected_deferral, elective_deferral_limit + catch_up_limit) as employee_deferral,
+        -- The integrated core's excess pay max(P - IL, 0), P = round_cents(ex_elig * factor),
+        -- as a CASE (never -0.0); null without integration.
+        case
+            when core_integration_level is null then null
+            when {{ round_cents('ex_elig * pay_limit_factor') }} - core_integration_level > 0
+                then {{ round_cents('ex_elig * pay_limit_factor') }} - core_integration_level
+            else 0.0::double
+        end                                                              as core_excess_compensation
     from deferrals
 ),
 
@@ -160,7 +195,12 @@ employer_pre_415 as (
                        ~ ' * case when elected_deferral > 0 then employee_deferral / elected_deferral else 0.0::double end') }}
                                                                          as match_per_period,
         {{ round_cents('ex_elig * pay_limit_factor') }}                 as true_up_compensation,
-        {{ round_cents('ex_elig * pay_limit_factor * core_rate') }}     as core_formula
+        case
+            when core_excess_compensation is null
+                then {{ round_cents('ex_elig * pay_limit_factor * core_rate') }}
+            else {{ round_cents('ex_elig * pay_limit_factor * core_rate'
+                                ~ ' + core_excess_compensation * core_integration_excess_rate') }}
+        end                                                              as core_formula
     from employee_money
 ),
 
@@ -217,6 +257,7 @@ select
     deferred_in_year,
     tenure_at_jan1,
     age_at_jan1,
+    points_at_jan1,
     age_at_year_end,
     gross_compensation,
     {{ round_cents('least(gross_compensation, compensation_limit)') }} as plan_compensation,
@@ -230,6 +271,9 @@ select
     match_tiers,
     {{ match_share('1.0::double', 'match_tiers') }}                        as max_match_share,
     core_rate,
+    core_integration_level,
+    core_integration_excess_rate,
+    core_excess_compensation,
     match_per_period,
     match_annual,
     match_before_415,
@@ -241,5 +285,6 @@ select
     compensation_limit,
     elective_deferral_limit,
     catch_up_limit,
-    annual_additions_limit
+    annual_additions_limit,
+    ss_wage_base
 from core_415

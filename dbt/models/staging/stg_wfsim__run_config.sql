@@ -7,6 +7,14 @@
 -- for a null by_service, an empty tier list or the year-keyed published table depend on the
 -- values); numbers are parsed as DOUBLE, never DECIMAL (spec section 3). irs_limits_published
 -- stays JSON, an object keyed by year: int_irs_limits_by_year reads it.
+--
+-- employer_core.integration (null, or {excess_rate, level}) is flattened: level is the JSON
+-- string "wage_base" or an object {"fraction": f} or {"amount": a}; core_integration_level_form
+-- says which ('wage_base', 'fraction', 'amount'; null without integration), and the value of
+-- the other two forms is in core_integration_fraction / core_integration_amount.
+-- vesting.match_schedule and vesting.core_schedule are null in the config when vesting.schedule
+-- applies to that source: vesting_match_schedule and vesting_core_schedule are the schedules
+-- in force (the override, else vesting.schedule), as the engine resolves them.
 {%- set tier = '{"from": "DOUBLE", "to": "DOUBLE", "rate": "DOUBLE"}' %}
 
 with summary as (
@@ -25,6 +33,8 @@ select
     from_json(config_json -> '$.employer_match.tiers', '[{{ tier }}]')  as match_tiers,
     from_json(config_json -> '$.employer_match.by_service',
               '[{"min_years": "INTEGER", "tiers": [{{ tier }}]}]')      as match_by_service,
+    from_json(config_json -> '$.employer_match.by_points',
+              '[{"min_points": "INTEGER", "tiers": [{{ tier }}]}]')     as match_by_points,
     cast(config_json ->> '$.employer_match.true_up' as boolean)         as match_true_up,
     cast(config_json ->> '$.employer_match.last_day_rule' as boolean)   as match_last_day_rule,
     -- employer_core
@@ -33,9 +43,28 @@ select
               '[{"min_years": "INTEGER", "rate": "DOUBLE"}]')           as core_by_service,
     from_json(config_json -> '$.employer_core.by_age',
               '[{"min_age": "INTEGER", "rate": "DOUBLE"}]')             as core_by_age,
+    from_json(config_json -> '$.employer_core.by_points',
+              '[{"min_points": "INTEGER", "rate": "DOUBLE"}]')          as core_by_points,
+    cast(config_json ->> '$.employer_core.integration.excess_rate' as double)
+                                                                        as core_integration_excess_rate,
+    case
+        when (config_json ->> '$.employer_core.integration.level') = 'wage_base' then 'wage_base'
+        when (config_json -> '$.employer_core.integration.level.fraction') is not null then 'fraction'
+        when (config_json -> '$.employer_core.integration.level.amount') is not null then 'amount'
+    end                                                                 as core_integration_level_form,
+    cast(config_json ->> '$.employer_core.integration.level.fraction' as double)
+                                                                        as core_integration_fraction,
+    cast(config_json ->> '$.employer_core.integration.level.amount' as double)
+                                                                        as core_integration_amount,
     cast(config_json ->> '$.employer_core.last_day_rule' as boolean)    as core_last_day_rule,
     -- vesting
     from_json(config_json -> '$.vesting.schedule', '["DOUBLE"]')        as vesting_schedule,
+    coalesce(from_json(config_json -> '$.vesting.match_schedule', '["DOUBLE"]'),
+             from_json(config_json -> '$.vesting.schedule', '["DOUBLE"]')) as vesting_match_schedule,
+    coalesce(from_json(config_json -> '$.vesting.core_schedule', '["DOUBLE"]'),
+             from_json(config_json -> '$.vesting.schedule', '["DOUBLE"]')) as vesting_core_schedule,
+    -- accounts
+    cast(config_json ->> '$.accounts.annual_return' as double)          as accounts_annual_return,
     -- irs_limits
     config_json -> '$.irs_limits.published'                             as irs_limits_published,
     cast(config_json ->> '$.irs_limits.growth_rate' as double)          as irs_limit_growth_rate,

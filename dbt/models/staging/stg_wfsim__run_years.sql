@@ -1,5 +1,6 @@
 -- generation_summary.json's per-year headcounts, event total and money totals (the engine's
--- integer-cent sums of the snapshot columns, spec 8), one row per simulated year. The per-kind
+-- integer-cent sums of the snapshot columns, spec 8, with spec v1.4's year-end account
+-- balances employee_balances and employer_balances), one row per simulated year. The per-kind
 -- event counters are stg_wfsim__run_year_events, read by the seed event_types' counter names.
 with summary as (
     select unnest(years) as y from {{ source('wfsim', 'generation_summary') }}
@@ -16,5 +17,7 @@ select
     cast(y.employer_match as double)            as employer_match,
     cast(y.employer_core as double)             as employer_core,
     cast(y.forfeitures as double)               as forfeitures,
-    cast(y.employer_cost as double)             as employer_cost
+    cast(y.employer_cost as double)             as employer_cost,
+    cast(y.employee_balances as double)         as employee_balances,
+    cast(y.employer_balances as double)         as employer_balances
 from summary

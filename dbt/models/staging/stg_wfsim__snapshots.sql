@@ -1,5 +1,7 @@
--- The engine's year-end workforce, typed; employee_year_id is the row's key. The last nine
--- columns are the engine's contributions and vesting (spec 4.11-4.12).
+-- The engine's year-end workforce, typed; employee_year_id is the row's key. The last twelve
+-- columns are the engine's contributions, accounts and vesting (spec 4.11-4.12): the nine of
+-- v1.3, then employee_balance, core_balance (the core part of employer_balance) and
+-- core_vested_fraction (spec v1.4).
 select
     employee_id || '|' || cast(simulation_year as varchar) as employee_year_id,
     scenario_id,
@@ -35,5 +37,8 @@ select
     cast(employer_core as double)          as employer_core,
     cast(vested_fraction as double)        as vested_fraction,
     cast(forfeiture as double)             as forfeiture,
-    cast(employer_balance as double)       as employer_balance
+    cast(employer_balance as double)       as employer_balance,
+    cast(employee_balance as double)       as employee_balance,
+    cast(core_balance as double)           as core_balance,
+    cast(core_vested_fraction as double)   as core_vested_fraction
 from {{ source('wfsim', 'snapshots') }}

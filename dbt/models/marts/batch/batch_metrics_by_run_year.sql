@@ -20,7 +20,9 @@
 -- - Money over every snapshot row of the year, leavers included: each value as integer cents
 --   round(x * 100) (half away from zero, like the engine), summed as integers, / 100 as DOUBLE.
 --   employer_cost = match + core - forfeitures in cents; employer_cost_pct_of_payroll is the
---   quotient of the two DOUBLE dollar values (null when payroll is 0).
+--   quotient of the two DOUBLE dollar values (null when payroll is 0); employee_balances and
+--   employer_balances are the snapshots' year-end employee_balance and employer_balance summed
+--   the same way (spec v1.4 4.12).
 --
 -- The grain is every (run, year) that a run's summary or its snapshots name, so a year missing
 -- from either side still shows and fails assert_batch_metrics_equal_metrics_parquet (a year
@@ -96,7 +98,9 @@ snapshot_totals as (
         sum(cast(round(employee_deferral * 100) as bigint))                         as employee_deferrals_cents,
         sum(cast(round(employer_match * 100) as bigint))                            as employer_match_cents,
         sum(cast(round(employer_core * 100) as bigint))                             as employer_core_cents,
-        sum(cast(round(forfeiture * 100) as bigint))                                as forfeitures_cents
+        sum(cast(round(forfeiture * 100) as bigint))                                as forfeitures_cents,
+        sum(cast(round(employee_balance * 100) as bigint))                          as employee_balances_cents,
+        sum(cast(round(employer_balance * 100) as bigint))                          as employer_balances_cents
     from snapshot_rows
     group by scenario_id, random_seed, simulation_year
 ),
@@ -121,7 +125,9 @@ joined as (
         coalesce(snapshot_totals.employer_core_cents, 0)      as employer_core_cents,
         coalesce(snapshot_totals.forfeitures_cents, 0)        as forfeitures_cents,
         coalesce(snapshot_totals.employer_match_cents + snapshot_totals.employer_core_cents
-                 - snapshot_totals.forfeitures_cents, 0)       as employer_cost_cents
+                 - snapshot_totals.forfeitures_cents, 0)       as employer_cost_cents,
+        coalesce(snapshot_totals.employee_balances_cents, 0)  as employee_balances_cents,
+        coalesce(snapshot_totals.employer_balances_cents, 0)  as employer_balances_cents
     from grain
     left join run_years
         on  run_years.scenario_id = grain.scenario_id
@@ -160,6 +166,8 @@ joined as (
     'employer_cost_pct_of_payroll':
         'case when payroll_cents <> 0 then ' ~ cents_to_dollars('employer_cost_cents')
         ~ ' / ' ~ cents_to_dollars('payroll_cents') ~ ' end',
+    'employee_balances': cents_to_dollars('employee_balances_cents'),
+    'employer_balances': cents_to_dollars('employer_balances_cents'),
 } %}
 
 select

@@ -14,5 +14,7 @@ select
     cast(employee_deferral as double)       as employee_deferral,
     cast(employer_match as double)          as employer_match,
     cast(employer_core as double)           as employer_core,
-    cast(forfeiture as double)              as forfeiture
+    cast(forfeiture as double)              as forfeiture,
+    cast(employee_balance as double)        as employee_balance,
+    cast(employer_balance as double)        as employer_balance
 from {{ source('wfsim_batch', 'snapshots') }}

@@ -439,7 +439,7 @@ fn diff_reports_a_schema_difference_as_one_line_per_column() {
     let text = &report.report;
     for expected in [
         "  snapshots 2025: schemas differ\n    level_id: A Int32 not null  |  B Int64 not null\n",
-        "  events 2026: schemas differ\n    random_draw: A Float64 nullable  |  B missing\n",
+        "  events 2026: schemas differ\n    random_draw: A Float64 nullable  |  B missing\n    rows compared on the 19 shared columns\n",
         &format!("  snapshots 2026: schemas differ\n    column order differs from column 2: A {second}  |  B {third}\n"),
     ] {
         assert!(text.contains(expected), "expected {expected:?} in:\n{text}");

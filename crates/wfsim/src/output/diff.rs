@@ -364,6 +364,30 @@ impl Paint {
     }
 }
 
+/// Both batches cut to the columns they share, in A's order, with their count: `None` when a
+/// shared column differs in type or the shared columns come in another order (then rows
+/// cannot be matched column by column), or when nothing is left out.
+fn shared_columns(a: &RecordBatch, b: &RecordBatch) -> Option<(RecordBatch, RecordBatch, usize)> {
+    let (sa, sb) = (a.schema(), b.schema());
+    let mut ia = Vec::new();
+    let mut ib = Vec::new();
+    for (i, f) in sa.fields().iter().enumerate() {
+        if let Ok(j) = sb.index_of(f.name()) {
+            if sb.field(j).data_type() != f.data_type() {
+                return None;
+            }
+            ia.push(i);
+            ib.push(j);
+        }
+    }
+    let in_order = ib.windows(2).all(|w| w[0] < w[1]);
+    let cut = ia.len() < sa.fields().len() || ib.len() < sb.fields().len();
+    if !in_order || !cut {
+        return None;
+    }
+    Some((a.project(&ia).ok()?, b.project(&ib).ok()?, ia.len()))
+}
+
 /// One line per column whose name or type differs between the two schemas, with type and
 /// nullability on each side; nullability alone is no difference. Same columns and types in
 /// another order give one line (the first position that differs), since rows are compared
@@ -670,6 +694,15 @@ pub fn diff_dirs_with(a: &Path, b: &Path, opts: DiffOptions) -> Result<DiffRepor
                     let columns = schema_differences(&x.schema(), &y.schema());
                     if columns.is_empty() {
                         compare(&mut details, &label, table, (&pa, x), (&pb, y), opts)?
+                    } else if let Some((xs, ys, n)) = shared_columns(x, y) {
+                        // Columns added or dropped (an output of an older version): the file
+                        // differs, and its rows are compared on the columns both sides have.
+                        let mut block = vec![format!("  {label}: schemas differ")];
+                        block.extend(columns.into_iter().map(|line| format!("    {line}")));
+                        block.push(format!("    rows compared on the {n} shared columns"));
+                        details.push(&block, 1);
+                        total += 1;
+                        compare(&mut details, &label, table, (&pa, &xs), (&pb, &ys), opts)?
                     } else {
                         let mut block = vec![format!("  {label}: schemas differ")];
                         block.extend(columns.into_iter().map(|line| format!("    {line}")));

@@ -311,7 +311,9 @@ fn write_csv(path: &Path, rows: &[CensusRow]) -> Result<()> {
             .prior_year_compensation
             .map(|p| format!("{p:.2}"))
             .unwrap_or_default();
-        let owned = format!("{}", r.ownership_pct);
+        // Always with decimals, so a reader that infers types from the first rows (all 0)
+        // reads a float column.
+        let owned = format!("{:.4}", r.ownership_pct);
         w.write_record([
             r.employee_id.as_str(),
             &r.birth_date.to_string(),

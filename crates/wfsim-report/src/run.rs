@@ -655,12 +655,7 @@ fn accounts(years: &[Year], labels: &[String], config: &Config) -> wfsim::Result
         for (v, x) in s.iter_mut().zip([e, r]) {
             v.push(Some(x));
         }
-        rows.push(vec![
-            year_cell(y),
-            e.into(),
-            r.into(),
-            (e + r).into(),
-        ]);
+        rows.push(vec![year_cell(y), e.into(), r.into(), (e + r).into()]);
     }
     let [e, r] = s;
     let named = |name: &str, values| Series {

@@ -296,12 +296,16 @@ accounts: {annual_return: 0.04}",
             .all(|p| !p.name.starts_with("employer_match.tiers")));
         // an integration level: a map gives its key, a name its text
         let points = params(&model(CONFIGS[3]));
-        assert!(points.iter().any(|p| p.name == "employer_core.integration.level.fraction"
-            && p.v == Some(0.8)
-            && p.i == 0));
+        assert!(points
+            .iter()
+            .any(|p| p.name == "employer_core.integration.level.fraction"
+                && p.v == Some(0.8)
+                && p.i == 0));
         let wage_base = params(&model(CONFIGS[4]));
-        assert!(wage_base.iter().any(|p| p.name == "employer_core.integration.level"
-            && p.t.as_deref() == Some("wage_base")));
+        assert!(wage_base
+            .iter()
+            .any(|p| p.name == "employer_core.integration.level"
+                && p.t.as_deref() == Some("wage_base")));
         assert!(rows
             .iter()
             .all(|p| !excluded(&p.name) && p.v.is_some() != p.t.is_some()));

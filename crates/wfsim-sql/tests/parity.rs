@@ -293,7 +293,11 @@ fn high_earners(n: usize) -> Vec<CensusRow> {
                 },
                 // a core part of some employer accounts, and unrounded employee accounts
                 employee_balance: 250.0 * i as f64 + 0.375,
-                core_balance: if i % 6 == 0 { 100.0 * i as f64 + 0.0625 } else { 0.0 },
+                core_balance: if i % 6 == 0 {
+                    100.0 * i as f64 + 0.0625
+                } else {
+                    0.0
+                },
                 prior_year_compensation: None,
                 ownership_pct: 0.0,
                 officer: false,
@@ -723,7 +727,10 @@ fn points_based_match_and_core() {
         assert!(
             count(&rows, |_, r| r.money.eligible_compensation > 10_000.0
                 && r.prorated_compensation < 300_000.0
-                && (r.money.employer_core / r.money.eligible_compensation - rate).abs() < 1e-4)
+                && (r.money.employer_core / r.money.eligible_compensation
+                    - rate)
+                    .abs()
+                    < 1e-4)
                 > 5,
             "core rate {rate}"
         );
@@ -763,16 +770,23 @@ fn integrated_core_at_each_level() {
         };
         // above the level the core exceeds 6 % of eligible pay, below it it is 6 %
         assert!(
-            count(&rows, |y, r| r.money.eligible_compensation > il(y) + 1_000.0
-                && r.money.employer_core > 0.06 * r.money.eligible_compensation.min(
-                    m.config.irs_limits.for_year(y).compensation) + 1.0)
+            count(&rows, |y, r| r.money.eligible_compensation
+                > il(y) + 1_000.0
+                && r.money.employer_core
+                    > 0.06
+                        * r.money
+                            .eligible_compensation
+                            .min(m.config.irs_limits.for_year(y).compensation)
+                        + 1.0)
                 > 10,
             "{level}: above the level"
         );
         assert!(
             count(&rows, |y, r| r.money.eligible_compensation > 10_000.0
                 && r.money.eligible_compensation < il(y)
-                && (r.money.employer_core - round(0.06 * r.money.eligible_compensation)).abs()
+                && (r.money.employer_core
+                    - round(0.06 * r.money.eligible_compensation))
+                .abs()
                     <= 0.011)
                 > 3,
             "{level}: below the level"

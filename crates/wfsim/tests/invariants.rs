@@ -230,7 +230,10 @@ fn check_money(
             assert!(v.is_finite() && v >= 0.0, "{who}: {m:?}");
         }
         assert!((0.0..=1.0).contains(&m.vested_fraction), "{who}: {s:?}");
-        assert!((0.0..=1.0).contains(&m.core_vested_fraction), "{who}: {s:?}");
+        assert!(
+            (0.0..=1.0).contains(&m.core_vested_fraction),
+            "{who}: {s:?}"
+        );
         assert!(m.core_balance <= m.employer_balance, "{who}: {m:?}");
         assert!(
             m.eligible_compensation <= s.prorated_compensation + 0.015,

@@ -172,10 +172,13 @@ pub(super) fn parse(
     let ownership_pct = if own_text.is_empty() {
         0.0
     } else {
-        let v = own_text
-            .parse::<f64>()
-            .ok()
-            .ok_or_else(|| err(own_col, own_text, "not a number (a fraction such as 0.05)".into()))?;
+        let v = own_text.parse::<f64>().ok().ok_or_else(|| {
+            err(
+                own_col,
+                own_text,
+                "not a number (a fraction such as 0.05)".into(),
+            )
+        })?;
         if !(0.0..=1.0).contains(&v) {
             return Err(err(
                 own_col,

@@ -25,7 +25,9 @@ mod tests {
 
     #[test]
     fn the_return_is_bounded() {
-        let a = parse_str("accounts:\n  annual_return: -0.2\n").unwrap().accounts;
+        let a = parse_str("accounts:\n  annual_return: -0.2\n")
+            .unwrap()
+            .accounts;
         assert_eq!(a.annual_return.get(), -0.2);
         let e = invalid("accounts:\n  annual_return: 0.6\n");
         assert!(

@@ -70,7 +70,8 @@ pub enum IntegrationLevel {
     Amount(f64),
 }
 
-const LEVEL_FORMS: &str = "expected wage_base, {fraction: f} (a share of the wage base) or {amount: a} (dollars)";
+const LEVEL_FORMS: &str =
+    "expected wage_base, {fraction: f} (a share of the wage base) or {amount: a} (dollars)";
 
 impl<'de> Deserialize<'de> for IntegrationLevel {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -97,7 +98,9 @@ impl<'de> Deserialize<'de> for IntegrationLevel {
                 let one = |key: &str, value: f64| match key {
                     "fraction" => Ok(IntegrationLevel::Fraction(value)),
                     "amount" => Ok(IntegrationLevel::Amount(value)),
-                    _ => Err(A::Error::custom(format!("unknown level `{key}`: {LEVEL_FORMS}"))),
+                    _ => Err(A::Error::custom(format!(
+                        "unknown level `{key}`: {LEVEL_FORMS}"
+                    ))),
                 };
                 let level = match map.next_entry::<String, f64>()? {
                     Some((key, value)) => one(&key, value)?,
@@ -234,9 +237,9 @@ impl EmployerCore {
                 let level = match i.level {
                     IntegrationLevel::WageBase => "at the wage base".to_string(),
                     IntegrationLevel::Fraction(f) => format!("at {f} of the wage base"),
-                    IntegrationLevel::Amount(a) => format!(
-                        "at {a} ({f:.4} of the {start_year} wage base of {wage_base})"
-                    ),
+                    IntegrationLevel::Amount(a) => {
+                        format!("at {a} ({f:.4} of the {start_year} wage base of {wage_base})")
+                    }
                 };
                 return Err(c.fail(
                     "employer_core.integration.excess_rate",
@@ -281,7 +284,10 @@ mod tests {
             .employer_core;
         assert_eq!(c.rate_for(2, 60, 0), 0.01);
         assert_eq!(c.rate_for(3, 20, 0), 0.03);
-        assert_eq!(parse_str("").unwrap().employer_core.rate_for(5, 40, 45), 0.0);
+        assert_eq!(
+            parse_str("").unwrap().employer_core.rate_for(5, 40, 45),
+            0.0
+        );
         // 2 % under 50 points, 4 % under 70, 6 % from 70: the band edges
         let c = parse_str("employer_core:\n  by_points: [{min_points: 0, rate: 0.02}, {min_points: 50, rate: 0.04}, {min_points: 70, rate: 0.06}]\n")
             .unwrap()
@@ -295,9 +301,11 @@ mod tests {
     #[test]
     fn integration_levels_and_their_401l_caps() {
         use super::{Integration, IntegrationLevel};
-        let c = parse_str("employer_core:\n  rate: 0.03\n  integration: {excess_rate: 0.03, level: wage_base}\n")
-            .unwrap()
-            .employer_core;
+        let c = parse_str(
+            "employer_core:\n  rate: 0.03\n  integration: {excess_rate: 0.03, level: wage_base}\n",
+        )
+        .unwrap()
+        .employer_core;
         let i = c.integration.unwrap();
         assert_eq!(i.level, IntegrationLevel::WageBase);
         assert_eq!(i.level_for(176_100.0), 176_100.0);
@@ -306,7 +314,8 @@ mod tests {
             .employer_core;
         // 80 % of 176,100 = 140,880
         assert_eq!(c.integration.unwrap().level_for(176_100.0), 140_880.0);
-        let i: Integration = serde_norway::from_str("{excess_rate: 0.03, level: {amount: 50000}}").unwrap();
+        let i: Integration =
+            serde_norway::from_str("{excess_rate: 0.03, level: {amount: 50000}}").unwrap();
         assert_eq!(i.level_for(176_100.0), 50_000.0);
         // the resolved config (JSON) reads back
         let json = serde_json::to_string(&i).unwrap();
@@ -316,7 +325,9 @@ mod tests {
     #[test]
     fn integration_is_checked_against_401l_and_the_base_rate() {
         // at the wage base: 5.7 % at most
-        let e = invalid("employer_core:\n  rate: 0.08\n  integration: {excess_rate: 0.06, level: wage_base}\n");
+        let e = invalid(
+            "employer_core:\n  rate: 0.08\n  integration: {excess_rate: 0.06, level: wage_base}\n",
+        );
         assert!(
             e.contains("employer_core.integration.excess_rate") && e.contains("maximum of 0.057"),
             "{e}"
@@ -329,7 +340,10 @@ mod tests {
             .unwrap();
         // an amount is a fraction of the start year's wage base: 150,000 / 176,100 = 0.85
         let e = invalid("employer_core:\n  rate: 0.08\n  integration: {excess_rate: 0.055, level: {amount: 150000}}\n");
-        assert!(e.contains("maximum of 0.054") && e.contains("150000"), "{e}");
+        assert!(
+            e.contains("maximum of 0.054") && e.contains("150000"),
+            "{e}"
+        );
         let e = invalid("employer_core:\n  rate: 0.08\n  integration: {excess_rate: 0.03, level: {fraction: 1.0}}\n");
         assert!(
             e.contains("employer_core.integration.level") && e.contains("less than the wage base"),
@@ -340,18 +354,30 @@ mod tests {
         // the excess rate may not exceed the smallest base rate
         let e = invalid("employer_core:\n  by_points: [{min_points: 0, rate: 0.02}, {min_points: 50, rate: 0.06}]\n  integration: {excess_rate: 0.03, level: wage_base}\n");
         assert!(
-            e.contains("employer_core.integration.excess_rate") && e.contains("smallest base core rate"),
+            e.contains("employer_core.integration.excess_rate")
+                && e.contains("smallest base core rate"),
             "{e}"
         );
         let e = invalid("employer_core:\n  integration: {excess_rate: 0.03, level: wage_base}\n");
-        assert!(e.contains("smallest base core rate of the design, 0"), "{e}");
-        let e = invalid("employer_core:\n  rate: 0.03\n  integration: {excess_rate: 0, level: wage_base}\n");
+        assert!(
+            e.contains("smallest base core rate of the design, 0"),
+            "{e}"
+        );
+        let e = invalid(
+            "employer_core:\n  rate: 0.03\n  integration: {excess_rate: 0, level: wage_base}\n",
+        );
         assert!(e.contains("employer_core.integration.excess_rate"), "{e}");
         let e = invalid("employer_core:\n  rate: 0.03\n  integration: {level: wage_base}\n");
-        assert!(e.contains("employer_core.integration") && e.contains("excess_rate"), "{e}");
-        let e = invalid("employer_core:\n  rate: 0.03\n  integration: {excess_rate: 0.03, level: table_base}\n");
         assert!(
-            e.contains("employer_core.integration.level") && e.contains("unknown level `table_base`"),
+            e.contains("employer_core.integration") && e.contains("excess_rate"),
+            "{e}"
+        );
+        let e = invalid(
+            "employer_core:\n  rate: 0.03\n  integration: {excess_rate: 0.03, level: table_base}\n",
+        );
+        assert!(
+            e.contains("employer_core.integration.level")
+                && e.contains("unknown level `table_base`"),
             "{e}"
         );
         let e = invalid("employer_core:\n  rate: 0.03\n  integration: {excess_rate: 0.03, level: {fraction: 0.5, amount: 9}}\n");
@@ -374,7 +400,8 @@ mod tests {
         );
         let e = invalid("employer_core:\n  by_service: [{min_years: 0, rate: 1.5}]\n");
         assert!(e.contains("employer_core.by_service"), "{e}");
-        let e = invalid("employer_core:\n  rate: 0.03\n  by_points: [{min_points: 0, rate: 0.02}]\n");
+        let e =
+            invalid("employer_core:\n  rate: 0.03\n  by_points: [{min_points: 0, rate: 0.02}]\n");
         assert!(e.contains("at most one"), "{e}");
         let e = invalid("employer_core:\n  by_age: [{min_age: 21, rate: 0.02}]\n");
         assert!(e.contains("min_age thresholds must start at 0"), "{e}");

@@ -263,7 +263,8 @@ mod tests {
         assert!(e.contains("at most one"), "{e}");
         let e = invalid("employer_match:\n  by_points: [{min_points: 10, tiers: []}]\n");
         assert!(
-            e.contains("employer_match.by_points") && e.contains("min_points thresholds must start at 0"),
+            e.contains("employer_match.by_points")
+                && e.contains("min_points thresholds must start at 0"),
             "{e}"
         );
         // the default tiers beside a table are the default, not a second formula

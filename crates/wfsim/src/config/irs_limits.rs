@@ -84,7 +84,10 @@ impl RawLimitRow {
             ("compensation", r.compensation.is_none()),
             ("annual_additions", r.annual_additions.is_none()),
             ("hce_compensation", r.hce_compensation.is_none()),
-            ("key_officer_compensation", r.key_officer_compensation.is_none()),
+            (
+                "key_officer_compensation",
+                r.key_officer_compensation.is_none(),
+            ),
             ("ss_wage_base", r.ss_wage_base.is_none()),
         ]
         .into_iter()

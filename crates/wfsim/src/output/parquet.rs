@@ -419,9 +419,13 @@ fn census_columns<'a>() -> Vec<Column<CensusRows<'a>>> {
         col(name(CoreBalance), Float64, false, Repeating, |g| {
             float64s(g.rows.iter().map(|r| r.core_balance))
         }),
-        col(name(PriorYearCompensation), Float64, true, MostlyUnique, |g| {
-            opt_float64s(g.rows.iter().map(|r| r.prior_year_compensation))
-        }),
+        col(
+            name(PriorYearCompensation),
+            Float64,
+            true,
+            MostlyUnique,
+            |g| opt_float64s(g.rows.iter().map(|r| r.prior_year_compensation)),
+        ),
         col(name(OwnershipPct), Float64, false, Repeating, |g| {
             float64s(g.rows.iter().map(|r| r.ownership_pct))
         }),

@@ -194,17 +194,25 @@ impl EmployerCore {
         }
     }
 
-    /// Every base rate the design can give: the flat rate or every table entry.
-    fn base_rates(&self) -> Vec<f64> {
-        if let Some(s) = &self.by_service {
-            s.entries().iter().map(|e| e.rate).collect()
-        } else if let Some(a) = &self.by_age {
-            a.entries().iter().map(|e| e.rate).collect()
-        } else if let Some(p) = &self.by_points {
-            p.entries().iter().map(|e| e.rate).collect()
-        } else {
-            vec![self.rate.get()]
-        }
+    /// The smallest base rate the design can give: the flat rate, or the smallest table entry.
+    fn smallest_rate(&self) -> f64 {
+        let service = self
+            .by_service
+            .iter()
+            .flat_map(|s| s.entries().iter().map(|e| e.rate));
+        let age = self
+            .by_age
+            .iter()
+            .flat_map(|s| s.entries().iter().map(|e| e.rate));
+        let points = self
+            .by_points
+            .iter()
+            .flat_map(|s| s.entries().iter().map(|e| e.rate));
+        service
+            .chain(age)
+            .chain(points)
+            .reduce(f64::min)
+            .unwrap_or(self.rate.get())
     }
 
     pub(super) fn check(&self, c: &Checker, limits: &IrsLimits, start_year: i32) -> Result<()> {
@@ -223,16 +231,16 @@ impl EmployerCore {
         if let Some(i) = &self.integration {
             let excess = i.excess_rate.get();
             let wage_base = limits.for_year(start_year).ss_wage_base;
+            // the level as a share of the wage base (the wage base itself: 5.7 %)
             let f = match i.level {
-                IntegrationLevel::WageBase => 0.0,
-                IntegrationLevel::Fraction(f) => f,
-                IntegrationLevel::Amount(a) => a / wage_base,
+                IntegrationLevel::WageBase => None,
+                IntegrationLevel::Fraction(f) => Some(f),
+                IntegrationLevel::Amount(a) => Some(a / wage_base),
             };
-            let max = match i.level {
-                IntegrationLevel::WageBase => Ok(0.057),
-                _ => Integration::max_excess_rate(f),
-            }
-            .map_err(|m| c.fail("employer_core.integration.level", m))?;
+            let max = f
+                .map_or(Ok(0.057), Integration::max_excess_rate)
+                .map_err(|m| c.fail("employer_core.integration.level", m))?;
+            let f = f.unwrap_or(1.0);
             if excess > max {
                 let level = match i.level {
                     IntegrationLevel::WageBase => "at the wage base".to_string(),
@@ -250,7 +258,7 @@ impl EmployerCore {
                     ),
                 ));
             }
-            let smallest = self.base_rates().into_iter().fold(f64::INFINITY, f64::min);
+            let smallest = self.smallest_rate();
             if excess > smallest {
                 return Err(c.fail(
                     "employer_core.integration.excess_rate",

@@ -348,8 +348,9 @@ fn metrics(path: &Path) -> Values {
         for metric in METRICS {
             let m = metric.name;
             for r in 0..b.num_rows() {
-                let v = if metric.is_count() {
-                    Some(col::<Int32Array>(&b, m).value(r) as f64)
+                let v = if metric.is_int() {
+                    let a = col::<Int32Array>(&b, m);
+                    a.is_valid(r).then(|| a.value(r) as f64)
                 } else {
                     let a = col::<Float64Array>(&b, m);
                     a.is_valid(r).then(|| a.value(r))

@@ -374,7 +374,7 @@ fn run_batch(
 
 /// A run's metrics as plain Python values, exact (a rate travels as its f64 bits), so Ray can
 /// send them back: per year, `(year, [(kind, value)])`, kind 0 a count, 1 cents, 2 a rate, 3 a
-/// null rate.
+/// null rate, 4 a flag (1/0), 5 a null flag.
 type Encoded = Vec<(i32, Vec<(u8, i64)>)>;
 
 fn encode(years: &[YearMetrics]) -> Encoded {
@@ -389,6 +389,8 @@ fn encode(years: &[YearMetrics]) -> Encoded {
                     Value::Cents(c) => (1, c),
                     Value::Rate(Some(r)) => (2, r.to_bits() as i64),
                     Value::Rate(None) => (3, 0),
+                    Value::Flag(Some(f)) => (4, i64::from(f)),
+                    Value::Flag(None) => (5, 0),
                 })
                 .collect();
             (y.year, values)
@@ -407,6 +409,8 @@ fn decode(run: Encoded) -> PyResult<Vec<YearMetrics>> {
                     1 => Ok(Value::Cents(v)),
                     2 => Ok(Value::Rate(Some(f64::from_bits(v as u64)))),
                     3 => Ok(Value::Rate(None)),
+                    4 => Ok(Value::Flag(Some(v != 0))),
+                    5 => Ok(Value::Flag(None)),
                     _ => Err(bad()),
                 })
                 .collect::<PyResult<_>>()?;

@@ -41,8 +41,8 @@ fn describe(metric: &str) -> (&'static str, &'static str, Unit) {
             m.noun,
             match m.kind {
                 MetricKind::Count => Unit::Count,
+                MetricKind::Flag | MetricKind::Rate => Unit::Percent,
                 MetricKind::Money => Unit::Money,
-                MetricKind::Rate => Unit::Percent,
             },
         ),
         None => ("", "", Unit::Count),
@@ -459,8 +459,8 @@ fn metrics_sheet(path: &Path) -> wfsim::Result<Table> {
     let mut values: Vec<Vec<Option<f64>>> = vec![];
     for metric in METRICS {
         let m = metric.name;
-        values.push(if metric.is_count() {
-            c.i32(m)?.into_iter().map(|v| Some(v as f64)).collect()
+        values.push(if metric.is_int() {
+            c.i32_opt(m)?
         } else {
             c.f64(m)?
         });

@@ -86,6 +86,13 @@ impl Columns {
         self.each(name, "int32", |a: &Int32Array, i| a.value(i))
     }
 
+    /// An int32 column that may hold nulls (the test flags), as float64.
+    pub fn i32_opt(&self, name: &str) -> wfsim::Result<Vec<Option<f64>>> {
+        self.each(name, "int32", |a: &Int32Array, i| {
+            a.is_valid(i).then(|| f64::from(a.value(i)))
+        })
+    }
+
     pub fn i64(&self, name: &str) -> wfsim::Result<Vec<i64>> {
         self.each(name, "int64", |a: &Int64Array, i| a.value(i))
     }

@@ -369,6 +369,9 @@ pub struct SnapshotRow {
     pub auto_escalation_opt_out: bool,
     pub escalations_received: i32,
     pub money: Contributions,
+    /// Spec §9: highly compensated (look-back pay or ownership) and key employee (top-heavy).
+    pub is_hce: bool,
+    pub is_key_employee: bool,
 }
 
 /// The year's plan money of one employee (spec §4.11, §4.12), in dollars and cents.
@@ -387,6 +390,9 @@ pub struct Contributions {
     /// The core part of `employer_balance`.
     pub core_balance: f64,
     pub core_vested_fraction: f64,
+    /// The nondiscrimination tests' pay (spec §9): `P = round_cents(ex_elig * factor)`, the
+    /// eligible pay with 401(a)(17) applied. Not a snapshot column.
+    pub testing_pay: f64,
 }
 
 #[cfg(test)]

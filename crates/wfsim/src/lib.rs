@@ -14,6 +14,7 @@ pub mod engine;
 pub mod error;
 pub mod event;
 pub mod md5_lanes;
+pub mod ndt;
 pub mod numerics;
 pub mod output;
 pub mod pool;

@@ -86,21 +86,28 @@ impl Year {
 }
 
 /// The year loop of every entry point (`run`, each run of a batch): steps `engine` through
-/// `start..=end` in order, with its rows when `rows` (else its counts only), and hands each year
-/// to `take`, which returns `false` to stop early.
+/// `start..=end` in order, with its rows when `rows` (else its counts only), finishes each
+/// year's nondiscrimination tests (`ndt`: they read the year before's), and hands each year to
+/// `take`, which returns `false` to stop early.
 pub(crate) fn each_year(
     engine: &mut dyn YearEngine,
     (start, end): (i32, i32),
+    ndt: &crate::config::Ndt,
     rows: bool,
     progress: &dyn Progress,
     mut take: impl FnMut(Year) -> Result<bool>,
 ) -> Result<()> {
+    let mut prior = None;
     for year in start..=end {
         progress.year_started(year, engine.headcount());
         let y = if rows {
-            Year::Rows(engine.step(year)?)
+            let mut out = engine.step(year)?;
+            out.counts.finish_ndt(ndt, &mut prior);
+            Year::Rows(out)
         } else {
-            Year::Counts(engine.step_counts(year)?)
+            let mut counts = engine.step_counts(year)?;
+            counts.finish_ndt(ndt, &mut prior);
+            Year::Counts(counts)
         };
         if !take(y)? {
             break;
@@ -203,6 +210,7 @@ fn run_inner(
             each_year(
                 &mut OnPool(pool, &mut *engine),
                 years,
+                &inputs.model.config.ndt,
                 true,
                 progress,
                 |y| match y {

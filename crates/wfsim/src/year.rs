@@ -4,6 +4,7 @@
 
 use crate::error::Result;
 use crate::event::{Category, Event, EventType, SnapshotRow, KINDS};
+use crate::ndt;
 use crate::totals::YearTotals;
 use serde::ser::SerializeMap;
 
@@ -24,7 +25,7 @@ pub trait YearEngine {
 
 /// Per-year counts for the summary table and `generation_summary.json`: the headcount flow and
 /// one counter per event kind (in [`KINDS`] order).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct YearCounts {
     pub year: i32,
     pub n_start: i64,
@@ -34,6 +35,10 @@ pub struct YearCounts {
     pub events: i64,
     /// The year's plan figures from its snapshot rows.
     pub totals: YearTotals,
+    /// The engine's tally of the nondiscrimination tests, until the year loop finishes it
+    /// into `ndt` (it knows the year before).
+    pub ndt_tally: ndt::Tally,
+    pub ndt: ndt::Results,
 }
 
 impl YearCounts {
@@ -50,6 +55,8 @@ impl YearCounts {
         for e in events {
             by_kind[e.category as usize] += 1;
         }
+        let mut ndt_tally = ndt::Tally::default();
+        ndt_tally.add_rows(year, snapshots);
         YearCounts {
             year,
             n_start,
@@ -58,17 +65,31 @@ impl YearCounts {
             n_end,
             events: events.len() as i64,
             totals: YearTotals::of(snapshots),
+            ndt_tally,
+            ndt: ndt::Results::default(),
         }
     }
 
-    /// Adds the event counts and totals of `part`, a tally of some of the year's rows (the
-    /// headcounts are the caller's).
-    pub fn add(&mut self, part: &YearCounts) {
+    /// Adds the event counts, totals and test tally of `part`, a tally of some of the year's
+    /// rows (the headcounts are the caller's).
+    pub fn add(&mut self, part: YearCounts) {
         for (n, p) in self.by_kind.iter_mut().zip(part.by_kind) {
             *n += p;
         }
         self.events += part.events;
         self.totals.add(&part.totals);
+        self.ndt_tally.merge(part.ndt_tally);
+    }
+
+    /// Turns the tally into the year's test results; `prior` holds the year before's NHCE
+    /// averages (none before the first simulated year) and becomes this year's.
+    pub fn finish_ndt(
+        &mut self,
+        rules: &crate::config::Ndt,
+        prior: &mut Option<ndt::NhceAverages>,
+    ) {
+        self.ndt = std::mem::take(&mut self.ndt_tally).finish(rules, *prior);
+        *prior = Some(self.ndt.nhce_averages());
     }
 
     pub fn of(&self, category: Category) -> i64 {
@@ -105,6 +126,7 @@ impl serde::Serialize for YearCounts {
         m.serialize_entry("n_end", &self.n_end)?;
         m.serialize_entry("events", &self.events)?;
         self.totals.serialize_entries(&mut m)?;
+        m.serialize_entry("ndt", &self.ndt)?;
         m.end()
     }
 }
@@ -163,6 +185,12 @@ impl<'de> serde::Deserialize<'de> for YearCounts {
                 employee_balances: money("employee_balances")?,
                 employer_balances: money("employer_balances")?,
             },
+            ndt_tally: ndt::Tally::default(),
+            // absent from the summaries of versions before spec v1.4
+            ndt: match map.get("ndt") {
+                None => ndt::Results::default(),
+                Some(v) => ndt::Results::deserialize(v).map_err(D::Error::custom)?,
+            },
         })
     }
 }
@@ -201,6 +229,12 @@ mod tests {
                 employee_balances: 987_654_321,
                 employer_balances: 123_456_789,
             },
+            ndt_tally: ndt::Tally::default(),
+            ndt: ndt::Results {
+                hce_count: 17,
+                key_count: 3,
+                ..ndt::Results::default()
+            },
         };
         let json = serde_json::to_string(&c).unwrap();
         let back: YearCounts = serde_json::from_str(&json).unwrap();
@@ -234,7 +268,7 @@ mod tests {
         let middle = format!(r#""target":0,{counters}"n_end":0,"events":0,"eligible_end":0,"#);
         assert!(json.contains(&middle), "{json}");
         assert!(
-            json.ends_with(r#""employer_cost":0.0,"employer_cost_pct_of_payroll":null,"employee_balances":0.0,"employer_balances":0.0}"#),
+            json.contains(r#""employer_cost":0.0,"employer_cost_pct_of_payroll":null,"employee_balances":0.0,"employer_balances":0.0,"ndt":{"hce_count":0,"#),
             "{json}"
         );
     }

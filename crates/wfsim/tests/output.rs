@@ -88,7 +88,9 @@ fn files_have_the_spec_types_and_counts() {
         assert_eq!(ty(&snaps, "plan_eligible"), DataType::Boolean);
         assert_eq!(ty(&snaps, "termination_date"), DataType::Date32);
         assert_eq!(events.schema().fields().len(), 20);
-        assert_eq!(snaps.schema().fields().len(), 37);
+        assert_eq!(snaps.schema().fields().len(), 39);
+        assert_eq!(ty(&snaps, "is_hce"), DataType::Boolean);
+        assert_eq!(ty(&snaps, "is_key_employee"), DataType::Boolean);
         let ids = events.column_by_name("event_id").unwrap();
         let ids = ids
             .as_any()

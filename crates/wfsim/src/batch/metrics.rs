@@ -3,13 +3,16 @@
 //! differences against the baseline (the deltas), with the ordered folds the spec writes.
 
 use crate::event::EventType;
-use crate::totals::{dollars, YearTotals};
+use crate::ndt::Results;
+use crate::totals::{cents, dollars, YearTotals};
 use crate::year::YearCounts;
 
 /// A metric's value: counts and money stay integers (money in cents) so differences are exact.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Value {
     Count(i64),
+    /// 1 or 0, null where a test does not apply.
+    Flag(Option<bool>),
     Cents(i64),
     Rate(Option<f64>),
 }
@@ -19,6 +22,7 @@ impl Value {
     pub fn as_f64(self) -> Option<f64> {
         match self {
             Value::Count(n) => Some(n as f64),
+            Value::Flag(f) => f.map(|f| f64::from(u8::from(f))),
             Value::Cents(c) => Some(dollars(c)),
             Value::Rate(r) => r,
         }
@@ -29,6 +33,9 @@ impl Value {
     pub fn minus(self, baseline: Value) -> Option<f64> {
         match (self, baseline) {
             (Value::Count(a), Value::Count(b)) => Some((a - b) as f64),
+            (Value::Flag(Some(a)), Value::Flag(Some(b))) => {
+                Some(f64::from(i8::from(a) - i8::from(b)))
+            }
             (Value::Cents(a), Value::Cents(b)) => Some(dollars(a - b)),
             (Value::Rate(Some(a)), Value::Rate(Some(b))) => Some(a - b),
             _ => None,
@@ -41,6 +48,9 @@ impl Value {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MetricKind {
     Count,
+    /// A pass or top-heavy flag: an int32 1/0 (null where the test does not apply), whose
+    /// mean over the seeds is the share of seeds that pass.
+    Flag,
     Money,
     Rate,
 }
@@ -53,6 +63,10 @@ pub enum Source {
     Events(EventType),
     Cents(fn(&YearTotals) -> i64),
     Rate(fn(&YearTotals) -> Option<f64>),
+    /// The year's nondiscrimination tests (spec §9).
+    Flag(fn(&Results) -> Option<bool>),
+    TestCents(fn(&Results) -> i64),
+    TestRate(fn(&Results) -> Option<f64>),
 }
 
 /// One batch metric (spec §8): its column name, kind, source, and the title and axis noun the
@@ -67,9 +81,9 @@ pub struct Metric {
 }
 
 impl Metric {
-    /// Whether the column is an int32 count.
-    pub fn is_count(&self) -> bool {
-        self.kind == MetricKind::Count
+    /// Whether the column is an int32 (a count or a flag).
+    pub fn is_int(&self) -> bool {
+        matches!(self.kind, MetricKind::Count | MetricKind::Flag)
     }
 
     pub fn value(&self, c: &YearCounts) -> Value {
@@ -78,6 +92,9 @@ impl Metric {
             Source::Events(t) => Value::Count(c.of_type(t)),
             Source::Cents(f) => Value::Cents(f(&c.totals)),
             Source::Rate(f) => Value::Rate(f(&c.totals)),
+            Source::Flag(f) => Value::Flag(f(&c.ndt)),
+            Source::TestCents(f) => Value::Cents(f(&c.ndt)),
+            Source::TestRate(f) => Value::Rate(f(&c.ndt)),
         }
     }
 }
@@ -101,9 +118,9 @@ const fn metric(
 /// The metrics, in the metrics table's column order: one row each, from which the table's
 /// schema, the ensemble and deltas, and the report's titles and units all come. Every event
 /// type has its `events_<type>` row (a test checks it).
-pub const METRICS: [Metric; 24] = {
+pub const METRICS: [Metric; 39] = {
     use MetricKind::*;
-    use Source::{Events, Rate as R};
+    use Source::{Events, Rate as R, TestCents, TestRate};
     const fn c(f: fn(&YearCounts) -> i64) -> Source {
         Source::Count(f)
     }
@@ -266,6 +283,111 @@ pub const METRICS: [Metric; 24] = {
             "cost / payroll",
         ),
         metric(
+            "hce_count",
+            Count,
+            c(|c| c.ndt.hce_count),
+            "Highly compensated employees (every row of the year)",
+            "HCEs",
+        ),
+        metric(
+            "adp_hce",
+            Rate,
+            TestRate(|t| t.adp.hce),
+            "ADP test: HCE average deferral ratio",
+            "HCE ADP",
+        ),
+        metric(
+            "adp_nhce",
+            Rate,
+            TestRate(|t| t.adp.nhce),
+            "ADP test: NHCE average deferral ratio tested against",
+            "NHCE ADP",
+        ),
+        metric(
+            "adp_limit",
+            Rate,
+            TestRate(|t| t.adp.limit),
+            "ADP test: the largest HCE average that passes",
+            "ADP limit",
+        ),
+        metric(
+            "adp_pass",
+            Flag,
+            Source::Flag(|t| t.adp.pass),
+            "ADP test passed (share of seeds)",
+            "ADP pass",
+        ),
+        metric(
+            "adp_excess",
+            Money,
+            TestCents(|t| cents(t.adp.excess)),
+            "ADP test: excess HCE deferrals to correct (step 1)",
+            "ADP excess",
+        ),
+        metric(
+            "acp_hce",
+            Rate,
+            TestRate(|t| t.acp.hce),
+            "ACP test: HCE average match ratio",
+            "HCE ACP",
+        ),
+        metric(
+            "acp_nhce",
+            Rate,
+            TestRate(|t| t.acp.nhce),
+            "ACP test: NHCE average match ratio tested against",
+            "NHCE ACP",
+        ),
+        metric(
+            "acp_limit",
+            Rate,
+            TestRate(|t| t.acp.limit),
+            "ACP test: the largest HCE average that passes",
+            "ACP limit",
+        ),
+        metric(
+            "acp_pass",
+            Flag,
+            Source::Flag(|t| t.acp.pass),
+            "ACP test passed (share of seeds)",
+            "ACP pass",
+        ),
+        metric(
+            "acp_excess",
+            Money,
+            TestCents(|t| cents(t.acp.excess)),
+            "ACP test: excess HCE match to correct (step 1)",
+            "ACP excess",
+        ),
+        metric(
+            "coverage_ratio",
+            Rate,
+            TestRate(|t| t.coverage.ratio),
+            "410(b) coverage of the deferral part: ratio percentage",
+            "coverage ratio",
+        ),
+        metric(
+            "coverage_pass",
+            Flag,
+            Source::Flag(|t| Some(t.coverage.pass)),
+            "410(b) coverage passed (share of seeds)",
+            "coverage pass",
+        ),
+        metric(
+            "top_heavy_ratio",
+            Rate,
+            TestRate(|t| t.top_heavy.ratio),
+            "Key employees' share of account balances",
+            "top-heavy ratio",
+        ),
+        metric(
+            "top_heavy",
+            Flag,
+            Source::Flag(|t| Some(t.top_heavy.top_heavy)),
+            "Top-heavy (share of seeds)",
+            "top-heavy",
+        ),
+        metric(
             "employee_balances",
             Money,
             m(|t| t.employee_balances),
@@ -297,6 +419,7 @@ pub fn metrics_csv() -> String {
             MetricKind::Count => "count",
             MetricKind::Money => "money",
             MetricKind::Rate => "rate",
+            MetricKind::Flag => "flag",
         };
         let event_type = match m.source {
             Source::Events(t) => t.label(),
@@ -415,8 +538,9 @@ mod tests {
             );
             let kind_fits = match a.source {
                 Source::Count(_) | Source::Events(_) => a.kind == MetricKind::Count,
-                Source::Cents(_) => a.kind == MetricKind::Money,
-                Source::Rate(_) => a.kind == MetricKind::Rate,
+                Source::Flag(_) => a.kind == MetricKind::Flag,
+                Source::Cents(_) | Source::TestCents(_) => a.kind == MetricKind::Money,
+                Source::Rate(_) | Source::TestRate(_) => a.kind == MetricKind::Rate,
             };
             assert!(kind_fits, "{}", a.name);
         }

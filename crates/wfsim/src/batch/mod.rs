@@ -133,7 +133,7 @@ fn run_one(
     let mut bytes = 0;
     let writes = inputs.keep.events || inputs.keep.snapshots;
     let span = (sim.start_year, sim.end_year);
-    run::each_year(&mut *engine, span, writes, &(), |y| {
+    run::each_year(&mut *engine, span, &model.config.ndt, writes, &(), |y| {
         if let Year::Rows(out) = &y {
             let part = format!("simulation_year={}", out.year);
             let events = inputs.keep.events.then(|| {

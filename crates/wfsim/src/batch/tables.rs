@@ -73,12 +73,13 @@ pub fn metrics_batch(rows: &[MetricsRow]) -> RecordBatch {
     ];
     for (i, metric) in METRICS.iter().enumerate() {
         let name = metric.name;
-        let array: ArrayRef = if metric.is_count() {
+        let array: ArrayRef = if metric.is_int() {
             let mut b = Int32Builder::with_capacity(n);
             for r in rows {
                 match r.values[i] {
                     Value::Count(c) => b.append_value(c as i32),
-                    other => unreachable!("{name} is a count, found {other:?}"),
+                    Value::Flag(f) => b.append_option(f.map(i32::from)),
+                    other => unreachable!("{name} is an int32, found {other:?}"),
                 }
             }
             Arc::new(b.finish())

@@ -14,6 +14,7 @@ mod employer_match;
 mod enrollment;
 mod irs_limits;
 mod job_levels;
+mod ndt;
 mod new_hire;
 mod promotion;
 mod simulation;
@@ -36,6 +37,7 @@ pub use employer_match::{EmployerMatch, PointsTiers, ServiceTiers, Tier, Tiers};
 pub use enrollment::{AutoEnrollment, AutoEnrollmentScope, Conversion, Enrollment, Voluntary};
 pub use irs_limits::{IrsLimits, LimitRow, LimitYear, Limits, Published};
 pub use job_levels::{JobLevel, JobLevels};
+pub use ndt::{Ndt, SafeHarbor, TestingMethod};
 pub use new_hire::{AgeWeight, NewHire};
 pub use promotion::Promotion;
 pub use simulation::Simulation;
@@ -68,6 +70,7 @@ pub struct Config {
     pub vesting: Vesting,
     pub irs_limits: IrsLimits,
     pub accounts: Accounts,
+    pub ndt: Ndt,
 }
 
 /// A validated configuration with the derived values the engines need.

@@ -16,6 +16,8 @@ pub struct YearContext<'a> {
     pub days: i32,
     /// The IRS limits of the year (spec §4.13).
     pub limits: Limits,
+    /// `hce_compensation` of year N − 1, the look-back year of the HCE test (spec §9).
+    pub hce_threshold: f64,
 }
 
 impl<'a> YearContext<'a> {
@@ -30,6 +32,7 @@ impl<'a> YearContext<'a> {
             dec31_ymd: (year, 12, 31),
             days: days_in_year(year),
             limits: model.config.irs_limits.for_year(year),
+            hce_threshold: model.config.irs_limits.for_year(year - 1).hce_compensation,
         }
     }
 

@@ -146,8 +146,8 @@ pub fn year_end(
         0.0
     };
     let match_pp = round_cents(a.ex_match * factor * ratio);
+    let p = round_cents(a.ex_elig * factor);
     let mut match_before_415 = if c.employer_match.true_up {
-        let p = round_cents(a.ex_elig * factor);
         let annual = if p == 0.0 {
             0.0
         } else {
@@ -163,7 +163,6 @@ pub fn year_end(
         None => round_cents(a.ex_elig * factor * core_rate),
         Some(i) => {
             let level = i.level_for(l.ss_wage_base);
-            let p = round_cents(a.ex_elig * factor);
             round_cents(a.ex_elig * factor * core_rate + (p - level).max(0.0) * i.excess_rate.get())
         }
     };
@@ -191,5 +190,6 @@ pub fn year_end(
         employee_balance: 0.0,
         core_balance: 0.0,
         core_vested_fraction: 0.0,
+        testing_pay: p,
     }
 }

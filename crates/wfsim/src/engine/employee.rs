@@ -62,6 +62,13 @@ pub struct Employee {
     /// The accounts at the end of the last year (spec §4.12): the employee's own, and the
     /// employer's match and core sub-accounts (unrounded census values in the first year).
     pub accounts: Accounts,
+    /// What makes an HCE or a key employee besides this year's pay (spec §9): census values,
+    /// 0 and false for hires.
+    pub ownership_pct: f64,
+    pub officer: bool,
+    /// Look-back pay for the HCE test of the year being generated: last year's prorated pay,
+    /// the census prior-year pay (or salary) in the first year, 0 for a hire.
+    pub lookback_pay: f64,
     /// Decided for the year being generated; `None` otherwise.
     pub termination: Option<Termination>,
 }
@@ -112,6 +119,9 @@ impl Employee {
                 matched: c.employer_balance - c.core_balance,
                 core: c.core_balance,
             },
+            ownership_pct: c.ownership_pct,
+            officer: c.officer,
+            lookback_pay: c.prior_year_compensation.unwrap_or(c.annual_salary),
             termination: None,
         }
     }

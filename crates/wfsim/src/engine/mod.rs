@@ -121,7 +121,7 @@ impl Engine {
         let (n_start, target) = self.simulate(
             year,
             |events, snapshots| YearCounts::tally(year, 0, 0, &events, &snapshots, 0),
-            |_, part| counts.add(&part),
+            |_, part| counts.add(part),
         )?;
         counts.n_start = n_start;
         counts.target = target;

@@ -126,6 +126,9 @@ fn new_hire(
         auto_escalation_opt_out: false,
         escalations_received: 0,
         accounts: Accounts::default(),
+        ownership_pct: 0.0,
+        officer: false,
+        lookback_pay: 0.0,
         termination: None,
     }
 }

@@ -65,6 +65,7 @@ pub fn row(
         (Some(_), _) => DetailedStatus::ExperiencedTermination,
     };
     let (age, tenure) = emp.age_and_tenure(as_of);
+    let (is_hce, is_key_employee) = hce_and_key(ctx, emp, prorated_compensation);
     SnapshotRow {
         employee_id: emp.id.clone(),
         birth_date: emp.birth_date,
@@ -86,5 +87,19 @@ pub fn row(
         auto_escalation_opt_out: emp.auto_escalation_opt_out,
         escalations_received: emp.escalations_received,
         money,
+        is_hce,
+        is_key_employee,
     }
+}
+
+/// Spec §9: an HCE owns more than 5 % or was paid more than the look-back year's 414(q)
+/// amount; a key employee owns more than 5 %, or more than 1 % and is paid over 150,000, or is
+/// an officer paid over the year's 416(i) amount.
+pub fn hce_and_key(ctx: &YearContext, emp: &Employee, prorated_compensation: f64) -> (bool, bool) {
+    let owner = emp.ownership_pct > 0.05;
+    let hce = owner || emp.lookback_pay > ctx.hce_threshold;
+    let key = owner
+        || (emp.ownership_pct > 0.01 && prorated_compensation > 150_000.0)
+        || (emp.officer && prorated_compensation > ctx.limits.key_officer_compensation);
+    (hce, key)
 }

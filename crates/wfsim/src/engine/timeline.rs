@@ -264,7 +264,9 @@ pub fn run_decided(
         accrued,
     );
     vesting::apply(ctx, emp, &mut money);
-    snapshot::row(ctx, emp, hired_this_year, prorated_compensation, money)
+    let row = snapshot::row(ctx, emp, hired_this_year, prorated_compensation, money);
+    emp.lookback_pay = prorated_compensation;
+    row
 }
 
 /// The decision of an event that fired because its draw fell below its probability.

@@ -368,6 +368,12 @@ fn snapshot_columns<'a>() -> Vec<Column<SnapshotRows<'a>>> {
         col("core_vested_fraction", Float64, false, Repeating, |g| {
             float64s(g.rows.iter().map(|r| r.money.core_vested_fraction))
         }),
+        col("is_hce", Boolean, false, Repeating, |g| {
+            bools(g.rows.iter().map(|r| r.is_hce))
+        }),
+        col("is_key_employee", Boolean, false, Repeating, |g| {
+            bools(g.rows.iter().map(|r| r.is_key_employee))
+        }),
     ]
 }
 

@@ -29,7 +29,19 @@ pub fn employee(
     level: u8,
     salary: f64,
 ) -> Employee {
-    let row = CensusRow {
+    Employee::from_census(model, &census_row(model, id, birth, hire, level, salary))
+}
+
+/// The census row behind [`employee`], for tests that set more columns.
+pub fn census_row(
+    model: &Model,
+    id: &str,
+    birth: &str,
+    hire: &str,
+    level: u8,
+    salary: f64,
+) -> CensusRow {
+    CensusRow {
         employee_id: id.into(),
         birth_date: d(birth),
         hire_date: d(hire),
@@ -45,8 +57,7 @@ pub fn employee(
         prior_year_compensation: None,
         ownership_pct: 0.0,
         officer: false,
-    };
-    Employee::from_census(model, &row)
+    }
 }
 
 pub fn enrolled(mut e: Employee, date: &str, method: EnrollmentMethod, rate: f64) -> Employee {

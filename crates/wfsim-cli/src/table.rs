@@ -36,6 +36,13 @@ pub fn legend() -> String {
         "employer_cost / payroll (prorated compensation of everyone employed in the year), in percent"
             .into(),
     ));
+    rows.push((
+        "ADP".into(),
+        "the ADP test of the year: pass, FAIL with the HCE average's margin over the limit in \
+         percentage points, SH (deemed passed: safe harbor) or n/a (no HCE or no NHCE to test)"
+            .into(),
+    ));
+    rows.push(("ACP".into(), "the ACP test (the match), likewise".into()));
     let width = rows.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
     let mut out = String::from(
         "The summary table printed after a run has one row per year; each event column counts \
@@ -53,7 +60,15 @@ pub fn render(years: &[YearCounts]) -> String {
     let header: Vec<&str> = ["year", "start"]
         .into_iter()
         .chain(KINDS.iter().map(|k| k.column))
-        .chain(["end", "growth%", "partic%", "employer_cost", "cost%pay"])
+        .chain([
+            "end",
+            "growth%",
+            "partic%",
+            "employer_cost",
+            "cost%pay",
+            "ADP",
+            "ACP",
+        ])
         .collect();
     let rows: Vec<Vec<String>> = years
         .iter()
@@ -67,6 +82,8 @@ pub fn render(years: &[YearCounts]) -> String {
                     percent(y.totals.participation_rate()),
                     whole_dollars(y.totals.employer_cost()),
                     percent(y.totals.employer_cost_pct_of_payroll()),
+                    outcome(&y.ndt.adp),
+                    outcome(&y.ndt.acp),
                 ])
                 .collect()
         })
@@ -92,6 +109,23 @@ pub fn render(years: &[YearCounts]) -> String {
         out.push_str(&line(&mut r.iter().map(String::as_str)));
     }
     out
+}
+
+/// The share of seeds passing, in percent with no decimals; `n/a` when no seed had the test.
+fn pass_share(s: &wfsim::batch::metrics::Stats) -> String {
+    s.mean
+        .map_or_else(|| "n/a".into(), |m| format!("{:.0}", m * 100.0))
+}
+
+/// An ADP or ACP result in a few characters: `pass`, `FAIL -0.57` (the HCE average's margin
+/// below the limit, in percentage points), `SH` (safe harbor) or `n/a`.
+fn outcome(t: &wfsim::ndt::Test) -> String {
+    match (t.safe_harbor, t.pass, t.hce, t.limit) {
+        (true, ..) => "SH".into(),
+        (false, Some(true), ..) => "pass".into(),
+        (false, Some(false), Some(h), Some(l)) => format!("FAIL {:.2}", (l - h) * 100.0),
+        _ => "n/a".into(),
+    }
 }
 
 /// A share as a percentage with two decimals; `-` when it has no denominator.
@@ -135,6 +169,8 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
         "Δcost P50",
         "Δcost P10..P90",
         "Δpartic pts P10..P90",
+        "ADP pass%",
+        "ACP pass%",
     ];
     let body: Vec<Vec<String>> = rows
         .iter()
@@ -161,6 +197,8 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
                 d50,
                 band,
                 partic,
+                pass_share(&r.adp_pass),
+                pass_share(&r.acp_pass),
             ]
         })
         .collect();
@@ -190,7 +228,7 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
         format!("{}\n", parts.join("  ").trim_end())
     };
     let mut out = format!(
-        "{year}, over the seeds (employer cost = match + core - forfeitures, whole dollars; Δ = paired difference against {baseline}):\n"
+        "{year}, over the seeds (employer cost = match + core - forfeitures, whole dollars; Δ = paired difference against {baseline}; pass% = share of the seeds where the test applies that pass it, safe harbor included):\n"
     );
     out.push_str(&line(header.to_vec()));
     for r in &body {

@@ -82,6 +82,7 @@ pub(crate) fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
             "{}",
             table::render_batch(&report.last_year, &report.summary.baseline)
         );
+        println!("ADP/ACP: {}", wfsim::ndt::SIMPLIFICATIONS);
         println!(
             "{} runs in {:.2} s -> {}",
             report.summary.runs,

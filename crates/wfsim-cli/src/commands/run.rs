@@ -106,6 +106,7 @@ pub(crate) fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<(
     }
     if !quiet {
         print!("{}", table::render(&report.summary.years));
+        println!("ADP/ACP: {}", wfsim::ndt::SIMPLIFICATIONS);
         println!(
             "{} events in {:.2} s -> {}",
             report.summary.total_events,

@@ -92,6 +92,10 @@ pub struct ScenarioResult {
     pub employer_cost_delta: Option<Stats>,
     /// `None` for the baseline.
     pub participation_delta: Option<Stats>,
+    /// The ADP and ACP pass flags over the seeds: `mean` is the share of the seeds where the
+    /// test applied that pass (spec §9).
+    pub adp_pass: Stats,
+    pub acp_pass: Stats,
 }
 
 pub struct BatchReport {
@@ -358,6 +362,8 @@ fn finish(
     let participation = metrics::metric_named("participation_rate")
         .expect("a metric")
         .0;
+    let [adp_pass, acp_pass] =
+        ["adp_pass", "acp_pass"].map(|m| metrics::metric_named(m).expect("a metric").0);
     let per_scenario = METRICS.len() * n_years;
     for (s, scenario) in batch.scenarios.iter().enumerate() {
         if n_years == 0 {
@@ -377,6 +383,8 @@ fn finish(
             participation_delta: delta_index.map(|d| {
                 deltas[d * per_scenario + (n_years - 1) * METRICS.len() + participation].stats
             }),
+            adp_pass: ensemble[base + adp_pass].stats,
+            acp_pass: ensemble[base + acp_pass].stats,
         });
     }
 

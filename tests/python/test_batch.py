@@ -35,3 +35,23 @@ def test_bad_batch_raises_with_the_cli_message(in_work, wfsim_bin):
 def test_unknown_keep(in_work):
     with pytest.raises(wfsim.UsageError):
         wfsim.batch("study.yaml", keep="everything")
+
+
+def test_the_tests_pass_shares_and_a_safe_harbor(in_work):
+    # spec §9 through the Python package: the pass flags are int32 (null where a test does not
+    # apply) and their ensemble mean is the share of seeds that pass; a safe harbor passes all
+    (in_work / "ndt_study.yaml").write_text(
+        "base: base.yaml\nseeds: [1, 2]\nscenarios:\n  plain: {}\n"
+        "  harbor: {ndt: {safe_harbor: adp_acp}}\n"
+    )
+    r = wfsim.batch("ndt_study.yaml")
+    m = r.metrics.to_arrow()
+    assert str(m.schema.field("adp_pass").type) == "int32"
+    assert str(m.schema.field("adp_excess").type) == "double"
+    harbor = r.ensemble.to_polars().filter(scenario_id="harbor", metric="acp_pass")
+    assert harbor["mean"].to_list() == [1.0] * len(harbor)
+    assert (harbor["n"] == 2).all()
+    run = wfsim.run("census.csv", config="base.yaml")
+    first = run.summary["years"][0]["ndt"]
+    assert set(first) == {"hce_count", "key_count", "adp", "acp", "coverage", "top_heavy"}
+    assert first["adp"]["safe_harbor"] is False

@@ -7,7 +7,7 @@ use wfsim::census::synthetic;
 use wfsim::config::Model;
 use wfsim::date::Date;
 use wfsim::engine::Engine;
-use wfsim::event::{Category, EventType};
+use wfsim::event::{Category, EventType, SnapshotRow};
 
 fn census(seed: u64) -> Vec<wfsim::census::CensusRow> {
     census_of(2_000, seed)
@@ -53,6 +53,22 @@ fn check_run(model: Model, census_seed: u64) -> usize {
             )
         })
         .collect();
+    // Spec §9 look-back pay and ownership, tracked here independently of the engine.
+    let mut lookback: BTreeMap<String, f64> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.employee_id.clone(),
+                r.prior_year_compensation.unwrap_or(r.annual_salary),
+            )
+        })
+        .collect();
+    let owners: BTreeMap<String, f64> = rows
+        .iter()
+        .map(|r| (r.employee_id.clone(), r.ownership_pct))
+        .collect();
+    let rules = model.config.ndt.clone();
+    let mut prior = None;
     // The metrics-only path of a batch runs alongside and must count exactly what the rows do.
     let mut counting = Engine::new(model.clone(), &rows);
     let mut engine = Engine::new(model, &rows);
@@ -190,6 +206,15 @@ fn check_run(model: Model, census_seed: u64) -> usize {
             growth_factor,
             &mut balances,
         );
+        check_ndt(
+            year,
+            &out,
+            &rules,
+            &mut prior,
+            &limits,
+            &owners,
+            &mut lookback,
+        );
         let terminated: BTreeSet<String> = out
             .snapshots
             .iter()
@@ -200,6 +225,64 @@ fn check_run(model: Model, census_seed: u64) -> usize {
         assert_eq!(active.len() as i64, c.n_end);
     }
     total
+}
+
+/// Spec §9: HCEs by look-back pay (tracked here from the census and each year's snapshot) or
+/// ownership, and the year's results consistent with their own figures.
+fn check_ndt(
+    year: i32,
+    out: &wfsim::year::YearOutput,
+    rules: &wfsim::config::Ndt,
+    prior: &mut Option<wfsim::ndt::NhceAverages>,
+    limits: &wfsim::config::IrsLimits,
+    owners: &BTreeMap<String, f64>,
+    lookback: &mut BTreeMap<String, f64>,
+) {
+    let threshold = limits.for_year(year - 1).hce_compensation;
+    for s in &out.snapshots {
+        let lb = lookback.get(&*s.employee_id).copied().unwrap_or(0.0);
+        let own = owners.get(&*s.employee_id).copied().unwrap_or(0.0);
+        assert_eq!(
+            s.is_hce,
+            own > 0.05 || lb > threshold,
+            "{year} {}",
+            s.employee_id
+        );
+        if own > 0.05 {
+            assert!(s.is_key_employee);
+        }
+    }
+    *lookback = out
+        .snapshots
+        .iter()
+        .map(|s| (s.employee_id.to_string(), s.prorated_compensation))
+        .collect();
+    let mut c = out.counts.clone();
+    c.finish_ndt(rules, prior);
+    let r = c.ndt;
+    let count = |f: fn(&SnapshotRow) -> bool| out.snapshots.iter().filter(|s| f(s)).count() as i64;
+    assert_eq!(r.hce_count, count(|s| s.is_hce));
+    assert_eq!(r.key_count, count(|s| s.is_key_employee));
+    for t in [r.adp, r.acp] {
+        assert_eq!(
+            t.n_hce + t.n_nhce,
+            count(|s| s.plan_eligible && s.money.testing_pay > 0.0)
+        );
+        assert!(t.n_hce <= r.hce_count);
+        if t.excess > 0.0 {
+            assert_eq!(
+                t.pass,
+                Some(false),
+                "{year}: only a failed test has an excess"
+            );
+        }
+        if let (Some(h), Some(l), false) = (t.hce, t.limit, t.safe_harbor) {
+            assert_eq!(t.pass, Some(h <= l + 1e-12), "{year}: {h} vs {l}");
+        }
+    }
+    let cov = r.coverage;
+    assert!(cov.benefiting_hce <= cov.n_hce && cov.benefiting_nhce <= cov.n_nhce);
+    assert!(r.top_heavy.ratio.is_none_or(|x| (0.0..=1.0).contains(&x)));
 }
 
 /// Plan money (spec §4.11–4.12): limits hold, and the three accounts carry from year to year

@@ -3,6 +3,16 @@
 //! command, [`progress`] the bars; this file parses, dispatches and turns errors into exit
 //! codes.
 
+/// `print!` and `println!` for the command's results: a reader that closed stdout early
+/// (`wfsim run | head`) ends the output quietly instead of panicking, and the command finishes
+/// its work; any other write error is reported once on stderr.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::write_stdout(format_args!($($arg)*), false) };
+}
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::write_stdout(format_args!($($arg)*), true) };
+}
+
 mod args;
 mod commands;
 mod progress;
@@ -30,6 +40,27 @@ fn tune_allocator() {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn tune_allocator() {}
+
+fn write_stdout(text: std::fmt::Arguments, newline: bool) {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+    if CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut stdout = std::io::stdout().lock();
+    let written = if newline {
+        writeln!(stdout, "{text}")
+    } else {
+        write!(stdout, "{text}")
+    };
+    if let Err(e) = written.and_then(|()| stdout.flush()) {
+        CLOSED.store(true, Ordering::Relaxed);
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("warning: standard output: {e}");
+        }
+    }
+}
 
 fn main() -> ExitCode {
     tune_allocator();

@@ -1642,3 +1642,27 @@ fn no_deferral_column_has_no_unit() {
         "\"census_deferral_rate_unit\": null"
     );
 }
+
+/// `wfsim run … | head`: a reader that has gone away ends the output quietly; the run still
+/// completes its output directory and exits 0 (it used to panic with exit 101).
+#[test]
+fn a_closed_stdout_ends_the_output_quietly() {
+    let sb = Sandbox::new();
+    let census = sb.good_census("census.csv");
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = common::command(
+        sb.path(),
+        ["run", "--census", census.to_str().unwrap(), "--out", "out"],
+    )
+    .stdout(writer)
+    .output()
+    .expect("start wfsim");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("warning"),
+        "{stderr}"
+    );
+    assert!(sb.join("out/generation_summary.json").is_file());
+}

@@ -36,7 +36,7 @@ pub(crate) fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
     inputs.engine = super::engine_choice(args.engine)?;
     let loaded = &inputs.batch;
     if !quiet {
-        println!(
+        outln!(
             "batch: {} ({} scenarios × {} seeds = {} runs, baseline {})\ncensus: {}",
             args.batch.display(),
             loaded.scenarios.len(),
@@ -46,7 +46,7 @@ pub(crate) fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
             inputs.census_label
         );
         if let Some(r) = &args.rejects {
-            println!(
+            outln!(
                 "census: {} set aside into {}",
                 rows_text(rejects.len()),
                 r.display()
@@ -59,10 +59,10 @@ pub(crate) fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
             .map(|s| (s.id.clone(), s.model.config.enrollment.behaviour()))
             .collect();
         if behaviours.iter().all(|(_, b)| *b == behaviours[0].1) {
-            println!("behaviour: {}", behaviours[0].1);
+            outln!("behaviour: {}", behaviours[0].1);
         } else {
             for (id, b) in &behaviours {
-                println!("behaviour of {id}: {b}");
+                outln!("behaviour of {id}: {b}");
             }
         }
     }
@@ -78,12 +78,12 @@ pub(crate) fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
         wfsim::census::write_rejects(r, &rejects)?;
     }
     if !quiet {
-        print!(
+        out!(
             "{}",
             table::render_batch(&report.last_year, &report.summary.baseline)
         );
-        println!("ADP/ACP: {}", wfsim::ndt::SIMPLIFICATIONS);
-        println!(
+        outln!("ADP/ACP: {}", wfsim::ndt::SIMPLIFICATIONS);
+        outln!(
             "{} runs in {:.2} s -> {}",
             report.summary.runs,
             report.summary.wall_seconds,

@@ -40,7 +40,7 @@ pub(crate) fn census(args: CensusArgs, quiet: bool) -> anyhow::Result<()> {
     );
     synthetic::write(&out, &rows, args.force)?;
     if !quiet {
-        println!("wrote {} employees to {}", rows.len(), out.display());
+        outln!("wrote {} employees to {}", rows.len(), out.display());
     }
     Ok(())
 }
@@ -66,12 +66,12 @@ fn inspect_census(args: InspectArgs, quiet: bool) -> anyhow::Result<()> {
     let report = wfsim::census::inspect::Inspection::new(&census, &settings.model, &file);
     if !quiet {
         if args.json {
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&report).context("cannot write the report as JSON")?
             );
         } else {
-            print!("{}", report.text());
+            out!("{}", report.text());
         }
     }
     if report.problems.is_empty() {

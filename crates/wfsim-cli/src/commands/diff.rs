@@ -21,7 +21,7 @@ pub(crate) fn diff(args: DiffArgs, quiet: bool) -> ExitCode {
     match wfsim::output::diff::diff_dirs_with(&args.dir_a, &args.dir_b, opts) {
         Ok(report) => {
             if !quiet {
-                print!("{}", report.report);
+                out!("{}", report.report);
             }
             if report.identical {
                 ExitCode::SUCCESS

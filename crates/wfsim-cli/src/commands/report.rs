@@ -7,7 +7,7 @@ pub(crate) fn report(args: ReportArgs, quiet: bool) -> anyhow::Result<()> {
     let written = wfsim_report::write(&report, &args.out, args.xlsx.as_deref())?;
     if !quiet {
         for (path, bytes) in written {
-            println!("wrote {} ({bytes} bytes)", path.display());
+            outln!("wrote {} ({bytes} bytes)", path.display());
         }
     }
     Ok(())

@@ -67,7 +67,7 @@ pub(crate) fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<(
             },
             CensusSource::Example => format!("built-in example census ({EXAMPLE_EMPLOYEES} synthetic employees, seed {EXAMPLE_SEED}; --census FILE for your own)"),
         };
-        println!(
+        outln!(
             "config: {config_label}\ncensus: {census_text}\nbehaviour: {}",
             settings.model.config.enrollment.behaviour()
         );
@@ -77,7 +77,7 @@ pub(crate) fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<(
                 .iter()
                 .map(|(k, n)| format!("{n} × {k}"))
                 .collect();
-            println!(
+            outln!(
                 "census: {} set aside into {}{}",
                 rows_text(census.rejects.len()),
                 r.display(),
@@ -105,9 +105,9 @@ pub(crate) fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<(
         wfsim::census::write_rejects(r, rejects)?;
     }
     if !quiet {
-        print!("{}", table::render(&report.summary.years));
-        println!("ADP/ACP: {}", wfsim::ndt::SIMPLIFICATIONS);
-        println!(
+        out!("{}", table::render(&report.summary.years));
+        outln!("ADP/ACP: {}", wfsim::ndt::SIMPLIFICATIONS);
+        outln!(
             "{} events in {:.2} s -> {}",
             report.summary.total_events,
             report.summary.wall_seconds,

@@ -268,7 +268,7 @@ fn ensemble_and_deltas_follow_the_metrics() {
 fn bad_batch_files_name_the_scenario_and_key_and_write_nothing() {
     let sb = Sandbox::new();
     study(&sb);
-    let cases: [(&str, &[&str]); 9] = [
+    let cases: [(&str, &[&str]); 11] = [
         (
             "base: base.yaml\nseeds: [1]\nscenarios:\n  a: {simulation: {random_seed: 5}}\n",
             &["scenario `a`", "key `simulation.random_seed`", "fixes"],
@@ -289,7 +289,9 @@ fn bad_batch_files_name_the_scenario_and_key_and_write_nothing() {
         ("base: base.yaml\nseeds: {first: 1, count: 0}\nscenarios:\n  a: {}\n", &["seeds.count", "at least 1"]),
         ("base: base.yaml\nseeds: [1]\nscenarios:\n  \"a b\": {}\n", &["key `scenarios`", "must match"]),
         ("base: base.yaml\nconfig: {}\nseeds: [1]\nscenarios:\n  a: {}\n", &["key `base`", "not both"]),
-        ("base: base.yaml\nseeds: [1]\nbaseline: nope\nscenarios:\n  a: {}\n", &["key `baseline`", "nope"]),
+        ("base: base.yaml\nseeds: [1]\nbaseline: nope\nscenarios:\n  a: {}\n  b: {}\n", &["key `baseline`", "nope", "the scenarios are `a`, `b`"]),
+        ("base: gone.yaml\nseeds: [1]\nscenarios:\n  a: {}\n", &["cannot read", "gone.yaml (named by `base` in"]),
+        ("base: base.yaml\ncensus: gone.csv\nseeds: [1]\nscenarios:\n  a: {}\n", &["gone.csv (named by `census` in"]),
     ];
     for (i, (text, needles)) in cases.iter().enumerate() {
         let file = sb.write(&format!("bad{i}.yaml"), text);

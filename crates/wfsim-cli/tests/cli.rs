@@ -279,13 +279,26 @@ fn rejects_missing_census_file() {
     let census = sb.join("does_not_exist.csv");
     let out = sb.join("out");
     let result = sb.run_quick(&census, &out, &[]);
-    result.assert_input_error(&["does_not_exist.csv", "No such file"]);
+    result.assert_input_error(&["does_not_exist.csv (named by --census)", "No such file"]);
     assert_eq!(
         result.stderr.matches("No such file").count(),
         1,
         "the cause is said once:\n{}",
         result.stderr
     );
+    sb.assert_nothing_written(&out);
+}
+
+#[test]
+fn a_missing_file_is_named_with_what_named_it() {
+    let sb = Sandbox::new();
+    let census = sb.good_census("census.csv");
+    let out = sb.join("out");
+    sb.run_quick(&census, &out, &["--config", "gone.yaml"])
+        .assert_input_error(&["gone.yaml (named by --config)"]);
+    let config = sb.write("c.yaml", "simulation: {census_path: gone.csv}\n");
+    sb.run(["run", "--config", &s(&config), "--out", "out"])
+        .assert_input_error(&["gone.csv (named by simulation.census_path in the config)"]);
     sb.assert_nothing_written(&out);
 }
 

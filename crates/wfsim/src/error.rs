@@ -15,9 +15,11 @@ pub enum Error {
     Usage { message: String },
 
     /// An input file (census, config, a run to compare) that cannot be read.
-    #[error("cannot read {path}")]
+    #[error("cannot read {path}{}", named_by.as_ref().map_or(String::new(), |b| format!(" (named by {b})")))]
     Input {
         path: String,
+        /// What named the file (a flag, a config key), when it was not the command's argument.
+        named_by: Option<String>,
         #[source]
         source: std::io::Error,
     },
@@ -91,7 +93,25 @@ impl Error {
     pub fn input(path: &Path, source: std::io::Error) -> Error {
         Error::Input {
             path: path.display().to_string(),
+            named_by: None,
             source,
+        }
+    }
+
+    /// Says which flag or key named the file an input error could not read, so the reader
+    /// knows what to fix; other errors are returned as they are.
+    pub fn named_by(self, by: impl Into<String>) -> Error {
+        match self {
+            Error::Input {
+                path,
+                named_by: None,
+                source,
+            } => Error::Input {
+                path,
+                named_by: Some(by.into()),
+                source,
+            },
+            e => e,
         }
     }
 

@@ -80,6 +80,9 @@ pub struct Settings {
     /// SHA-256 of the config file's bytes (of the empty string for the defaults).
     pub config_sha256: String,
     pub census: CensusSource,
+    /// What named the census file (`--census` or the config key), for a message that cannot
+    /// read it.
+    pub census_named_by: &'static str,
     pub out: PathBuf,
     pub threads: usize,
     /// `created_at` of every event, in microseconds since the epoch.
@@ -94,7 +97,7 @@ impl Settings {
                 .then(|| PathBuf::from(DEFAULT_CONFIG))
         });
         let (text, config_sha256) = match &config_path {
-            Some(path) => read_config(path)?,
+            Some(path) => read_config(path).map_err(|e| e.named_by("--config"))?,
             None => (String::new(), sha256_hex(b"")),
         };
         let name = config_path
@@ -162,9 +165,13 @@ impl Settings {
         }
         let model = config::validate(cfg, &file)?;
         let sim = &model.config.simulation;
-        let census = match request.census.clone().or_else(|| sim.census_path.clone()) {
-            Some(path) => CensusSource::File(path),
-            None => CensusSource::Example,
+        let (census, census_named_by) = match (&request.census, &sim.census_path) {
+            (Some(path), _) => (CensusSource::File(path.clone()), "--census"),
+            (None, Some(path)) => (
+                CensusSource::File(path.clone()),
+                "simulation.census_path in the config",
+            ),
+            (None, None) => (CensusSource::Example, ""),
         };
         let out = request
             .out
@@ -178,6 +185,7 @@ impl Settings {
             config_path,
             config_sha256,
             census,
+            census_named_by,
             out,
         })
     }
@@ -188,7 +196,9 @@ impl Settings {
         pool: &rayon::ThreadPool,
         options: census::LoadOptions,
     ) -> Result<census::Census> {
-        self.census.load(&self.model, pool, options)
+        self.census
+            .load(&self.model, pool, options)
+            .map_err(|e| e.named_by(self.census_named_by))
     }
 
     /// Everything a run needs, from these settings and the census they loaded.
@@ -282,6 +292,7 @@ impl BatchSettings {
         self.batch
             .census
             .load(&self.batch.scenarios[0].model, pool, options)
+            .map_err(|e| e.named_by(self.batch.census_named_by.clone()))
     }
 
     /// Everything a batch needs, from these settings and the census they loaded.

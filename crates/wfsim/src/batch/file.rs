@@ -66,6 +66,8 @@ pub struct Batch {
     /// The base config file, or `None` for an inline `config:` or the defaults.
     pub base: Option<PathBuf>,
     pub census: CensusSource,
+    /// Where the census path came from, for a message that cannot read it.
+    pub census_named_by: String,
     /// Ascending, distinct.
     pub seeds: Vec<u64>,
     pub scenarios: Vec<Scenario>,
@@ -119,7 +121,8 @@ pub fn load(path: &Path) -> Result<Batch> {
         }
         (Some(p), None) => {
             let p = dir.join(p);
-            let text = std::fs::read_to_string(&p).map_err(|e| Error::input(&p, e))?;
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| Error::input(&p, e).named_by(format!("`base` in {name}")))?;
             (Document::parse(&text, &p)?, Some(p))
         }
         (None, Some(v)) => {
@@ -209,24 +212,38 @@ pub fn load(path: &Path) -> Result<Batch> {
     }
     let baseline = match &raw.baseline {
         None => 0,
-        Some(b) => scenarios
-            .iter()
-            .position(|s| &s.id == b)
-            .ok_or_else(|| fail(&name, "baseline", format!("no scenario is called `{b}`")))?,
+        Some(b) => scenarios.iter().position(|s| &s.id == b).ok_or_else(|| {
+            let ids: Vec<String> = scenarios.iter().map(|s| format!("`{}`", s.id)).collect();
+            fail(
+                &name,
+                "baseline",
+                format!(
+                    "no scenario is called `{b}` (the scenarios are {})",
+                    ids.join(", ")
+                ),
+            )
+        })?,
     };
-    let census = match (
+    let (census, census_named_by) = match (
         &raw.census,
         &scenarios[0].model.config.simulation.census_path,
     ) {
-        (Some(p), _) => CensusSource::File(dir.join(p)),
-        (None, Some(p)) => CensusSource::File(p.clone()),
-        (None, None) => CensusSource::Example,
+        (Some(p), _) => (
+            CensusSource::File(dir.join(p)),
+            format!("`census` in {name}"),
+        ),
+        (None, Some(p)) => (
+            CensusSource::File(p.clone()),
+            "simulation.census_path in the base config".to_string(),
+        ),
+        (None, None) => (CensusSource::Example, String::new()),
     };
     Ok(Batch {
         file: path.to_path_buf(),
         sha256,
         base: base_path,
         census,
+        census_named_by,
         seeds,
         scenarios,
         baseline,

@@ -179,9 +179,12 @@ impl Reject {
     pub fn reason_key(&self) -> String {
         let mut key = format!("{}: ", self.column);
         let mut in_number = false;
-        for c in self.reason.chars() {
-            let numeric =
-                c.is_ascii_digit() || (in_number && matches!(c, '.' | '-' | ':' | ',' | 'e' | 'E'));
+        let mut chars = self.reason.chars().peekable();
+        while let Some(c) = chars.next() {
+            // a separator inside a number ("72,500", "1990-03-04") but not after it ("12, ")
+            let joins = matches!(c, '.' | '-' | ':' | ',' | 'e' | 'E')
+                && chars.peek().is_some_and(char::is_ascii_digit);
+            let numeric = c.is_ascii_digit() || (in_number && joins);
             if numeric {
                 if !in_number {
                     key.push('#');
@@ -224,13 +227,33 @@ pub fn write_rejects(path: &Path, rejects: &[Reject]) -> Result<()> {
     })
 }
 
-/// Rejects counted by [`Reject::reason_key`], in key order.
+/// Rejects counted by [`Reject::reason_key`], each under `column: reason` as written when
+/// every row of the group has the same reason, else under the key (numbers as `#`): examples in
+/// a message ("such as 72500") stay readable, and rows whose own values differ still count
+/// together.
 pub fn rejects_by_reason(rejects: &[Reject]) -> std::collections::BTreeMap<String, usize> {
-    let mut counts = std::collections::BTreeMap::new();
+    let mut groups: std::collections::BTreeMap<String, (&str, &str, bool, usize)> =
+        std::collections::BTreeMap::new();
     for r in rejects {
-        *counts.entry(r.reason_key()).or_insert(0) += 1;
+        let g = groups
+            .entry(r.reason_key())
+            .or_insert((&r.column, &r.reason, true, 0));
+        g.2 &= g.1 == r.reason && g.0 == r.column;
+        g.3 += 1;
     }
-    counts
+    groups
+        .into_iter()
+        .map(|(key, (column, reason, same, n))| {
+            (
+                if same {
+                    format!("{column}: {reason}")
+                } else {
+                    key
+                },
+                n,
+            )
+        })
+        .collect()
 }
 
 /// Loads and checks a census file. Rows are typed on `pool`: the caller decides how many
@@ -555,4 +578,41 @@ fn with_header_hint(mut e: Error, table: &Table, map: &crate::config::ColumnMap)
         }
     }
     e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reject(row: usize, column: &str, reason: &str) -> Reject {
+        Reject {
+            row,
+            employee_id: format!("E{row}"),
+            column: column.into(),
+            value: String::new(),
+            reason: reason.into(),
+        }
+    }
+
+    #[test]
+    fn reasons_are_counted_as_written_unless_their_numbers_differ() {
+        let amount = "not a number (expected an amount such as 72500 or $72,500.00)";
+        let counts = rejects_by_reason(&[
+            reject(2, "annual_salary", amount),
+            reject(5, "annual_salary", amount),
+            reject(3, "hire_date", "hired at age 12, before 14"),
+            reject(4, "hire_date", "hired at age 9, before 14"),
+        ]);
+        let got: Vec<(&str, usize)> = counts.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "annual_salary: not a number (expected an amount such as 72500 or $72,500.00)",
+                    2
+                ),
+                ("hire_date: hired at age #, before #", 2),
+            ]
+        );
+    }
 }

@@ -17,9 +17,10 @@
     {{- return(metrics) }}
 {%- endmacro %}
 
-{#- The SQL type of a metric of kind count, money or rate in metrics.parquet. -#}
+{#- The SQL type of a metric of kind count, flag, money or rate in metrics.parquet: counts and
+    flags (1, 0 or null) int32, money and rates float64. -#}
 {% macro batch_metric_type(kind) -%}
-    {%- if kind == 'count' -%} integer
+    {%- if kind in ('count', 'flag') -%} integer
     {%- elif kind in ('money', 'rate') -%} double
     {%- else -%} {{ exceptions.raise_compiler_error("batch_metrics: unknown kind " ~ kind) }}
     {%- endif -%}

@@ -34,6 +34,8 @@
 --   d415              = round_cents(employee_deferral - catch_up_deferral)
 --   employer_match    = min(match_before_415, max(round_cents(L415 - d415), 0))
 --   employer_core     = min(core_before_415, max(round_cents(L415 - d415 - employer_match), 0))
+-- testing_compensation is P = round_cents(ex_elig * factor), the testing pay of the ADP and ACP
+-- tests (spec section 9; fct_ndt_employee_years).
 with run_config as (
     select * from {{ ref('stg_wfsim__run_config') }}
 ),
@@ -262,6 +264,7 @@ select
     gross_compensation,
     {{ round_cents('least(gross_compensation, compensation_limit)') }} as plan_compensation,
     eligible_compensation,
+    true_up_compensation                                                  as testing_compensation,
     max_deferral_rate,
     elected_deferral,
     deferral_limit,

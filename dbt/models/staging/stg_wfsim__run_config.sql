@@ -15,6 +15,9 @@
 -- vesting.match_schedule and vesting.core_schedule are null in the config when vesting.schedule
 -- applies to that source: vesting_match_schedule and vesting_core_schedule are the schedules
 -- in force (the override, else vesting.schedule), as the engine resolves them.
+-- ndt (spec v1.4 section 9): the testing method (current or prior), the safe harbor (none,
+-- adp or adp_acp) and the NHCE averages assumed for the year before the first simulated year
+-- under the prior-year method.
 {%- set tier = '{"from": "DOUBLE", "to": "DOUBLE", "rate": "DOUBLE"}' %}
 
 with summary as (
@@ -68,5 +71,10 @@ select
     -- irs_limits
     config_json -> '$.irs_limits.published'                             as irs_limits_published,
     cast(config_json ->> '$.irs_limits.growth_rate' as double)          as irs_limit_growth_rate,
-    cast(config_json ->> '$.irs_limits.catch_up_60_63' as boolean)      as irs_catch_up_60_63
+    cast(config_json ->> '$.irs_limits.catch_up_60_63' as boolean)      as irs_catch_up_60_63,
+    -- ndt (spec v1.4 section 9)
+    config_json ->> '$.ndt.testing_method'                              as ndt_testing_method,
+    config_json ->> '$.ndt.safe_harbor'                                 as ndt_safe_harbor,
+    cast(config_json ->> '$.ndt.first_year_nhce_adp' as double)         as ndt_first_year_nhce_adp,
+    cast(config_json ->> '$.ndt.first_year_nhce_acp' as double)         as ndt_first_year_nhce_acp
 from summary

@@ -1,7 +1,8 @@
--- The engine's year-end workforce, typed; employee_year_id is the row's key. The last twelve
--- columns are the engine's contributions, accounts and vesting (spec 4.11-4.12): the nine of
+-- The engine's year-end workforce, typed; employee_year_id is the row's key. Then twelve
+-- columns of the engine's contributions, accounts and vesting (spec 4.11-4.12): the nine of
 -- v1.3, then employee_balance, core_balance (the core part of employer_balance) and
--- core_vested_fraction (spec v1.4).
+-- core_vested_fraction (spec v1.4); last the engine's is_hce and is_key_employee (spec v1.4
+-- section 9), which fct_ndt_employee_years recomputes.
 select
     employee_id || '|' || cast(simulation_year as varchar) as employee_year_id,
     scenario_id,
@@ -40,5 +41,7 @@ select
     cast(employer_balance as double)       as employer_balance,
     cast(employee_balance as double)       as employee_balance,
     cast(core_balance as double)           as core_balance,
-    cast(core_vested_fraction as double)   as core_vested_fraction
+    cast(core_vested_fraction as double)   as core_vested_fraction,
+    cast(is_hce as boolean)                as is_hce,
+    cast(is_key_employee as boolean)       as is_key_employee
 from {{ source('wfsim', 'snapshots') }}

@@ -1,7 +1,7 @@
 -- batch_metrics_by_run_year has the columns of metrics.parquet (spec section 8) in the same
 -- order with the same types, and both are the seed batch_metrics: scenario_id VARCHAR,
 -- random_seed BIGINT, simulation_year INTEGER, then each metric of the seed in `position` order,
--- typed by its kind (count INTEGER, money and rate DOUBLE). Returns each position where the
+-- typed by its kind (count and flag INTEGER, money and rate DOUBLE). Returns each position where the
 -- name or type of the mart, metrics.parquet and the seed do not all agree.
 with seed as (
     select position, column_name, column_type
@@ -11,7 +11,8 @@ with seed as (
     select
         3 + row_number() over (order by position),
         metric,
-        case kind when 'count' then 'INTEGER' when 'money' then 'DOUBLE' when 'rate' then 'DOUBLE' end
+        case kind when 'count' then 'INTEGER' when 'flag' then 'INTEGER'
+                  when 'money' then 'DOUBLE' when 'rate' then 'DOUBLE' end
     from {{ ref('batch_metrics') }}
 ),
 

@@ -1,10 +1,10 @@
 -- The batch metrics of spec section 8, recomputed from the kept snapshots and events of every
 -- run: one row per (scenario_id, random_seed, simulation_year), the columns of metrics.parquet
--- in its order and types (random_seed BIGINT, counts INTEGER, the rest DOUBLE).
+-- in its order and types (random_seed BIGINT, counts and flags INTEGER, the rest DOUBLE).
 --
 -- The metric columns, their order and their types come from the seed batch_metrics (generated
 -- by the wfsim library from the engine's METRICS list), read at run time: one column per row in
--- `position` order, typed by its `kind` (count INTEGER, money and rate DOUBLE). Its
+-- `position` order, typed by its `kind` (count and flag INTEGER, money and rate DOUBLE). Its
 -- events_<event_type> rows (event_type set) are generated here as counts of that event_type, so
 -- an event type added to the library needs no edit in dbt. Every other metric is computed below
 -- under its name; a seed metric without a definition here fails compilation by name.
@@ -24,6 +24,14 @@
 --   employer_balances are the snapshots' year-end employee_balance and employer_balance summed
 --   the same way (spec v1.4 4.12).
 --
+-- - The nondiscrimination tests (spec v1.4 section 9) from batch_ndt_by_run_year, which
+--   recomputes them from the kept snapshots and events (the HCEs and key employees are the
+--   snapshots'): hce_count (every row of the year), the ADP and ACP figures adp_hce, adp_nhce,
+--   adp_limit (fractions), adp_excess (integer cents / 100) and acp_* likewise,
+--   coverage_ratio, top_heavy_ratio; the flags adp_pass, acp_pass, coverage_pass and
+--   top_heavy (kind `flag`) are its booleans cast to INTEGER: 1, 0, or null where the test
+--   does not apply.
+--
 -- The grain is every (run, year) that a run's summary or its snapshots name, so a year missing
 -- from either side still shows and fails assert_batch_metrics_equal_metrics_parquet (a year
 -- without a summary has a null target; a year without snapshot rows or events counts 0).
@@ -41,6 +49,10 @@ events as (
 
 run_years as (
     select * from {{ ref('stg_wfsim_batch__run_years') }}
+),
+
+ndt as (
+    select * from {{ ref('batch_ndt_by_run_year') }}
 ),
 
 grain as (
@@ -127,7 +139,19 @@ joined as (
         coalesce(snapshot_totals.employer_match_cents + snapshot_totals.employer_core_cents
                  - snapshot_totals.forfeitures_cents, 0)       as employer_cost_cents,
         coalesce(snapshot_totals.employee_balances_cents, 0)  as employee_balances_cents,
-        coalesce(snapshot_totals.employer_balances_cents, 0)  as employer_balances_cents
+        coalesce(snapshot_totals.employer_balances_cents, 0)  as employer_balances_cents,
+        coalesce(ndt.hce_count, 0)                            as ndt_hce_count,
+        {%- for t in ['adp', 'acp'] %}
+        ndt.{{ t }}_hce                                       as ndt_{{ t }}_hce,
+        ndt.{{ t }}_nhce                                      as ndt_{{ t }}_nhce,
+        ndt.{{ t }}_limit                                     as ndt_{{ t }}_limit,
+        ndt.{{ t }}_pass                                      as ndt_{{ t }}_pass,
+        coalesce(ndt.{{ t }}_excess_cents, 0)                 as ndt_{{ t }}_excess_cents,
+        {%- endfor %}
+        ndt.coverage_ratio                                    as ndt_coverage_ratio,
+        ndt.coverage_pass                                     as ndt_coverage_pass,
+        ndt.top_heavy_ratio                                   as ndt_top_heavy_ratio,
+        ndt.top_heavy                                         as ndt_top_heavy
     from grain
     left join run_years
         on  run_years.scenario_id = grain.scenario_id
@@ -141,6 +165,10 @@ joined as (
         on  event_counts.scenario_id = grain.scenario_id
         and event_counts.random_seed = grain.random_seed
         and event_counts.simulation_year = grain.simulation_year
+    left join ndt
+        on  ndt.scenario_id = grain.scenario_id
+        and ndt.random_seed = grain.random_seed
+        and ndt.simulation_year = grain.simulation_year
 )
 
 {#- The metrics other than the event counts, by name: each one's value before the cast to
@@ -168,7 +196,21 @@ joined as (
         ~ ' / ' ~ cents_to_dollars('payroll_cents') ~ ' end',
     'employee_balances': cents_to_dollars('employee_balances_cents'),
     'employer_balances': cents_to_dollars('employer_balances_cents'),
+    'hce_count': 'ndt_hce_count',
+    'coverage_ratio': 'ndt_coverage_ratio',
+    'coverage_pass': 'ndt_coverage_pass',
+    'top_heavy_ratio': 'ndt_top_heavy_ratio',
+    'top_heavy': 'ndt_top_heavy',
 } %}
+{%- for t in ['adp', 'acp'] %}
+    {%- do definitions.update({
+        t ~ '_hce': 'ndt_' ~ t ~ '_hce',
+        t ~ '_nhce': 'ndt_' ~ t ~ '_nhce',
+        t ~ '_limit': 'ndt_' ~ t ~ '_limit',
+        t ~ '_pass': 'ndt_' ~ t ~ '_pass',
+        t ~ '_excess': cents_to_dollars('ndt_' ~ t ~ '_excess_cents'),
+    }) %}
+{%- endfor %}
 
 select
     scenario_id,

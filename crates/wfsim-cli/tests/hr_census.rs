@@ -5,7 +5,7 @@
 //! `wfsim census inspect`, text and JSON.
 
 mod common;
-use common::{repo, Sandbox};
+use common::{repo, s, Sandbox};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use std::path::{Path, PathBuf};
 
@@ -380,12 +380,34 @@ fn inspect_lists_every_bad_row_and_fails_like_run() {
     );
     assert!(
         r.stdout.contains(
-            "row 2 (1002): column `Annual Base Salary`: value \"seventy thousand\": not a number"
+            "row 2 (line 3) (1002): column `Annual Base Salary`: value \"seventy thousand\": not a number"
         ),
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("row 3 (1003): column `DOB`: value \"13/45/1990\": not a valid date (expected census.date_format \"%m/%d/%Y\""), "{}", r.stdout);
+    assert!(r.stdout.contains("row 3 (line 4) (1003): column `DOB`: value \"13/45/1990\": not a valid date (expected census.date_format \"%m/%d/%Y\""), "{}", r.stdout);
+    // Every row bad (no date format): the first problem is named with its hint, as `run` does.
+    let us = sandbox.write("us.csv", "employee_id,birth_date,hire_date,annual_salary\nA,01/15/1980,03/01/2010,50000\nB,02/20/1985,04/01/2012,60000\n");
+    let plain = sandbox.write("plain.yaml", "census: {header_row: 1}\n");
+    inspect(&sandbox, &us, &plain, false).assert_input_error(&[
+        "every row has a problem",
+        "the first, row 1 (line 2): column `birth_date`: value \"01/15/1980\"",
+        "\"%m/%d/%Y\"",
+    ]);
+    // Below a title row, a data row's line is its spreadsheet row: row 2 is line 4.
+    let titled = sandbox.write("titled.csv", "Export 2024\nemployee_id,birth_date,hire_date,annual_salary\nA,1980-01-15,2010-03-01,50000\nB,1985-02-20,2012-04-01,-6\n");
+    let header2 = sandbox.write("header2.yaml", "census: {header_row: 2}\n");
+    sandbox
+        .run([
+            "run",
+            "--census",
+            &s(&titled),
+            "--config",
+            &s(&header2),
+            "--out",
+            "t",
+        ])
+        .assert_input_error(&["titled.csv: row 2 (line 4): column `annual_salary`"]);
     // A problem of the whole file: the message, no report.
     let missing = sandbox.write("missing.csv", "EMP_ID,DOB\n1001,03/15/1987\n");
     let r = inspect(&sandbox, &missing, &map, false);

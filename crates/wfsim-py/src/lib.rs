@@ -283,11 +283,13 @@ fn run(
                         column,
                         value,
                         message,
+                        ..
                     },
                     Some(_),
                 ) if Some(&file) == scratch_file.as_ref() => Error::Census {
                     file: census_label.clone(),
                     row,
+                    line: None,
                     column,
                     value,
                     message,

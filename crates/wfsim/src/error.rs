@@ -31,10 +31,13 @@ pub enum Error {
         message: String,
     },
 
-    #[error("{}", census_message(.file, *.row, .column.as_deref(), .value.as_deref(), .message))]
+    #[error("{}", census_message(.file, *.row, *.line, .column.as_deref(), .value.as_deref(), .message))]
     Census {
         file: String,
+        /// The data row (1-based: the first row under the header is row 1).
         row: Option<usize>,
+        /// The line of the file (a spreadsheet's row number) holding it, when the file has lines.
+        line: Option<usize>,
         column: Option<String>,
         value: Option<String>,
         message: String,
@@ -65,6 +68,7 @@ pub enum Error {
 fn census_message(
     file: &str,
     row: Option<usize>,
+    line: Option<usize>,
     column: Option<&str>,
     value: Option<&str>,
     message: &str,
@@ -72,6 +76,9 @@ fn census_message(
     let mut s = file.to_string();
     if let Some(r) = row {
         s.push_str(&format!(": row {r}"));
+        if let Some(l) = line {
+            s.push_str(&format!(" (line {l})"));
+        }
     }
     if let Some(c) = column {
         s.push_str(&format!(": column `{c}`"));

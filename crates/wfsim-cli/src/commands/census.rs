@@ -80,6 +80,7 @@ fn inspect_census(args: InspectArgs, quiet: bool) -> anyhow::Result<()> {
     Err(Error::Census {
         file,
         row: None,
+        line: None,
         column: None,
         value: None,
         message: format!(

@@ -274,8 +274,13 @@ impl Inspection {
             for p in &self.problems {
                 let _ = writeln!(
                     s,
-                    "  row {} ({}): column `{}`: value {:?}: {}",
-                    p.row, p.employee_id, p.column, p.value, p.reason
+                    "  row {}{} ({}): column `{}`: value {:?}: {}",
+                    p.row,
+                    p.line.map_or(String::new(), |l| format!(" (line {l})")),
+                    p.employee_id,
+                    p.column,
+                    p.value,
+                    p.reason
                 );
             }
         }

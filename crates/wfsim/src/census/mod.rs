@@ -132,6 +132,9 @@ pub struct Census {
 pub struct Reject {
     /// 1-based data row (the header is row 0).
     pub row: usize,
+    /// The line of the file holding it (a spreadsheet's row number); `None` for Parquet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
     pub employee_id: String,
     pub column: String,
     pub value: String,
@@ -158,6 +161,7 @@ impl Reject {
                 };
                 Reject {
                     row,
+                    line: table.file_line(row),
                     employee_id,
                     column: column.unwrap_or_default(),
                     value: value.unwrap_or_default(),
@@ -166,6 +170,7 @@ impl Reject {
             }
             other => Reject {
                 row: 0,
+                line: None,
                 employee_id: String::new(),
                 column: String::new(),
                 value: String::new(),
@@ -318,7 +323,15 @@ pub fn load_with(
             self::csv::read(&bytes, &file, header_row)?
         }
     };
-    let mut census = build(&table, &file, model, pool, opts)?;
+    let mut census = build(&table, &file, model, pool, opts).map_err(|mut e| {
+        if let Error::Census {
+            row: Some(r), line, ..
+        } = &mut e
+        {
+            *line = table.file_line(*r);
+        }
+        e
+    })?;
     census.sha256 = sha256;
     Ok(census)
 }
@@ -347,6 +360,7 @@ fn census_error(
     Error::Census {
         file: file.into(),
         row,
+        line: None,
         column: column.map(Into::into),
         value: value.map(Into::into),
         message: message.into(),
@@ -527,11 +541,17 @@ fn build(
         .map(|e| Reject::from_error(e, table, &cols))
         .collect();
     if rows.is_empty() {
+        let first = &rejects[0];
+        let line = first.line.map_or(String::new(), |l| format!(" (line {l})"));
         return Err(file_error(
             file,
             format!(
-                "every row has a problem ({} set aside): nothing to run",
-                rejects.len()
+                "every row has a problem ({} set aside): nothing to run; the first, row {}{line}: column `{}`: value {:?}: {}",
+                rejects.len(),
+                first.row,
+                first.column,
+                first.value,
+                first.reason
             ),
         ));
     }
@@ -587,6 +607,7 @@ mod tests {
     fn reject(row: usize, column: &str, reason: &str) -> Reject {
         Reject {
             row,
+            line: None,
             employee_id: format!("E{row}"),
             column: column.into(),
             value: String::new(),

@@ -56,6 +56,7 @@ fn read_unguarded(bytes: Vec<u8>, file: &str, map: &ColumnMap) -> Result<Table> 
     let header: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let reader = builder.build().map_err(|e| bad(&e))?;
     let mut table = Table::new(header.clone(), 1);
+    table.numbered = false;
     for batch in reader {
         let batch = batch.map_err(|e| bad(&e))?;
         let mut columns = Vec::with_capacity(batch.num_columns());

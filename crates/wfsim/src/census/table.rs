@@ -16,6 +16,9 @@ pub(super) struct Table {
     pub header_line: usize,
     /// The row of the file holding each data row.
     lines: Vec<usize>,
+    /// Whether the file has lines a reader can go to (CSV, a spreadsheet), so messages give
+    /// them beside the data row; a Parquet file has none.
+    pub numbered: bool,
 }
 
 impl Table {
@@ -27,6 +30,7 @@ impl Table {
             row_starts: vec![0],
             header_line,
             lines: Vec::new(),
+            numbered: true,
         }
     }
 
@@ -60,6 +64,11 @@ impl Table {
     /// The row of the file holding data row `row` (0-based).
     pub fn line(&self, row: usize) -> usize {
         self.lines[row]
+    }
+
+    /// The line of a numbered file holding data row `row` (1-based, as messages count).
+    pub fn file_line(&self, row: usize) -> Option<usize> {
+        (self.numbered && row >= 1 && row <= self.lines.len()).then(|| self.lines[row - 1])
     }
 
     /// The first data row (0-based) with another number of fields than the header, and its

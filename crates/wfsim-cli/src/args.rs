@@ -107,6 +107,10 @@ pub(crate) struct BatchArgs {
     /// How the census file is laid out (as `run --census-map`), for every scenario.
     #[arg(long, value_name = "FILE")]
     pub(crate) census_map: Option<PathBuf>,
+    /// Treat implausible values (a match tier rate above 2, a core above 25 %, growth beyond
+    /// ±50 %, a termination rate above 50 %, …) as errors instead of warnings.
+    #[arg(long)]
+    pub(crate) strict: bool,
 }
 
 #[derive(Args)]
@@ -189,6 +193,10 @@ pub(crate) struct RunArgs {
     /// With --rejects: stop (exit 2, nothing written) when more than N rows are bad.
     #[arg(long, value_name = "N", requires = "rejects")]
     pub(crate) max_rejects: Option<usize>,
+    /// Treat implausible values (a match tier rate above 2, a core above 25 %, growth beyond
+    /// ±50 %, a termination rate above 50 %, …) as errors instead of warnings.
+    #[arg(long)]
+    pub(crate) strict: bool,
 }
 
 #[derive(Args)]

@@ -335,3 +335,24 @@ fn batch_rejects_set_bad_rows_aside() {
     let n_start = column::<Int32Array>(m, "n_start");
     assert!((0..m.num_rows()).step_by(5).all(|i| n_start.value(i) == 2));
 }
+
+#[test]
+fn strict_refuses_an_implausible_scenario_by_name() {
+    let sb = Sandbox::new();
+    study(&sb);
+    let file = sb.write(
+        "silly.yaml",
+        "base: base.yaml\nseeds: [1]\nscenarios:\n  ok: {}\n  rich: {employer_core: {rate: 0.3}}\n",
+    );
+    let r = sb.run(["batch", &s(&file), "--out", "warned", "--threads", "1"]);
+    r.assert_success();
+    assert!(
+        r.stderr
+            .contains("warning: scenario `rich`: key `employer_core.rate`: 0.3"),
+        "{}",
+        r.stderr
+    );
+    sb.run(["batch", &s(&file), "--out", "strict", "--strict"])
+        .assert_input_error(&["scenario `rich`", "key `employer_core.rate`", "--strict"]);
+    assert!(!sb.join("strict").exists());
+}

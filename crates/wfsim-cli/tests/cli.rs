@@ -1679,3 +1679,39 @@ fn a_closed_stdout_ends_the_output_quietly() {
     );
     assert!(sb.join("out/generation_summary.json").is_file());
 }
+
+/// A match tier `rate: 100` (meant 100 %) and `target_growth_rate: 3` (meant 3 %): warnings
+/// that name the key, recorded in the summary; with --strict an input error, nothing written.
+#[test]
+fn implausible_values_warn_and_strict_refuses_them() {
+    let sb = Sandbox::new();
+    let census = sb.good_census("census.csv");
+    let config = sb.write(
+        "silly.yaml",
+        "employer_match: {tiers: [{from: 0, to: 0.06, rate: 100}]}\nsimulation: {target_growth_rate: 3, end_year: 2025}\n",
+    );
+    let out = sb.join("out");
+    let r = sb.run_quick(&census, &out, &["--config", &s(&config), "-q"]);
+    r.assert_success();
+    assert!(
+        r.stderr
+            .contains("warning: key `employer_match.tiers[0].rate`: 100 pays 10000 %")
+            && r.stderr
+                .contains("warning: key `simulation.target_growth_rate`"),
+        "{}",
+        r.stderr
+    );
+    let summary = std::fs::read_to_string(out.join("generation_summary.json")).unwrap();
+    assert!(
+        summary.contains("\"config_warnings\": [\n    \"key `simulation.target_growth_rate`"),
+        "{summary}"
+    );
+    let strict = sb.join("strict");
+    sb.run_quick(&census, &strict, &["--config", &s(&config), "--strict"])
+        .assert_input_error(&[
+            "silly.yaml",
+            "key `simulation.target_growth_rate`",
+            "(an error with --strict)",
+        ]);
+    sb.assert_nothing_written(&strict);
+}

@@ -367,6 +367,7 @@ fn run_batch(
         threads,
         census_map,
         created_at_micros: None,
+        strict: false,
     };
     let report = py
         .detach(|| batch::run(batch_inputs(&request)?, &()))
@@ -455,6 +456,7 @@ impl BatchPlan {
             threads,
             census_map,
             created_at_micros,
+            strict: false,
         };
         py.detach(|| {
             let inputs = batch_inputs(&request)?;

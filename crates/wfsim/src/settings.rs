@@ -47,6 +47,8 @@ pub struct Request {
     pub sets: Vec<config::Set>,
     /// `--census-map FILE`: a `census:` section whose keys replace the config's.
     pub census_map: Option<PathBuf>,
+    /// `--strict`: implausible values (`config::warnings`) are errors.
+    pub strict: bool,
 }
 
 /// The environment a run depends on, as the caller read it.
@@ -164,6 +166,9 @@ impl Settings {
             file.push_str(" with command-line overrides (--start/--end/--seed/--scenario/--plan)");
         }
         let model = config::validate(cfg, &file)?;
+        if request.strict {
+            strictly(&model, &file, None)?;
+        }
         let sim = &model.config.simulation;
         let (census, census_named_by) = match (&request.census, &sim.census_path) {
             (Some(path), _) => (CensusSource::File(path.clone()), "--census"),
@@ -243,6 +248,8 @@ pub struct BatchRequest {
     /// `created_at` in microseconds, when the caller already has one: every part of a batch
     /// run elsewhere (a Ray task) must stamp the driver's. Otherwise from the environment.
     pub created_at_micros: Option<i64>,
+    /// `--strict`: implausible values in any scenario are errors.
+    pub strict: bool,
 }
 
 /// A batch, resolved: the batch file read and validated, with everything but the census rows.
@@ -266,6 +273,12 @@ impl BatchSettings {
             None => created_at(env.source_date_epoch.as_deref())?,
         };
         let mut loaded = batch::load(&request.file)?;
+        if request.strict {
+            let file = request.file.display().to_string();
+            for s in &loaded.scenarios {
+                strictly(&s.model, &file, Some(&s.id))?;
+            }
+        }
         // The census map describes the one census file, so every scenario reads it the same way.
         if let Some(path) = &request.census_map {
             let map = config::CensusMap::read(path)?;
@@ -337,6 +350,21 @@ pub fn apply_census_map(
 }
 
 /// The config file's text and the SHA-256 of its bytes.
+/// `--strict`: the first implausible value of `model` as an error naming its key (and scenario).
+fn strictly(model: &config::Model, file: &str, scenario: Option<&str>) -> Result<()> {
+    match model.warnings.first() {
+        None => Ok(()),
+        Some(w) => Err(Error::Config {
+            file: match scenario {
+                Some(id) => format!("{file}, scenario `{id}`"),
+                None => file.to_string(),
+            },
+            key: w.key.clone(),
+            message: format!("{} (an error with --strict)", w.message),
+        }),
+    }
+}
+
 fn read_config(path: &Path) -> Result<(String, String)> {
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e))?;
     let sha256 = sha256_hex(&bytes);

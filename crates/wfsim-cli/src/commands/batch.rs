@@ -20,6 +20,7 @@ pub(crate) fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
         threads: args.threads.map(usize::from),
         census_map: args.census_map,
         created_at_micros: None,
+        strict: args.strict,
     };
     let settings = BatchSettings::resolve(&request, &Environment::of_process())?;
     let pool = worker_pool(settings.threads)?;
@@ -35,6 +36,14 @@ pub(crate) fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
     let mut inputs = settings.into_inputs(census);
     inputs.engine = super::engine_choice(args.engine)?;
     let loaded = &inputs.batch;
+    for s in &loaded.scenarios {
+        for w in &s.model.warnings {
+            eprintln!(
+                "warning: scenario `{}`: {w} (check it; --strict makes this an error)",
+                s.id
+            );
+        }
+    }
     if !quiet {
         outln!(
             "batch: {} ({} scenarios × {} seeds = {} runs, baseline {})\ncensus: {}",

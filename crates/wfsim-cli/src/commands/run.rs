@@ -23,6 +23,7 @@ pub(crate) fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<(
         threads: args.threads.map(usize::from),
         sets: args.sets,
         census_map: args.census_map,
+        strict: args.strict,
     };
     let settings = Settings::resolve(&request, &Environment::of_process())?;
     // Loading the census takes the run's thread count.
@@ -55,6 +56,10 @@ pub(crate) fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<(
                 census.ignored_columns.join(", ")
             );
         }
+    }
+    // Implausible values are said even with -q: a run on them is rarely what was meant.
+    for w in &settings.model.warnings {
+        eprintln!("warning: {w} (check it; --strict makes this an error)");
     }
     // Which inputs were used is never left to guess (a run from a subfolder misses the config).
     if !quiet {

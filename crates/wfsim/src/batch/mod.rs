@@ -58,6 +58,8 @@ pub struct BatchInputs {
 #[derive(Serialize)]
 struct ScenarioSummary {
     scenario_id: String,
+    /// Valid but implausible values of the merged config, as printed.
+    config_warnings: Vec<String>,
     resolved_config: serde_json::Value,
 }
 
@@ -406,6 +408,7 @@ fn finish(
             .iter()
             .map(|s| ScenarioSummary {
                 scenario_id: s.id.clone(),
+                config_warnings: s.model.warnings.iter().map(ToString::to_string).collect(),
                 resolved_config: s.model.resolved_config(census_label_path(inputs)),
             })
             .collect(),

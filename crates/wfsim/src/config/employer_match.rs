@@ -98,6 +98,11 @@ impl Tiers {
         Tiers::try_from(tiers)
     }
 
+    /// Each tier's rate, in listed order.
+    pub fn rates(&self) -> impl Iterator<Item = f64> + '_ {
+        self.0.iter().map(|t| t.rate)
+    }
+
     pub fn tiers(&self) -> &[Tier] {
         &self.0
     }

@@ -20,6 +20,7 @@ mod promotion;
 mod simulation;
 pub mod values;
 mod vesting;
+pub mod warnings;
 mod workforce;
 
 pub use accounts::Accounts;
@@ -83,6 +84,9 @@ pub struct Model {
     pub hire_date_cutoff: Date,
     /// The new-hire age distribution as integer weights (spec §3).
     pub hire_ages: Cumulative,
+    /// Valid but implausible values (`warnings.rs`): printed, recorded in the summary, errors
+    /// with `--strict`.
+    pub warnings: Vec<warnings::Warning>,
 }
 
 impl Model {
@@ -182,6 +186,7 @@ pub fn validate(config: Config, file: &str) -> Result<Model> {
         .auto_enrollment
         .hire_date_cutoff(config.simulation.start_year);
     Ok(Model {
+        warnings: warnings::of(&config),
         config,
         census_date,
         hire_date_cutoff,
@@ -205,7 +210,7 @@ mod tests {
             .to_string()
     }
 
-    const EXAMPLE: &str = include_str!("../../../../config/simulation.yaml");
+    pub(super) const EXAMPLE: &str = include_str!("../../../../config/simulation.yaml");
 
     #[test]
     fn example_config_lists_exactly_the_defaults() {

@@ -29,6 +29,8 @@ pub struct GenerationSummary {
     pub census_rejects_by_reason: std::collections::BTreeMap<String, usize>,
     pub config_file: Option<String>,
     pub config_sha256: String,
+    /// Valid but implausible config values (`config::warnings`), as printed.
+    pub config_warnings: Vec<String>,
     pub years: Vec<YearCounts>,
     pub total_events: i64,
     pub output_bytes: u64,
@@ -85,6 +87,7 @@ impl GenerationSummary {
             census_rejects_by_reason: crate::census::rejects_by_reason(sources.census_rejects),
             config_file: sources.config_file,
             config_sha256: sources.config_sha256,
+            config_warnings: model.warnings.iter().map(ToString::to_string).collect(),
             years,
             total_events,
             output_bytes,

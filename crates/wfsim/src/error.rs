@@ -36,8 +36,9 @@ pub enum Error {
         file: String,
         /// The data row (1-based: the first row under the header is row 1).
         row: Option<usize>,
-        /// The line of the file (a spreadsheet's row number) holding it, when the file has lines.
-        line: Option<usize>,
+        /// The line of the file (a spreadsheet's row number) holding it, when the file has lines
+        /// (u32 keeps the error small).
+        line: Option<u32>,
         column: Option<String>,
         value: Option<String>,
         message: String,
@@ -68,7 +69,7 @@ pub enum Error {
 fn census_message(
     file: &str,
     row: Option<usize>,
-    line: Option<usize>,
+    line: Option<u32>,
     column: Option<&str>,
     value: Option<&str>,
     message: &str,

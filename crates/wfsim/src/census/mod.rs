@@ -328,7 +328,7 @@ pub fn load_with(
             row: Some(r), line, ..
         } = &mut e
         {
-            *line = table.file_line(*r);
+            *line = table.file_line(*r).and_then(|l| u32::try_from(l).ok());
         }
         e
     })?;

@@ -160,6 +160,7 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
         )
     };
     let year = rows.first().map_or(0, |r| r.year);
+    let titled = rows.iter().any(|r| r.title.is_some());
     let header = [
         "scenario",
         "cost P10",
@@ -190,6 +191,7 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
             );
             vec![
                 r.scenario_id.clone(),
+                r.title.clone().unwrap_or_default(),
                 money(r.employer_cost.p10),
                 money(r.employer_cost.p50),
                 money(r.employer_cost.p90),
@@ -202,6 +204,16 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
             ]
         })
         .collect();
+    let mut header: Vec<&str> = header.to_vec();
+    header.insert(1, "title");
+    // The title column only when a scenario has one (left-aligned, like the id).
+    let shown: Vec<usize> = (0..header.len()).filter(|&i| i != 1 || titled).collect();
+    let header: Vec<&str> = shown.iter().map(|&i| header[i]).collect();
+    let body: Vec<Vec<String>> = body
+        .into_iter()
+        .map(|r| shown.iter().map(|&i| r[i].clone()).collect())
+        .collect();
+    let left = if titled { 2 } else { 1 };
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             body.iter()
@@ -218,7 +230,7 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
             .enumerate()
             .map(|(i, (c, w))| {
                 let pad = w.saturating_sub(c.chars().count());
-                if i == 0 {
+                if i < left {
                     format!("{c}{}", " ".repeat(pad))
                 } else {
                     format!("{}{c}", " ".repeat(pad))

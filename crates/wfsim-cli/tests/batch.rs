@@ -268,7 +268,7 @@ fn ensemble_and_deltas_follow_the_metrics() {
 fn bad_batch_files_name_the_scenario_and_key_and_write_nothing() {
     let sb = Sandbox::new();
     study(&sb);
-    let cases: [(&str, &[&str]); 11] = [
+    let cases: [(&str, &[&str]); 12] = [
         (
             "base: base.yaml\nseeds: [1]\nscenarios:\n  a: {simulation: {random_seed: 5}}\n",
             &["scenario `a`", "key `simulation.random_seed`", "fixes"],
@@ -292,6 +292,7 @@ fn bad_batch_files_name_the_scenario_and_key_and_write_nothing() {
         ("base: base.yaml\nseeds: [1]\nbaseline: nope\nscenarios:\n  a: {}\n  b: {}\n", &["key `baseline`", "nope", "the scenarios are `a`, `b`"]),
         ("base: gone.yaml\nseeds: [1]\nscenarios:\n  a: {}\n", &["cannot read", "gone.yaml (named by `base` in"]),
         ("base: base.yaml\ncensus: gone.csv\nseeds: [1]\nscenarios:\n  a: {}\n", &["gone.csv (named by `census` in"]),
+        ("base: base.yaml\nseeds: [1]\nscenarios:\n  a: {title: [1]}\n", &["scenario `a`", "key `title`", "non-empty string"]),
     ];
     for (i, (text, needles)) in cases.iter().enumerate() {
         let file = sb.write(&format!("bad{i}.yaml"), text);
@@ -355,4 +356,25 @@ fn strict_refuses_an_implausible_scenario_by_name() {
     sb.run(["batch", &s(&file), "--out", "strict", "--strict"])
         .assert_input_error(&["scenario `rich`", "key `employer_core.rate`", "--strict"]);
     assert!(!sb.join("strict").exists());
+}
+
+#[test]
+fn scenario_titles_are_shown_and_recorded_but_are_not_config_keys() {
+    let sb = Sandbox::new();
+    study(&sb);
+    let file = sb.write(
+        "titled.yaml",
+        "base: base.yaml\nseeds: [1]\nscenarios:\n  current: {title: Today's plan}\n  ae4: {title: Auto-enroll at 4 %, enrollment: {auto_enrollment: {default_deferral_rate: 0.04}}}\n",
+    );
+    let r = sb.run(["batch", &s(&file), "--out", "t", "--threads", "1"]);
+    r.assert_success();
+    assert!(r.stdout.contains("scenario  title "), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("\nae4       Auto-enroll at 4 %  "),
+        "{}",
+        r.stdout
+    );
+    let summary = std::fs::read_to_string(sb.join("t/batch_summary.json")).unwrap();
+    assert!(summary.contains("\"title\": \"Today's plan\""), "{summary}");
+    assert!(!summary.contains("\"title\": \"Today's plan\",\n      \"title\""));
 }

@@ -55,6 +55,8 @@ pub const MAX_RUNS: usize = 1_000_000;
 
 pub struct Scenario {
     pub id: String,
+    /// The overlay's `title:`, shown beside the id in tables and reports (not a config key).
+    pub title: Option<String>,
     /// The merged config with `scenario_id` set; its seed is set per run.
     pub model: Model,
 }
@@ -176,11 +178,26 @@ pub fn load(path: &Path) -> Result<Batch> {
         })?;
         let label = format!("{name}, scenario `{id}`");
         let mut doc = base_doc.clone();
+        let mut title = None;
         match overlay {
             Value::Null => {}
             Value::Mapping(m) => {
-                check_fixed(m, &label)?;
-                doc.merge(m, &DATA_KEYED);
+                let mut m = m.clone();
+                match m.remove("title") {
+                    None => {}
+                    Some(Value::String(t)) if !t.trim().is_empty() => {
+                        title = Some(t.trim().to_string())
+                    }
+                    Some(_) => {
+                        return Err(fail(
+                            &label,
+                            "title",
+                            "a title is a non-empty string shown beside the scenario id",
+                        ))
+                    }
+                }
+                check_fixed(&m, &label)?;
+                doc.merge(&m, &DATA_KEYED);
             }
             _ => {
                 return Err(fail(
@@ -198,7 +215,7 @@ pub fn load(path: &Path) -> Result<Batch> {
         }
         cfg.simulation.scenario_id = id.clone();
         let model = config::validate(cfg, &label)?;
-        scenarios.push(Scenario { id, model });
+        scenarios.push(Scenario { id, title, model });
     }
     if scenarios.len() * seeds.len() > MAX_RUNS {
         return Err(fail(

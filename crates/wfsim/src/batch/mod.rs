@@ -58,6 +58,7 @@ pub struct BatchInputs {
 #[derive(Serialize)]
 struct ScenarioSummary {
     scenario_id: String,
+    title: Option<String>,
     /// Valid but implausible values of the merged config, as printed.
     config_warnings: Vec<String>,
     resolved_config: serde_json::Value,
@@ -87,6 +88,7 @@ pub struct BatchSummary {
 /// The last simulated year's headline per scenario, for the end-of-batch table.
 pub struct ScenarioResult {
     pub scenario_id: String,
+    pub title: Option<String>,
     pub year: i32,
     pub employer_cost: Stats,
     pub participation: Stats,
@@ -377,6 +379,7 @@ fn finish(
             .or((s < batch.baseline).then_some(s));
         last_year.push(ScenarioResult {
             scenario_id: scenario.id.clone(),
+            title: scenario.title.clone(),
             year: ensemble[base].year,
             employer_cost: ensemble[base + cost].stats,
             participation: ensemble[base + participation].stats,
@@ -408,6 +411,7 @@ fn finish(
             .iter()
             .map(|s| ScenarioSummary {
                 scenario_id: s.id.clone(),
+                title: s.title.clone(),
                 config_warnings: s.model.warnings.iter().map(ToString::to_string).collect(),
                 resolved_config: s.model.resolved_config(census_label_path(inputs)),
             })

@@ -1433,14 +1433,19 @@ fn every_run_names_the_config_and_census_it_used() {
     let sb = Sandbox::new();
     let o = sb.run(["run", "--end", "2025", "--out", "a"]);
     o.assert_success();
-    let head: Vec<&str> = o.stdout.lines().take(2).collect();
+    let head: Vec<&str> = o.stdout.lines().take(3).collect();
     assert!(
         head[0].starts_with("config: built-in defaults (no --config"),
         "{}",
         o.stdout
     );
+    // the plan in words, after the config line (issue 34)
+    assert_eq!(
+        head[1],
+        "plan: auto-enroll new hires at 6 %, escalate +1 %/yr to 10 %; match 100 % of 3 % + 50 % of the next 2 %; no core; vesting immediate"
+    );
     assert!(
-        head[1].starts_with("census: built-in example census"),
+        head[2].starts_with("census: built-in example census"),
         "{}",
         o.stdout
     );
@@ -1458,7 +1463,7 @@ fn every_run_names_the_config_and_census_it_used() {
     o.assert_success();
     assert!(
         o.stdout.starts_with(&format!(
-            "config: {}\ncensus: {} (deferral rates as fractions)\n",
+            "config: {}\nplan: auto-enroll new hires at 6 %, escalate +1 %/yr to 10 %; match 100 % of 3 % + 50 % of the next 2 %; no core; vesting immediate\ncensus: {} (deferral rates as fractions)\n",
             s(&config),
             s(&census)
         )),
@@ -1538,7 +1543,7 @@ fn percent_census_runs_exactly_as_the_fraction_census() {
             "2026",
         ]);
         o.assert_success();
-        let census_line = o.stdout.lines().nth(1).unwrap();
+        let census_line = o.stdout.lines().nth(2).unwrap();
         assert_eq!(census_line, format!("census: {} ({said})", s(census)));
         assert_eq!(
             summary_unit(out),

@@ -61,6 +61,20 @@ pub(crate) fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
                 r.display()
             );
         }
+        // The plan of each scenario, once when all share it (then the study changes something
+        // else: the behaviour, the census).
+        let plans: Vec<(String, String)> = loaded
+            .scenarios
+            .iter()
+            .map(|s| (s.id.clone(), s.model.config.plan_line()))
+            .collect();
+        if plans.iter().all(|(_, p)| *p == plans[0].1) {
+            outln!("plan: {}", plans[0].1);
+        } else {
+            for (id, p) in &plans {
+                outln!("plan of {id}: {p}");
+            }
+        }
         // The behavioural assumptions in force, once when all scenarios share them.
         let behaviours: Vec<(String, String)> = loaded
             .scenarios

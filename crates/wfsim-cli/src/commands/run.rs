@@ -73,7 +73,8 @@ pub(crate) fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<(
             CensusSource::Example => format!("built-in example census ({EXAMPLE_EMPLOYEES} synthetic employees, seed {EXAMPLE_SEED}; --census FILE for your own)"),
         };
         outln!(
-            "config: {config_label}\ncensus: {census_text}\nbehaviour: {}",
+            "config: {config_label}\nplan: {}\ncensus: {census_text}\nbehaviour: {}",
+            settings.model.config.plan_line(),
             settings.model.config.enrollment.behaviour()
         );
         if let Some(r) = &rejects_path {

@@ -103,6 +103,29 @@ impl Tiers {
         self.0.iter().map(|t| t.rate)
     }
 
+    /// The formula in words: `100 % of 3 % + 50 % of the next 2 %`; `nothing` when no tier pays.
+    pub fn describe(&self) -> String {
+        let pct = super::plan::pct;
+        let paying: Vec<&Tier> = self.0.iter().filter(|t| t.rate > 0.0).collect();
+        if paying.is_empty() {
+            return "nothing".into();
+        }
+        let mut parts = Vec::new();
+        let mut end = 0.0;
+        for t in paying {
+            let width = pct(t.to - t.from);
+            parts.push(if t.from == end && end > 0.0 {
+                format!("{} of the next {width}", pct(t.rate))
+            } else if t.from == 0.0 {
+                format!("{} of {width}", pct(t.rate))
+            } else {
+                format!("{} of {}–{}", pct(t.rate), pct(t.from), pct(t.to))
+            });
+            end = t.to;
+        }
+        parts.join(" + ")
+    }
+
     pub fn tiers(&self) -> &[Tier] {
         &self.0
     }

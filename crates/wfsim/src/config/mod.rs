@@ -16,6 +16,7 @@ mod irs_limits;
 mod job_levels;
 mod ndt;
 mod new_hire;
+mod plan;
 mod promotion;
 mod simulation;
 pub mod values;

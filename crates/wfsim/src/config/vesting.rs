@@ -40,6 +40,21 @@ impl From<Schedule> for Vec<f64> {
 }
 
 impl Schedule {
+    /// In words: `immediate`, `3-year cliff`, `graded over 6 years`.
+    pub fn describe(&self) -> String {
+        let v = &self.0;
+        let full = v.iter().position(|&f| f >= 1.0).unwrap_or(v.len());
+        if full == 0 {
+            "immediate".into()
+        } else if v[..full].iter().all(|&f| f == 0.0) && full < v.len() {
+            format!("{full}-year cliff")
+        } else if full < v.len() {
+            format!("graded over {full} years")
+        } else {
+            format!("never full (at most {})", super::plan::pct(v[v.len() - 1]))
+        }
+    }
+
     /// The vested fraction after `years` completed years of service.
     pub fn vested(&self, years: i32) -> f64 {
         let last = self.0.len() - 1;

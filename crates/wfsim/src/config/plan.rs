@@ -127,7 +127,6 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::super::tests::parse_str;
-    use super::*;
 
     fn line(yaml: &str) -> String {
         parse_str(yaml).unwrap().plan_line()

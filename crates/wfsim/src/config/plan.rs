@@ -164,3 +164,31 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod named_plans {
+    use super::super::tests::parse_str;
+
+    /// The status-quo designs under config/plans/ load and say what their names promise.
+    #[test]
+    fn named_plans_load_and_read_as_named() {
+        for (text, want) in [
+            (
+                include_str!("../../../../config/plans/voluntary.yaml"),
+                "voluntary enrollment (no auto-enrollment), no escalation; match 100 % of 3 % + 50 % of the next 2 %; no core; vesting immediate",
+            ),
+            (
+                include_str!("../../../../config/plans/safe-harbor-basic.yaml"),
+                "voluntary enrollment (no auto-enrollment), no escalation; match 100 % of 3 % + 50 % of the next 2 %; no core; vesting immediate; ADP and ACP safe harbor",
+            ),
+            (
+                include_str!("../../../../config/plans/auto-enrollment.yaml"),
+                "auto-enroll new hires at 6 %, escalate +1 %/yr to 10 %; match 100 % of 3 % + 50 % of the next 2 %; no core; vesting immediate",
+            ),
+        ] {
+            let c = parse_str(text).unwrap();
+            super::super::validate(c.clone(), "plan.yaml").unwrap();
+            assert_eq!(c.plan_line(), want);
+        }
+    }
+}

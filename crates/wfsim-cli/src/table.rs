@@ -140,8 +140,8 @@ fn whole_dollars(cents: i64) -> String {
     format!("{sign}{}", grouped(u128::from(dollars)))
 }
 
-/// The last year per scenario of a batch: employer cost P10/P50/P90, participation P50, and
-/// the paired employer-cost delta against the baseline with its P10–P90.
+/// Per scenario of a batch: the employer cost summed over the horizon (P10/P50/P90) and its
+/// paired delta against the baseline, then the last year's participation and test pass shares.
 pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> String {
     let money = |v: Option<f64>| {
         v.map_or_else(|| "-".into(), |d| whole_dollars((d * 100.0).round() as i64))
@@ -163,12 +163,12 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
     let titled = rows.iter().any(|r| r.title.is_some());
     let header = [
         "scenario",
-        "cost P10",
-        "cost P50",
-        "cost P90",
+        "total cost P10",
+        "total cost P50",
+        "total cost P90",
         "partic% P50",
-        "Δcost P50",
-        "Δcost P10..P90",
+        "Δtotal P50",
+        "Δtotal P10..P90",
         "Δpartic pts P10..P90",
         "ADP pass%",
         "ACP pass%",
@@ -176,7 +176,7 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
     let body: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            let (d50, band) = match &r.employer_cost_delta {
+            let (d50, band) = match &r.employer_cost_total_delta {
                 Some(d) => (
                     signed(d.p50),
                     format!("{}..{}", signed(d.p10), signed(d.p90)),
@@ -192,9 +192,9 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
             vec![
                 r.scenario_id.clone(),
                 r.title.clone().unwrap_or_default(),
-                money(r.employer_cost.p10),
-                money(r.employer_cost.p50),
-                money(r.employer_cost.p90),
+                money(r.employer_cost_total.p10),
+                money(r.employer_cost_total.p50),
+                money(r.employer_cost_total.p90),
                 percent(r.participation.p50),
                 d50,
                 band,
@@ -239,8 +239,9 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
             .collect();
         format!("{}\n", parts.join("  ").trim_end())
     };
+    let first = rows.first().map_or(year, |r| r.horizon.0);
     let mut out = format!(
-        "{year}, over the seeds (employer cost = match + core - forfeitures, whole dollars; Δ = paired difference against {baseline}; pass% = share of the seeds where the test applies that pass it, safe harbor included):\n"
+        "Over the seeds: total cost = employer match + core - forfeitures summed over {first}-{year}, whole dollars; partic%, Δpartic and pass% are {year}'s; Δ = paired difference against {baseline}; pass% = share of the seeds where the test applies that pass it, safe harbor included:\n"
     );
     out.push_str(&line(header.to_vec()));
     for r in &body {

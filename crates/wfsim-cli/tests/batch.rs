@@ -173,6 +173,7 @@ fn batch_files_do_not_depend_on_the_thread_count() {
             "batch_summary.json",
             "deltas.parquet",
             "ensemble.parquet",
+            "horizon.parquet",
             "metrics.parquet"
         ]
         .map(String::from)
@@ -180,7 +181,12 @@ fn batch_files_do_not_depend_on_the_thread_count() {
         "--keep metrics keeps only the batch's own files"
     );
     let (a, b) = (tree(&sb.join("t1")), tree(&sb.join("t2")));
-    for name in ["metrics.parquet", "ensemble.parquet", "deltas.parquet"] {
+    for name in [
+        "metrics.parquet",
+        "ensemble.parquet",
+        "deltas.parquet",
+        "horizon.parquet",
+    ] {
         assert_eq!(a[Path::new(name)], b[Path::new(name)], "{name}");
     }
     let m = &read_batches(&sb.join("t1/metrics.parquet"))[0];
@@ -268,7 +274,7 @@ fn ensemble_and_deltas_follow_the_metrics() {
 fn bad_batch_files_name_the_scenario_and_key_and_write_nothing() {
     let sb = Sandbox::new();
     study(&sb);
-    let cases: [(&str, &[&str]); 12] = [
+    let cases: [(&str, &[&str]); 13] = [
         (
             "base: base.yaml\nseeds: [1]\nscenarios:\n  a: {simulation: {random_seed: 5}}\n",
             &["scenario `a`", "key `simulation.random_seed`", "fixes"],
@@ -293,6 +299,7 @@ fn bad_batch_files_name_the_scenario_and_key_and_write_nothing() {
         ("base: gone.yaml\nseeds: [1]\nscenarios:\n  a: {}\n", &["cannot read", "gone.yaml (named by `base` in"]),
         ("base: base.yaml\ncensus: gone.csv\nseeds: [1]\nscenarios:\n  a: {}\n", &["gone.csv (named by `census` in"]),
         ("base: base.yaml\nseeds: [1]\nscenarios:\n  a: {title: [1]}\n", &["scenario `a`", "key `title`", "non-empty string"]),
+        ("base: base.yaml\nseeds: [1]\ndiscount_rate: 3\nscenarios:\n  a: {}\n", &["key `discount_rate`", "[0, 0.2]"]),
     ];
     for (i, (text, needles)) in cases.iter().enumerate() {
         let file = sb.write(&format!("bad{i}.yaml"), text);
@@ -377,4 +384,77 @@ fn scenario_titles_are_shown_and_recorded_but_are_not_config_keys() {
     let summary = std::fs::read_to_string(sb.join("t/batch_summary.json")).unwrap();
     assert!(summary.contains("\"title\": \"Today's plan\""), "{summary}");
     assert!(!summary.contains("\"title\": \"Today's plan\",\n      \"title\""));
+}
+
+/// Horizon totals (spec §8) recomputed from metrics.parquet: each run's employer cost summed
+/// over the years, and its present value at 5 % (the first year discounted once), in cents.
+#[test]
+fn horizon_totals_and_present_values_equal_the_yearly_metrics() {
+    let sb = Sandbox::new();
+    study(&sb);
+    let file = sb.write(
+        "pv.yaml",
+        "base: base.yaml\nseeds: [1, 2]\ndiscount_rate: 0.05\nscenarios:\n  current: {}\n  rich: {employer_core: {rate: 0.04}}\n",
+    );
+    let r = sb.run(["batch", &s(&file), "--out", "h"]);
+    r.assert_success();
+    assert!(r.stdout.contains("summed over 2025-2027"), "{}", r.stdout);
+    let m = &read_batches(&sb.join("h/metrics.parquet"))[0];
+    let (sc, seed, cost) = (
+        column::<StringArray>(m, "scenario_id"),
+        column::<Int64Array>(m, "random_seed"),
+        column::<Float64Array>(m, "employer_cost"),
+    );
+    let mut want: Vec<(String, i64, f64, f64)> = vec![];
+    let mut i = 0;
+    while i < m.num_rows() {
+        let (mut total, mut pv, mut f) = (0i64, 0i64, 1.0f64);
+        for y in 0..3 {
+            let cents = (cost.value(i + y) * 100.0).round() as i64;
+            f *= 1.05;
+            total += cents;
+            pv += (cents as f64 / f).round() as i64;
+        }
+        want.push((
+            sc.value(i).into(),
+            seed.value(i),
+            total as f64 / 100.0,
+            pv as f64 / 100.0,
+        ));
+        i += 3;
+    }
+    let h = &read_batches(&sb.join("h/horizon.parquet"))[0];
+    assert_eq!(h.num_rows(), 4 * 12);
+    let (hs, hk, hm, hv) = (
+        column::<StringArray>(h, "scenario_id"),
+        column::<Int64Array>(h, "random_seed"),
+        column::<StringArray>(h, "metric"),
+        column::<Float64Array>(h, "value"),
+    );
+    for (run, (s_id, k, total, pv)) in want.iter().enumerate() {
+        // employer_cost is the last money metric: total at 10, pv at 11 of each run's 12
+        let row = run * 12 + 10;
+        assert_eq!((hs.value(row), hk.value(row)), (s_id.as_str(), *k));
+        assert_eq!(
+            (hm.value(row), hv.value(row)),
+            ("employer_cost_total", *total)
+        );
+        assert_eq!(
+            (hm.value(row + 1), hv.value(row + 1)),
+            ("employer_cost_pv", *pv)
+        );
+    }
+    // ensemble and deltas: the horizon rows follow each scenario's years, with a null year
+    let e = &read_batches(&sb.join("h/ensemble.parquet"))[0];
+    let (ey, em) = (
+        column::<Int32Array>(e, "simulation_year"),
+        column::<StringArray>(e, "metric"),
+    );
+    let rows: Vec<usize> = (0..e.num_rows()).filter(|&i| ey.is_null(i)).collect();
+    assert_eq!(rows.len(), 2 * 12);
+    assert_eq!(em.value(rows[0]), "payroll_total");
+    assert!(
+        !ey.is_null(rows[12] - 1),
+        "the second scenario's years come before its horizon"
+    );
 }

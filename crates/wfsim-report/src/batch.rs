@@ -108,8 +108,10 @@ fn stats_table(path: &Path) -> wfsim::Result<StatsTable> {
         .iter()
         .map(|name| c.f64(name))
         .collect::<wfsim::Result<_>>()?;
+    // The horizon totals (spec §8) have no year; the yearly fans leave them out.
+    let horizon = c.is_null("simulation_year")?;
     let mut out = StatsTable::new();
-    for i in 0..scenario.len() {
+    for i in (0..scenario.len()).filter(|&i| !horizon[i]) {
         let stats = Stats {
             n: n[i],
             mean: f[0][i],

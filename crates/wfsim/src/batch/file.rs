@@ -19,6 +19,8 @@ struct Raw {
     census: Option<PathBuf>,
     seeds: Seeds,
     baseline: Option<String>,
+    /// Horizon present values (spec §8), in [0, 0.2].
+    discount_rate: Option<f64>,
     scenarios: Mapping,
 }
 
@@ -75,6 +77,8 @@ pub struct Batch {
     pub scenarios: Vec<Scenario>,
     /// Index into `scenarios`.
     pub baseline: usize,
+    /// The rate the horizon present values discount by (spec §8).
+    pub discount_rate: f64,
 }
 
 impl Batch {
@@ -241,6 +245,14 @@ pub fn load(path: &Path) -> Result<Batch> {
             )
         })?,
     };
+    let discount_rate = raw.discount_rate.unwrap_or(0.0);
+    if !(0.0..=0.2).contains(&discount_rate) {
+        return Err(fail(
+            &name,
+            "discount_rate",
+            format!("{discount_rate} must be in [0, 0.2] (a fraction: 3 % is 0.03)"),
+        ));
+    }
     let (census, census_named_by) = match (
         &raw.census,
         &scenarios[0].model.config.simulation.census_path,
@@ -264,6 +276,7 @@ pub fn load(path: &Path) -> Result<Batch> {
         seeds,
         scenarios,
         baseline,
+        discount_rate,
     })
 }
 

@@ -5,6 +5,7 @@
 //! on the thread count.
 
 mod file;
+pub mod horizon;
 pub mod metrics;
 mod tables;
 
@@ -17,6 +18,7 @@ use crate::output::directory::Staging;
 use crate::output::parquet::{write_year_to, RunLabels, Written};
 use crate::output::summary;
 use crate::run::{self, EngineChoice, Year};
+use crate::totals::dollars;
 use metrics::{stats, Stats, Value, METRICS};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -90,16 +92,19 @@ pub struct ScenarioResult {
     pub scenario_id: String,
     pub title: Option<String>,
     pub year: i32,
-    pub employer_cost: Stats,
     pub participation: Stats,
-    /// `None` for the baseline.
-    pub employer_cost_delta: Option<Stats>,
     /// `None` for the baseline.
     pub participation_delta: Option<Stats>,
     /// The ADP and ACP pass flags over the seeds: `mean` is the share of the seeds where the
     /// test applied that pass (spec §9).
     pub adp_pass: Stats,
     pub acp_pass: Stats,
+    /// The first and last simulated years.
+    pub horizon: (i32, i32),
+    /// The employer cost summed over the horizon, and its paired difference (`None` for the
+    /// baseline).
+    pub employer_cost_total: Stats,
+    pub employer_cost_total_delta: Option<Stats>,
 }
 
 pub struct BatchReport {
@@ -333,6 +338,12 @@ fn finish(
     }
     let n_years = results.first().map_or(0, Vec::len);
     let at = |s: usize, k: usize, y: usize| &rows[(s * n_seeds + k) * n_years + y];
+    // horizon totals: run by run, in cents
+    let totals: Vec<[i64; horizon::NAMES.len()]> = results
+        .iter()
+        .map(|years| horizon::of_run(years, batch.discount_rate))
+        .collect();
+    let total_at = |s: usize, k: usize| &totals[s * n_seeds + k];
     let mut ensemble = Vec::new();
     let mut deltas = Vec::new();
     let mut last_year = Vec::new();
@@ -343,7 +354,7 @@ fn finish(
                 let e = stats((0..n_seeds).map(|k| at(s, k, y).values[m].as_f64()));
                 ensemble.push(StatsRow {
                     scenario_id: &scenario.id,
-                    year,
+                    year: Some(year),
                     metric,
                     stats: e,
                 });
@@ -354,21 +365,46 @@ fn finish(
                         }));
                     deltas.push(StatsRow {
                         scenario_id: &scenario.id,
-                        year,
+                        year: Some(year),
                         metric,
                         stats: d,
                     });
                 }
             }
         }
+        // the horizon after the years, with a null year
+        for (h, metric) in horizon::NAMES.iter().copied().enumerate() {
+            let e = stats((0..n_seeds).map(|k| Some(dollars(total_at(s, k)[h]))));
+            ensemble.push(StatsRow {
+                scenario_id: &scenario.id,
+                year: None,
+                metric,
+                stats: e,
+            });
+            if s != batch.baseline {
+                let d =
+                    stats((0..n_seeds).map(|k| {
+                        Some(dollars(total_at(s, k)[h] - total_at(batch.baseline, k)[h]))
+                    }));
+                deltas.push(StatsRow {
+                    scenario_id: &scenario.id,
+                    year: None,
+                    metric,
+                    stats: d,
+                });
+            }
+        }
     }
-    let cost = metrics::metric_named("employer_cost").expect("a metric").0;
     let participation = metrics::metric_named("participation_rate")
         .expect("a metric")
         .0;
     let [adp_pass, acp_pass] =
         ["adp_pass", "acp_pass"].map(|m| metrics::metric_named(m).expect("a metric").0);
-    let per_scenario = METRICS.len() * n_years;
+    let per_scenario = METRICS.len() * n_years + horizon::NAMES.len();
+    let cost_total = horizon::NAMES
+        .iter()
+        .position(|n| *n == "employer_cost_total")
+        .expect("a horizon metric");
     for (s, scenario) in batch.scenarios.iter().enumerate() {
         if n_years == 0 {
             break;
@@ -380,22 +416,42 @@ fn finish(
         last_year.push(ScenarioResult {
             scenario_id: scenario.id.clone(),
             title: scenario.title.clone(),
-            year: ensemble[base].year,
-            employer_cost: ensemble[base + cost].stats,
+            year: ensemble[base].year.unwrap_or(0),
             participation: ensemble[base + participation].stats,
-            employer_cost_delta: delta_index
-                .map(|d| deltas[d * per_scenario + (n_years - 1) * METRICS.len() + cost].stats),
             participation_delta: delta_index.map(|d| {
                 deltas[d * per_scenario + (n_years - 1) * METRICS.len() + participation].stats
             }),
             adp_pass: ensemble[base + adp_pass].stats,
             acp_pass: ensemble[base + acp_pass].stats,
+            horizon: (
+                ensemble[s * per_scenario].year.unwrap_or(0),
+                ensemble[base].year.unwrap_or(0),
+            ),
+            employer_cost_total: ensemble[s * per_scenario + n_years * METRICS.len() + cost_total]
+                .stats,
+            employer_cost_total_delta: delta_index
+                .map(|d| deltas[d * per_scenario + n_years * METRICS.len() + cost_total].stats),
         });
     }
 
     let mut output_bytes = tables::write_metrics(&root.join("metrics.parquet"), &rows)?;
     output_bytes += tables::write_stats(&root.join("ensemble.parquet"), &ensemble)?;
     output_bytes += tables::write_stats(&root.join("deltas.parquet"), &deltas)?;
+    let horizon_rows: Vec<tables::HorizonRow> = (0..total)
+        .flat_map(|r| {
+            let (s, k) = (r / n_seeds, r % n_seeds);
+            horizon::NAMES
+                .iter()
+                .zip(totals[r])
+                .map(move |(metric, cents)| tables::HorizonRow {
+                    scenario_id: &batch.scenarios[s].id,
+                    random_seed: batch.seeds[k],
+                    metric,
+                    cents,
+                })
+        })
+        .collect();
+    output_bytes += tables::write_horizon(&root.join("horizon.parquet"), &horizon_rows)?;
     let wall_seconds = started.elapsed().as_secs_f64();
     let summary = BatchSummary {
         tool_version: env!("CARGO_PKG_VERSION").into(),

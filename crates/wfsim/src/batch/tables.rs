@@ -22,7 +22,8 @@ pub struct MetricsRow<'a> {
 /// One row of a statistics table.
 pub struct StatsRow<'a> {
     pub scenario_id: &'a str,
-    pub year: i32,
+    /// `None` for the horizon totals.
+    pub year: Option<i32>,
     pub metric: &'static str,
     pub stats: Stats,
 }
@@ -49,6 +50,37 @@ fn write_batch(path: &Path, batch: RecordBatch) -> Result<u64> {
     std::fs::metadata(path)
         .map(|m| m.len())
         .map_err(|e| Error::io(path, e))
+}
+
+/// One row of `horizon.parquet`: a run's horizon total or present value.
+pub struct HorizonRow<'a> {
+    pub scenario_id: &'a str,
+    pub random_seed: u64,
+    pub metric: &'static str,
+    pub cents: i64,
+}
+
+pub fn write_horizon(path: &Path, rows: &[HorizonRow]) -> Result<u64> {
+    let n = rows.len();
+    let mut scenario = StringBuilder::with_capacity(n, n * 8);
+    let mut seed = Int64Builder::with_capacity(n);
+    let mut metric = StringBuilder::with_capacity(n, n * 16);
+    let mut value = Float64Builder::with_capacity(n);
+    for r in rows {
+        scenario.append_value(r.scenario_id);
+        seed.append_value(r.random_seed as i64);
+        metric.append_value(r.metric);
+        value.append_value(crate::totals::dollars(r.cents));
+    }
+    write(
+        path,
+        vec![
+            ("scenario_id", Arc::new(scenario.finish())),
+            ("random_seed", Arc::new(seed.finish())),
+            ("metric", Arc::new(metric.finish())),
+            ("value", Arc::new(value.finish())),
+        ],
+    )
 }
 
 pub fn write_metrics(path: &Path, rows: &[MetricsRow]) -> Result<u64> {
@@ -104,7 +136,7 @@ pub fn write_stats(path: &Path, rows: &[StatsRow]) -> Result<u64> {
     let mut cols: [Float64Builder; 9] = std::array::from_fn(|_| Float64Builder::with_capacity(n));
     for r in rows {
         scenario.append_value(r.scenario_id);
-        year.append_value(r.year);
+        year.append_option(r.year);
         metric.append_value(r.metric);
         count.append_value(r.stats.n);
         let s = &r.stats;

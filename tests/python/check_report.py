@@ -4,10 +4,13 @@
         the screenshot has the expected size and is not blank: many distinct colours and a
         good share of non-white pixels (charts, tables and text were drawn).
     check_report.py run-xlsx WORKBOOK RUN_DIR
-        every per-year sheet equals generation_summary.json (openpyxl).
+        every per-year sheet equals generation_summary.json (openpyxl), the nondiscrimination
+        sheets its `ndt` of each year, under a line stating the tests' simplifications.
     check_report.py batch-xlsx WORKBOOK BATCH_DIR
         the Metrics, Ensemble and Deltas sheets equal metrics.parquet, ensemble.parquet and
-        deltas.parquet cell for cell (openpyxl, pyarrow).
+        deltas.parquet cell for cell (openpyxl, pyarrow); the nondiscrimination sheets hold the
+        share of seeds passing each test (ensemble.parquet) and the ADP margin's statistics over
+        the seeds, recomputed here from metrics.parquet with the spec's percentile formula.
 """
 import json
 import sys
@@ -40,7 +43,72 @@ def header(ws):
 
 
 def rows(ws):
-    return [list(r) for r in ws.iter_rows(min_row=2, values_only=True)]
+    """The data rows: up to the first empty row (a note may follow it)."""
+    out = []
+    for r in ws.iter_rows(min_row=2, values_only=True):
+        if all(v is None for v in r):
+            break
+        out.append(list(r))
+    return out
+
+
+def note(ws):
+    """The line under the data rows, after one empty row (None without one)."""
+    n = len(rows(ws))
+    value = ws.cell(row=n + 3, column=1).value
+    if ws.max_row > n + 3:
+        fail(f"sheet {ws.title}: rows after the note")
+    return value
+
+
+def check_simplifications(ws):
+    line = note(ws)
+    # spec §9's list, in the words of its simplifications
+    needed = ["top-paid-group", "318 attribution", "hours-based", "permissive disaggregation",
+              "step 2", "deferral part", "5-year distribution look-back"]
+    if not line or any(w not in line for w in needed):
+        fail(f"sheet {ws.title}: the tests' simplifications are not stated: {line!r}")
+
+
+def result(test):
+    if test["safe_harbor"]:
+        return "SH"
+    return {True: "PASS", False: "FAIL", None: "n/a"}[test["pass"]]
+
+
+def check_run_ndt(wb, years):
+    want = []
+    for y in years:
+        row = [y["year"]]
+        for t in (y["ndt"]["adp"], y["ndt"]["acp"]):
+            margin = None if t["limit"] is None or t["hce"] is None else t["limit"] - t["hce"]
+            row += [t["hce"], t["nhce"], t["limit"], margin, result(t), t["excess"]]
+        want.append(row)
+    ws = wb["Nondiscrimination"]
+    got = rows(ws)
+    if got != want:
+        fail(f"sheet Nondiscrimination: {got} != {want}")
+    for r, row in enumerate(got, start=2):
+        for c, value in enumerate(row, start=1):
+            if value == "FAIL" and not ws.cell(row=r, column=c).font.b:
+                fail(f"sheet Nondiscrimination: FAIL at row {r} is not marked")
+    want = []
+    for y in years:
+        n = y["ndt"]
+        c = n["coverage"]
+        cov = "n/a" if c["ratio"] is None else ("PASS" if c["pass"] else "FAIL")
+        want.append([
+            y["year"], n["hce_count"], n["key_count"], n["adp"]["n_hce"], n["adp"]["n_nhce"],
+            c["n_hce"], c["benefiting_hce"], c["n_nhce"], c["benefiting_nhce"], c["ratio"], cov,
+            n["top_heavy"]["ratio"], "yes" if n["top_heavy"]["top_heavy"] else "no",
+        ])
+    got = rows(wb["Coverage and top-heavy"])
+    if got != want:
+        fail(f"sheet Coverage and top-heavy: {got} != {want}")
+    for name in ["Nondiscrimination", "Coverage and top-heavy"]:
+        check_simplifications(wb[name])
+    if "%" not in wb["Nondiscrimination"]["E2"].number_format:
+        fail(f"sheet Nondiscrimination: margin format {wb['Nondiscrimination']['E2'].number_format!r}")
 
 
 def check_frozen(wb):
@@ -79,6 +147,7 @@ def check_run(book, run_dir):
     pct = wb["Participation"]["D2"].number_format
     if "$" not in money or "%" not in pct:
         fail(f"number formats: money {money!r}, percent {pct!r}")
+    check_run_ndt(wb, years)
     inputs = {r[0]: r[1] for r in rows(wb["Inputs"])}
     if inputs.get("seed") != str(summary["random_seed"]):
         fail(f"sheet Inputs: seed {inputs.get('seed')!r}")
@@ -110,7 +179,63 @@ def check_batch(book, batch_dir):
             r = table[(row[0], row[1], row[2])]
             if row[3:] != [r["n"]] + [r[n] for n in stat_names]:
                 fail(f"sheet {sheet}: {row} != {r}")
-    print(f"{book}: Metrics, Ensemble and Deltas match {batch_dir}")
+    for sheet in ["Metrics", "Ensemble", "Deltas"]:
+        check_simplifications(wb[sheet])
+    check_batch_ndt(wb, metrics, d)
+    print(f"{book}: Metrics, Ensemble, Deltas and the nondiscrimination sheets match {batch_dir}")
+
+
+def percentile(xs, q):
+    """Spec §8: x[i] + (h - i) * (x[i+1] - x[i]) with h = (n - 1) * q."""
+    h = (len(xs) - 1) * q
+    i = int(h)
+    if i + 1 >= len(xs):
+        return xs[-1]
+    return xs[i] + (h - i) * (xs[i + 1] - xs[i])
+
+
+def check_batch_ndt(wb, metrics, d):
+    ensemble = {
+        (r["scenario_id"], r["simulation_year"], r["metric"]): r
+        for r in pq.read_table(d / "ensemble.parquet").to_pylist()
+    }
+    got = rows(wb["NDT pass shares"])
+    keys = sorted({(r[0], r[1]) for r in got})
+    if len(got) != len({(r[0], r[1]) for r in ensemble}):
+        fail(f"sheet NDT pass shares: {len(got)} rows")
+    for row in got:
+        want = [row[0], row[1]]
+        for m in ["adp_pass", "acp_pass", "coverage_pass", "top_heavy"]:
+            e = ensemble[(row[0], row[1], m)]
+            want += [e["mean"], e["n"]]
+        if row != want:
+            fail(f"sheet NDT pass shares: {row} != {want}")
+    margins = {}
+    for m in metrics:  # sorted by scenario, seed, year
+        if m["adp_limit"] is not None and m["adp_hce"] is not None:
+            margins.setdefault((m["scenario_id"], m["simulation_year"]), []).append(
+                m["adp_limit"] - m["adp_hce"])
+    got = rows(wb["NDT ADP margin"])
+    if sorted((r[0], r[1]) for r in got) != keys:
+        fail("sheet NDT ADP margin: not one row per scenario and year")
+    for row in got:
+        xs = margins.get((row[0], row[1]), [])
+        if not xs:
+            want = [row[0], row[1], 0] + [None] * 8
+        else:
+            acc = 0.0
+            for x in xs:
+                acc += x
+            s = sorted(xs)
+            want = [row[0], row[1], len(xs), s[0]] + [
+                percentile(s, q) for q in (0.10, 0.25, 0.50, 0.75, 0.90)
+            ] + [s[-1], acc / len(xs)]
+        if row != want:
+            fail(f"sheet NDT ADP margin: {row} != {want}")
+        if any(x < 0 for x in xs):
+            print(f"NDT ADP margin: {row[0]} {row[1]}: {sum(x < 0 for x in xs)} of {len(xs)} seeds below the limit")
+    for name in ["NDT pass shares", "NDT ADP margin"]:
+        check_simplifications(wb[name])
 
 
 def main():

@@ -1,8 +1,9 @@
 //! `wfsim report`: every chart of a known run and batch is in the page, every number of a
 //! chart's table equals the summary or the batch's metrics (checked against the files, not
-//! against the report's own code), the page references nothing outside itself, a directory that
-//! is neither a run nor a batch is refused with nothing written, and the same inputs give the
-//! same bytes.
+//! against the report's own code), the nondiscrimination tests are shown with their
+//! simplifications (a failing year as FAIL with its negative margin), the page references
+//! nothing outside itself, a directory that is neither a run nor a batch is refused with nothing
+//! written, and the same inputs give the same bytes.
 
 mod common;
 
@@ -13,6 +14,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use wfsim::batch::metrics::{stats, Stats, METRICS};
 use wfsim::event::KINDS;
+use wfsim::ndt::SIMPLIFICATIONS;
 
 /// Limits low enough that the small census reaches all three, published for both years so the
 /// test needs no projection.
@@ -39,10 +41,11 @@ scenarios:
   current: {}
   ae4: {enrollment: {auto_enrollment: {default_deferral_rate: 0.04}}}
   stretch: {employer_match: {tiers: [{from: 0, to: 0.12, rate: 0.25}]}}
+  prior: {ndt: {testing_method: prior, first_year_nhce_adp: 0.02}}
 ";
 
 /// The charts a run report has: (section id, number of charts).
-const RUN_CHARTS: [(&str, usize); 8] = [
+const RUN_CHARTS: [(&str, usize); 9] = [
     ("headcount", 2),
     ("events", 1),
     ("payroll", 1),
@@ -51,6 +54,27 @@ const RUN_CHARTS: [(&str, usize); 8] = [
     ("employer-cost", 2),
     ("accounts", 1),
     ("irs-limits", 1),
+    ("nondiscrimination", 2),
+];
+
+/// The metrics of the nondiscrimination tests (spec §8, §9): in the batch report's own section,
+/// not on a page each.
+const NDT_METRICS: [&str; 15] = [
+    "hce_count",
+    "adp_hce",
+    "adp_nhce",
+    "adp_limit",
+    "adp_pass",
+    "adp_excess",
+    "acp_hce",
+    "acp_nhce",
+    "acp_limit",
+    "acp_pass",
+    "acp_excess",
+    "coverage_ratio",
+    "coverage_pass",
+    "top_heavy_ratio",
+    "top_heavy",
 ];
 
 /// A table of the page: each row's cells, a number as its exact `data-v` value, text as is.
@@ -119,16 +143,21 @@ fn assert_charts(html: &str, section: &str, n: usize) {
             "year"
         };
         assert!(
-            texts.contains(&x_title),
+            texts.iter().any(|t| t.starts_with(x_title)),
             "chart {section}-{i}: no x-axis title"
         );
         // the y-axis title ends with its unit
         assert!(
-            texts.iter().any(
-                |t| ["(number)", "($ millions)", "($ thousands)", "($)", "(%)"]
-                    .iter()
-                    .any(|u| t.ends_with(u))
-            ),
+            texts.iter().any(|t| [
+                "(number)",
+                "($ millions)",
+                "($ thousands)",
+                "($)",
+                "(%)",
+                "(percentage points)"
+            ]
+            .iter()
+            .any(|u| t.ends_with(u))),
             "chart {section}-{i}: no y-axis unit in {texts:?}"
         );
     }
@@ -148,6 +177,144 @@ fn col<'a, T: 'static>(b: &'a arrow_array::RecordBatch, name: &str) -> &'a T {
 
 fn cents(x: f64) -> i64 {
     (x * 100.0).round() as i64
+}
+
+/// An ADP/ACP result as the page should show it, from the summary's test.
+fn result_of(t: &Value) -> &'static str {
+    match (t["safe_harbor"].as_bool().unwrap(), t["pass"].as_bool()) {
+        (true, _) => "SH",
+        (false, Some(true)) => "PASS",
+        (false, Some(false)) => "FAIL",
+        (false, None) => "n/a",
+    }
+}
+
+/// The text of a table cell as the page shows it (`FAIL` is marked).
+fn shown_cell(html: &str, table_id: &str, row: usize, col: usize) -> String {
+    let start = html
+        .find(&format!("<table id=\"table-{table_id}\">"))
+        .unwrap();
+    let body = &html[start..start + html[start..].find("</table>").unwrap()];
+    let tr = body.split("<tr>").nth(row + 2).unwrap();
+    let td = tr.split("<td").nth(col + 1).unwrap();
+    let text = &td[td.find('>').unwrap() + 1..td.find("</td>").unwrap()];
+    format!(
+        "{}{text}",
+        if td.starts_with(" class=\"mark\"") {
+            "!"
+        } else {
+            ""
+        }
+    )
+}
+
+/// The run page's nondiscrimination section equals the summary's `ndt` of each year (and its
+/// HCE and key-employee counts the snapshots' flags), and states the simplifications. Returns
+/// the years whose ADP test failed.
+fn check_ndt_section(html: &str, run: &Path, years: &[Value]) -> Vec<i32> {
+    assert!(
+        html.contains("<section id=\"nondiscrimination\">\n<h2>Nondiscrimination tests</h2>"),
+        "no nondiscrimination section"
+    );
+    let caveat = format!("<p class=\"caveat\">{SIMPLIFICATIONS}</p>");
+    assert!(html.contains(&caveat), "the simplifications are not stated");
+    let tests = table(html, "nondiscrimination");
+    let people = table(html, "coverage-and-top-heavy");
+    assert_eq!((tests.len(), people.len()), (years.len(), years.len()));
+    let mut failed = vec![];
+    for (i, y) in years.iter().enumerate() {
+        let year = y["year"].as_i64().unwrap() as i32;
+        let n = &y["ndt"];
+        let mut want = vec![Cell::Num(year as f64)];
+        for (k, t) in ["adp", "acp"].iter().map(|k| (k, &n[*k])) {
+            let (hce, limit) = (t["hce"].as_f64(), t["limit"].as_f64());
+            let margin = hce.zip(limit).map(|(h, l)| l - h);
+            let num = |v: Option<f64>| v.map_or(Cell::Text(String::new()), Cell::Num);
+            want.extend([
+                num(hce),
+                num(t["nhce"].as_f64()),
+                num(limit),
+                num(margin),
+                Cell::Text(result_of(t).into()),
+                Cell::Num(t["excess"].as_f64().unwrap()),
+            ]);
+            if result_of(t) == "FAIL" {
+                assert!(
+                    margin.unwrap() < 0.0,
+                    "{year} {k}: fails with margin {margin:?}"
+                );
+                assert!(t["excess"].as_f64().unwrap() > 0.0, "{year} {k}: no excess");
+                // marked, the margin shown negative in points
+                let col = if *k == "adp" { 4 } else { 10 };
+                assert_eq!(shown_cell(html, "nondiscrimination", i, col + 1), "!FAIL");
+                assert_eq!(
+                    shown_cell(html, "nondiscrimination", i, col),
+                    format!("{:.2} pp", margin.unwrap() * 100.0)
+                );
+                if *k == "adp" {
+                    failed.push(year);
+                }
+            }
+        }
+        assert_eq!(tests[i], want, "{year}");
+
+        // the counts, recounted from the snapshot's flags
+        let (mut hces, mut keys) = (0.0, 0.0);
+        for b in read_batches(&snapshot_file(run, year)) {
+            let (h, k) = (
+                col::<BooleanArray>(&b, "is_hce"),
+                col::<BooleanArray>(&b, "is_key_employee"),
+            );
+            hces += h.iter().filter(|v| v == &Some(true)).count() as f64;
+            keys += k.iter().filter(|v| v == &Some(true)).count() as f64;
+        }
+        let (c, th) = (&n["coverage"], &n["top_heavy"]);
+        let i64_of = |v: &Value, k: &str| Cell::Num(v[k].as_i64().unwrap() as f64);
+        let ratio = c["ratio"].as_f64();
+        assert_eq!(
+            people[i],
+            vec![
+                Cell::Num(year as f64),
+                Cell::Num(hces),
+                Cell::Num(keys),
+                i64_of(&n["adp"], "n_hce"),
+                i64_of(&n["adp"], "n_nhce"),
+                i64_of(c, "n_hce"),
+                i64_of(c, "benefiting_hce"),
+                i64_of(c, "n_nhce"),
+                i64_of(c, "benefiting_nhce"),
+                ratio.map_or(Cell::Text(String::new()), Cell::Num),
+                Cell::Text(
+                    match (ratio, c["pass"].as_bool().unwrap()) {
+                        (None, _) => "n/a",
+                        (_, true) => "PASS",
+                        (_, false) => "FAIL",
+                    }
+                    .into()
+                ),
+                th["ratio"]
+                    .as_f64()
+                    .map_or(Cell::Text(String::new()), Cell::Num),
+                Cell::Text(
+                    if th["top_heavy"].as_bool().unwrap() {
+                        "yes"
+                    } else {
+                        "no"
+                    }
+                    .into()
+                ),
+            ],
+            "{year}"
+        );
+        assert_eq!(
+            (hces, keys),
+            (
+                n["hce_count"].as_f64().unwrap(),
+                n["key_count"].as_f64().unwrap()
+            )
+        );
+    }
+    failed
 }
 
 #[test]
@@ -307,6 +474,7 @@ fn a_run_report_has_every_chart_and_its_tables_equal_the_summary() {
             assert_eq!(bins.values().sum::<f64>(), f(y, "enrolled_end"));
         }
     }
+    check_ndt_section(&html, &sb.join("r"), years);
     // the money columns of this config are all in use
     assert!(years
         .iter()
@@ -331,6 +499,68 @@ fn a_run_report_has_every_chart_and_its_tables_equal_the_summary() {
         std::fs::read(sb.join("again.xlsx")).unwrap(),
         std::fs::read(sb.join("r.xlsx")).unwrap()
     );
+}
+
+#[test]
+fn a_year_that_fails_the_adp_test_shows_fail_with_its_negative_margin() {
+    let sb = Sandbox::new();
+    sb.generated_census("generated.csv", 400, 5);
+    // high earners defer 15 %, everyone else who defers 1 %: the HCE average is far above the
+    // limit, and with no auto-enrollment or escalation nothing lifts the NHCEs
+    let text = std::fs::read_to_string(sb.join("generated.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let names: Vec<&str> = header.split(',').collect();
+    let at = |n: &str| names.iter().position(|c| *c == n).unwrap();
+    let (salary, rate) = (at("annual_salary"), at("deferral_rate"));
+    let mut census = format!("{header}\n");
+    for line in lines {
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        let deferring = cells[rate].parse::<f64>().unwrap() > 0.0;
+        cells[rate] = if cells[salary].parse::<f64>().unwrap() >= 160_000.0 {
+            "0.15".into()
+        } else if deferring {
+            "0.01".into()
+        } else {
+            "0".into()
+        };
+        census.push_str(&cells.join(","));
+        census.push('\n');
+    }
+    sb.write("census.csv", census);
+    sb.write(
+        "c.yaml",
+        "simulation: {start_year: 2025, end_year: 2026}
+enrollment: {auto_enrollment: {enabled: false}}
+deferral_auto_escalation: {enabled: false}
+",
+    );
+    sb.run([
+        "-q",
+        "run",
+        "--census",
+        "census.csv",
+        "--config",
+        "c.yaml",
+        "--out",
+        "r",
+        "--seed",
+        "5",
+    ])
+    .assert_success();
+    sb.run(["-q", "report", "r", "--out", "r.html"])
+        .assert_success();
+    let html = std::fs::read_to_string(sb.join("r.html")).unwrap();
+    let summary: Value = serde_json::from_str(
+        &std::fs::read_to_string(sb.join("r/generation_summary.json")).unwrap(),
+    )
+    .unwrap();
+    let years = summary["years"].as_array().unwrap();
+    let failed = check_ndt_section(&html, &sb.join("r"), years);
+    assert_eq!(failed, [2025, 2026], "the ADP test should fail every year");
+    for y in years {
+        assert_eq!(y["ndt"]["adp"]["pass"], Value::Bool(false));
+    }
 }
 
 /// Every run's metric values of `path` by (scenario, metric) in seed order, per year.
@@ -429,10 +659,22 @@ fn a_batch_report_has_a_fan_per_metric_and_its_tables_equal_the_metrics() {
 
     let values = metrics(&sb.join("b/metrics.parquet"));
     let paired = deltas(&sb.join("b/deltas.parquet"));
-    let (scenarios, others) = (["current", "ae4", "stretch"], ["ae4", "stretch"]);
+    let (scenarios, others) = (
+        ["current", "ae4", "stretch", "prior"],
+        ["ae4", "stretch", "prior"],
+    );
     let years = [2025, 2026, 2027];
     for m in METRICS.iter().map(|m| m.name) {
         let section = format!("metric-{m}");
+        if NDT_METRICS.contains(&m) {
+            // the tests have their own section, not a page each
+            assert!(
+                !html.contains(&format!("<section id=\"{section}\">")),
+                "{m}"
+            );
+            assert!(!html.contains(&format!("table-ensemble-{m}\"")), "{m}");
+            continue;
+        }
         assert_charts(&html, &section, 2);
         // the fan's table: the library's statistics of the seeds' values in metrics.parquet
         let shown = table(&html, &format!("ensemble-{m}"));
@@ -478,7 +720,10 @@ fn a_batch_report_has_a_fan_per_metric_and_its_tables_equal_the_metrics() {
     }
     // the last year: every scenario × metric, P10 / median / P90 of the ensemble and deltas
     let last = table(&html, "last-year");
-    assert_eq!(last.len(), scenarios.len() * METRICS.len());
+    assert_eq!(
+        last.len(),
+        scenarios.len() * (METRICS.len() - NDT_METRICS.len())
+    );
     for row in &last {
         let (Cell::Text(sc), Cell::Text(m)) = (&row[0], &row[1]) else {
             panic!("{row:?}")
@@ -499,6 +744,67 @@ fn a_batch_report_has_a_fan_per_metric_and_its_tables_equal_the_metrics() {
             );
         }
     }
+    // the tests: the share of seeds passing (the ensemble mean of the flags over the seeds
+    // where the test applied) and the ADP margin (limit − HCE average) over the seeds
+    assert_charts(&html, "nondiscrimination", 3);
+    assert!(html.contains(&format!("<p class=\"caveat\">{SIMPLIFICATIONS}</p>")));
+    let shares = table(&html, "ndt-pass-shares");
+    let margins = table(&html, "ndt-adp-margin");
+    assert_eq!(shares.len(), scenarios.len() * years.len());
+    assert_eq!(margins.len(), shares.len());
+    let mut i = 0;
+    for sc in scenarios {
+        for y in years {
+            let of = |m: &str| values[&(sc.to_string(), m.to_string(), y)].clone();
+            let mut want = vec![Some(y as f64)];
+            for m in ["adp_pass", "acp_pass", "coverage_pass", "top_heavy"] {
+                let v = of(m);
+                let tested: Vec<f64> = v.iter().flatten().copied().collect();
+                let share =
+                    (!tested.is_empty()).then(|| tested.iter().sum::<f64>() / tested.len() as f64);
+                want.extend([share, Some(tested.len() as f64)]);
+            }
+            assert_eq!(shares[i][0], Cell::Text(sc.to_string()));
+            assert_eq!(
+                shares[i][1..].iter().map(opt).collect::<Vec<_>>(),
+                want,
+                "{sc} {y}"
+            );
+            let margin: Vec<Option<f64>> = of("adp_limit")
+                .iter()
+                .zip(of("adp_hce"))
+                .map(|(l, h)| Some((*l)? - h?))
+                .collect();
+            let st = stats(margin.iter().copied());
+            assert!(st.n > 0, "{sc} {y}: no ADP margin");
+            assert_eq!(margins[i][0], Cell::Text(sc.to_string()));
+            assert_eq!(
+                margins[i][1..].iter().map(opt).collect::<Vec<_>>(),
+                [
+                    Some(y as f64),
+                    Some(st.n as f64),
+                    st.min,
+                    st.p10,
+                    st.p25,
+                    st.p50,
+                    st.p75,
+                    st.p90,
+                    st.max,
+                    st.mean
+                ],
+                "{sc} {y}"
+            );
+            // the prior-year method against a first-year NHCE average of 2 % (a 4 % limit)
+            // fails every seed in the first year, and only then
+            if sc == "prior" {
+                let share = opt(&shares[i][2]).unwrap();
+                assert_eq!(share == 0.0, y == 2025, "{y}: ADP pass share {share}");
+                assert_eq!(st.max.unwrap() < 0.0, y == 2025, "{y}: {st:?}");
+            }
+            i += 1;
+        }
+    }
+
     // the appendix holds each scenario's resolved config
     let configs = table(&html, "configs");
     let rate = configs
@@ -510,6 +816,7 @@ fn a_batch_report_has_a_fan_per_metric_and_its_tables_equal_the_metrics() {
         [
             Cell::Text("0.06".into()),
             Cell::Text("0.04".into()),
+            Cell::Text("0.06".into()),
             Cell::Text("0.06".into())
         ]
     );

@@ -49,7 +49,7 @@ fn describe(metric: &str) -> (&'static str, &'static str, Unit) {
     }
 }
 
-/// The headline metrics first, then the others in the metrics table's order.
+/// The headline metrics, first in the order of pages.
 const FIRST: [&str; 4] = [
     "employer_cost",
     "employer_cost_pct_of_payroll",
@@ -57,6 +57,41 @@ const FIRST: [&str; 4] = [
     "avg_deferral_rate",
 ];
 
+/// The nondiscrimination tests' metrics (spec §9): shown in their own section, not one page
+/// each, and left out of the last-year table.
+const NDT: [&str; 15] = [
+    "hce_count",
+    "adp_hce",
+    "adp_nhce",
+    "adp_limit",
+    "adp_pass",
+    "adp_excess",
+    "acp_hce",
+    "acp_nhce",
+    "acp_limit",
+    "acp_pass",
+    "acp_excess",
+    "coverage_ratio",
+    "coverage_pass",
+    "top_heavy_ratio",
+    "top_heavy",
+];
+
+fn is_ndt(metric: &str) -> bool {
+    NDT.contains(&metric)
+}
+
+/// The line under a sheet that holds the tests' metrics among others.
+fn tests_note() -> String {
+    format!(
+        "{} … {}: the nondiscrimination tests (spec §9). {}",
+        NDT[0],
+        NDT[NDT.len() - 1],
+        wfsim::ndt::SIMPLIFICATIONS
+    )
+}
+
+/// Every metric: the headline ones first, then the others in the metrics table's order.
 fn metric_order() -> Vec<&'static str> {
     let mut order: Vec<&str> = FIRST.to_vec();
     order.extend(
@@ -73,6 +108,7 @@ fn format_of(metric: &str, over_seeds: bool) -> Format {
     match describe(metric).2 {
         Unit::Money => Format::Money,
         Unit::Percent => Format::Percent,
+        Unit::Points => Format::Points,
         Unit::Count if over_seeds => Format::Decimal,
         Unit::Count => Format::Int,
     }
@@ -163,12 +199,49 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
             .unwrap_or_default()
     };
 
+    let ndt = nondiscrimination(
+        &s,
+        &path,
+        &scenarios,
+        &years,
+        &labels,
+        &ensemble,
+        &metrics_path,
+    )?;
     let mut sections = vec![last_year(&s, &scenarios, last, &ensemble, &deltas, get)];
+    let ndt_sheets = ndt.tables.clone();
+    sections.push(ndt);
     let mut long_ensemble = vec![];
     let mut long_deltas = vec![];
     for metric in metric_order() {
         let (title, noun, unit) = describe(metric);
         let fmt = format_of(metric, true);
+        // every metric's statistics go to the long sheets; the tests' only to their section
+        let ensemble_table = stats_rows(
+            format!("ensemble-{metric}"),
+            format!("{title}: statistics over the seeds"),
+            &scenarios,
+            &years,
+            fmt,
+            |sc, y| get(&ensemble, sc, metric, y),
+            &mut long_ensemble,
+            metric,
+        );
+        let delta_table = (!others.is_empty()).then(|| {
+            stats_rows(
+                format!("delta-{metric}"),
+                format!("{title}: paired difference against {}", s.baseline),
+                &others,
+                &years,
+                fmt,
+                |sc, y| get(&deltas, sc, metric, y),
+                &mut long_deltas,
+                metric,
+            )
+        });
+        if is_ndt(metric) {
+            continue;
+        }
         let fans = |t: &StatsTable, ids: &[&str]| -> Vec<Fan> {
             ids.iter()
                 .map(|sc| Fan {
@@ -188,17 +261,8 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
             &fans(&ensemble, &scenarios),
             false,
         )];
-        let mut tables = vec![stats_rows(
-            format!("ensemble-{metric}"),
-            format!("{title}: statistics over the seeds"),
-            &scenarios,
-            &years,
-            fmt,
-            |sc, y| get(&ensemble, sc, metric, y),
-            &mut long_ensemble,
-            metric,
-        )];
-        if !others.is_empty() {
+        let mut tables = vec![ensemble_table];
+        if let Some(delta_table) = delta_table {
             charts.push(chart::fans(
                 &Axes {
                     title: &format!("{title}: paired difference against {}", s.baseline),
@@ -210,16 +274,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
                 &fans(&deltas, &others),
                 true,
             ));
-            tables.push(stats_rows(
-                format!("delta-{metric}"),
-                format!("{title}: paired difference against {}", s.baseline),
-                &others,
-                &years,
-                fmt,
-                |sc, y| get(&deltas, sc, metric, y),
-                &mut long_deltas,
-                metric,
-            ));
+            tables.push(delta_table);
         }
         sections.push(Section {
             id: format!("metric-{metric}"),
@@ -227,6 +282,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
             note: format!("`{metric}` of metrics.parquet. Fans: the P10–P90 and P25–P75 bands over the seeds and the median; the paired difference is scenario − {} with the same seed, then its statistics over the seeds (deltas.parquet).", s.baseline),
             charts,
             tables,
+            caveat: None,
         });
     }
 
@@ -247,17 +303,20 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
         c
     };
     let mut workbook = vec![sections[0].tables[0].clone()];
+    workbook.extend(ndt_sheets);
     workbook.push(Table {
         id: "Ensemble".into(),
         title: "Statistics over the seeds (ensemble.parquet)".into(),
         columns: stats_columns(""),
         rows: long_ensemble,
+        note: Some(tests_note()),
     });
     workbook.push(Table {
         id: "Deltas".into(),
         title: format!("Paired differences against {} (deltas.parquet)", s.baseline),
         columns: stats_columns("Δ "),
         rows: long_deltas,
+        note: Some(tests_note()),
     });
     workbook.push(metrics_sheet(&metrics_path)?);
     workbook.extend(inputs.tables.iter().cloned());
@@ -394,6 +453,7 @@ fn stats_rows(
         title,
         columns,
         rows,
+        note: None,
     }
 }
 
@@ -408,7 +468,7 @@ fn last_year(
 ) -> Section {
     let mut rows = vec![];
     for sc in scenarios {
-        for metric in metric_order() {
+        for metric in metric_order().into_iter().filter(|m| !is_ndt(m)) {
             let e = get(ensemble, sc, metric, last);
             let f = format_of(metric, true);
             let mut row = vec![
@@ -446,7 +506,9 @@ fn last_year(
                 col("Δ P90", Format::Decimal),
             ],
             rows,
+            note: None,
         }],
+        caveat: None,
     }
 }
 
@@ -493,6 +555,7 @@ fn metrics_sheet(path: &Path) -> wfsim::Result<Table> {
         title: "Every run's metrics (metrics.parquet)".into(),
         columns,
         rows,
+        note: Some(tests_note()),
     })
 }
 
@@ -564,19 +627,219 @@ fn inputs(s: &Summary, path: &Path) -> wfsim::Result<Section> {
                     .into_iter()
                     .map(|(k, v)| vec![Cell::from(k), Cell::Text(v)])
                     .collect(),
+                note: None,
             },
             Table {
                 id: "Config changes".into(),
                 title: "Config keys that differ between scenarios".into(),
                 columns: columns.clone(),
                 rows: changed,
+                note: None,
             },
             Table {
                 id: "Configs".into(),
                 title: "Every config key, per scenario (resolved_config)".into(),
                 columns,
                 rows: all,
+                note: None,
             },
         ],
+        caveat: None,
+    })
+}
+
+/// The nondiscrimination tests over the seeds: per scenario and year, the share of seeds that
+/// pass each test (the ensemble mean of its flag, over the seeds where it applied), and the
+/// distribution of the ADP margin (`adp_limit − adp_hce` of each seed, from metrics.parquet).
+fn nondiscrimination(
+    s: &Summary,
+    summary_path: &Path,
+    scenarios: &[&str],
+    years: &[i32],
+    labels: &[String],
+    ensemble: &StatsTable,
+    metrics_path: &Path,
+) -> wfsim::Result<Section> {
+    let get = |sc: &str, m: &str, y: i32| -> Stats {
+        ensemble
+            .get(&(sc.to_string(), m.to_string()))
+            .and_then(|ys| ys.get(&y))
+            .copied()
+            .unwrap_or_default()
+    };
+    const FLAGS: [&str; 4] = ["adp_pass", "acp_pass", "coverage_pass", "top_heavy"];
+    let mut shares = vec![];
+    for sc in scenarios {
+        for y in years {
+            let mut row = vec![Cell::from(*sc), Cell::Num(*y as f64)];
+            for m in FLAGS {
+                let st = get(sc, m, *y);
+                row.extend([st.mean.into(), Cell::Num(st.n as f64)]);
+            }
+            shares.push(row);
+        }
+    }
+
+    // the margin of each seed, in seed order (metrics.parquet is sorted by scenario, seed, year)
+    let c = read::parquet(
+        metrics_path,
+        &["scenario_id", "simulation_year", "adp_hce", "adp_limit"],
+    )?;
+    let (scenario, year, hce, limit) = (
+        c.string("scenario_id")?,
+        c.i32("simulation_year")?,
+        c.f64("adp_hce")?,
+        c.f64("adp_limit")?,
+    );
+    let mut margins: BTreeMap<(&str, i32), Vec<Option<f64>>> = BTreeMap::new();
+    for i in 0..scenario.len() {
+        let m = match (limit[i], hce[i]) {
+            (Some(l), Some(h)) => Some(l - h),
+            _ => None,
+        };
+        margins
+            .entry((scenario[i].as_str(), year[i]))
+            .or_default()
+            .push(m);
+    }
+    let margin_stats = |sc: &str, y: i32| -> Stats {
+        margins
+            .get(&(sc, y))
+            .map(|v| metrics::stats(v.iter().copied()))
+            .unwrap_or_default()
+    };
+    let mut spread = vec![];
+    let mut panels = vec![];
+    for sc in scenarios {
+        let mut per_year = vec![];
+        for y in years {
+            let st = margin_stats(sc, *y);
+            per_year.push(st);
+            spread.push(vec![
+                Cell::from(*sc),
+                Cell::Num(*y as f64),
+                Cell::Num(st.n as f64),
+                st.min.into(),
+                st.p10.into(),
+                st.p25.into(),
+                st.p50.into(),
+                st.p75.into(),
+                st.p90.into(),
+                st.max.into(),
+                st.mean.into(),
+            ]);
+        }
+        panels.push(Fan {
+            name: sc.to_string(),
+            stats: per_year,
+        });
+    }
+
+    let share_chart = |m: &str, test: &str| {
+        chart::bars(
+            &Axes {
+                title: &format!("{test}: share of seeds passing, per scenario"),
+                x_desc: "year",
+                x_labels: labels,
+                y_desc: "seeds passing",
+                unit: Unit::Percent,
+            },
+            &scenarios
+                .iter()
+                .map(|sc| chart::Series {
+                    name: sc.to_string(),
+                    values: years.iter().map(|y| get(sc, m, *y).mean).collect(),
+                })
+                .collect::<Vec<_>>(),
+            false,
+        )
+    };
+    let charts = vec![
+        share_chart("adp_pass", "ADP test"),
+        share_chart("acp_pass", "ACP test"),
+        chart::boxes(
+            &Axes {
+                title: "ADP margin (limit − HCE average) over the seeds, per scenario",
+                x_desc: "year (box: P25–P75, whiskers: P10–P90, bar: median; below 0 fails)",
+                x_labels: labels,
+                y_desc: "ADP margin",
+                unit: Unit::Points,
+            },
+            &panels,
+            true,
+        ),
+    ];
+
+    let mut safe = vec![];
+    for sc in &s.scenarios {
+        let h = config_of(&sc.resolved_config, summary_path)?
+            .ndt
+            .safe_harbor;
+        match h {
+            wfsim::config::SafeHarbor::None => {}
+            wfsim::config::SafeHarbor::Adp => safe.push(format!("{} (ADP)", sc.scenario_id)),
+            wfsim::config::SafeHarbor::AdpAcp => {
+                safe.push(format!("{} (ADP and ACP)", sc.scenario_id))
+            }
+        }
+    }
+    let safe = if safe.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Safe harbor, deemed passed whatever the margin: {}.",
+            safe.join(", ")
+        )
+    };
+    let n_seeds = s.seeds.len();
+    let note = format!(
+        "Every run tests every year (spec §9; a run's report shows one run's figures). Pass share = the share of seeds that pass: the mean over the seeds of adp_pass, acp_pass or coverage_pass (1 pass, 0 fail; top-heavy share: of top_heavy, 1 top-heavy) in ensemble.parquet, \
+         over the n seeds where the test applied (of the {n_seeds}; a seed with no HCE or no NHCE to test is left out). \
+         ADP margin = adp_limit − adp_hce of each seed (metrics.parquet), in percentage points: below 0 the year fails the ADP test; its statistics over the seeds with both figures, every scenario on one axis.{safe}"
+    );
+    let caveat = Some(wfsim::ndt::SIMPLIFICATIONS.to_string());
+    let mut share_columns = vec![col("scenario", Format::Text), col("year", Format::Year)];
+    for (test, share) in [
+        ("ADP", "ADP pass share"),
+        ("ACP", "ACP pass share"),
+        ("coverage", "coverage pass share"),
+        ("top-heavy", "top-heavy share"),
+    ] {
+        share_columns.extend([
+            col(share, Format::Percent),
+            col(&format!("{test} n"), Format::Int),
+        ]);
+    }
+    let mut spread_columns = vec![
+        col("scenario", Format::Text),
+        col("year", Format::Year),
+        col("seeds", Format::Int),
+    ];
+    spread_columns.extend(
+        ["min", "P10", "P25", "median", "P75", "P90", "max", "mean"]
+            .map(|n| col(&format!("ADP margin {n}"), Format::Points)),
+    );
+    Ok(Section {
+        id: "nondiscrimination".into(),
+        title: "Nondiscrimination tests".into(),
+        note,
+        charts,
+        tables: vec![
+            Table {
+                id: "NDT pass shares".into(),
+                title: "Share of seeds passing each test, per scenario and year".into(),
+                columns: share_columns,
+                rows: shares,
+                note: caveat.clone(),
+            },
+            Table {
+                id: "NDT ADP margin".into(),
+                title: "ADP margin over the seeds, per scenario and year".into(),
+                columns: spread_columns,
+                rows: spread,
+                note: caveat.clone(),
+            },
+        ],
+        caveat,
     })
 }

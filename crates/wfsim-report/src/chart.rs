@@ -1,6 +1,6 @@
-//! The report's charts as inline SVG, drawn by plotters: lines, bars (grouped or stacked) and
-//! fan charts. Every chart has a title, a legend, and axes labelled with their units; the x axis
-//! is categorical (years or bins) so each tick is one labelled category.
+//! The report's charts as inline SVG, drawn by plotters: lines, bars (grouped or stacked), fan
+//! charts and grouped box plots. Every chart has a title, a legend, and axes labelled with their
+//! units; the x axis is categorical (years or bins) so each tick is one labelled category.
 
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -14,6 +14,8 @@ pub enum Unit {
     Money,
     /// A fraction, shown in percent.
     Percent,
+    /// A difference of two fractions, shown in percentage points.
+    Points,
 }
 
 /// One named series, one value per x category (`None`: no value).
@@ -81,6 +83,7 @@ impl Scale {
             Unit::Money if big >= 1e3 => (1e3, "($ thousands)"),
             Unit::Money => (1.0, "($)"),
             Unit::Percent => (0.01, "(%)"),
+            Unit::Points => (0.01, "(percentage points)"),
             Unit::Count => (1.0, "(number)"),
         };
         let span = (hi - lo).abs() / divisor;
@@ -405,6 +408,75 @@ pub fn fans(a: &Axes, panels: &[Fan], zero: bool) -> String {
             }
             let median: Vec<Option<f64>> = p.stats.iter().map(|s| s.p50).collect();
             line_with_points(&mut chart, &median, c);
+        }
+        drawn(root.present());
+    }
+    finish(svg)
+}
+
+/// Box plots on one shared y axis: per x category, one box per series side by side (like
+/// grouped bars), the box from P25 to P75, the whisker from P10 to P90, a bar across at the
+/// median; a category without values gets no box. `zero` draws the 0 line and keeps it in range.
+pub fn boxes(a: &Axes, series: &[Fan], zero: bool) -> String {
+    let n = a.x_labels.len();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let legend: Vec<_> = series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), color(i)))
+            .collect();
+        let area = frame(&root, a.title, &legend);
+        let values = series
+            .iter()
+            .flat_map(|s| s.stats.iter().flat_map(|st| [st.p10, st.p90, st.p50]))
+            .flatten();
+        let (lo, hi) = y_range(values.chain(zero.then_some(0.0)), false);
+        let scale = Scale::of(a.unit, lo, hi);
+        let mut chart = drawn(
+            ChartBuilder::on(&area)
+                .margin(12)
+                .x_label_area_size(44)
+                .y_label_area_size(84)
+                .build_cartesian_2d(x_axis(n), lo..hi),
+        );
+        let y_desc = format!("{} {}", a.y_desc, scale.suffix);
+        mesh(&mut chart, a, &scale, &y_desc);
+        if zero {
+            drawn(chart.draw_series(std::iter::once(PathElement::new(
+                vec![(-0.5, 0.0), (n as f64 - 0.5, 0.0)],
+                BLACK.stroke_width(1),
+            ))));
+        }
+        let width = 0.8 / series.len().max(1) as f64;
+        for (i, s) in series.iter().enumerate() {
+            let c = color(i);
+            let fill = blend(c.mix(0.35).to_rgba());
+            for (x, st) in s.stats.iter().enumerate().take(n) {
+                let (Some(p10), Some(p25), Some(p50), Some(p75), Some(p90)) =
+                    (st.p10, st.p25, st.p50, st.p75, st.p90)
+                else {
+                    continue;
+                };
+                let left = x as f64 - 0.4 + i as f64 * width;
+                let (l, r) = (left + width * 0.08, left + width * 0.92);
+                let mid = (l + r) / 2.0;
+                let cap = (r - l) * 0.25;
+                drawn(chart.draw_series([
+                    PathElement::new(vec![(mid, p10), (mid, p90)], c.stroke_width(1)),
+                    PathElement::new(vec![(mid - cap, p10), (mid + cap, p10)], c.stroke_width(1)),
+                    PathElement::new(vec![(mid - cap, p90), (mid + cap, p90)], c.stroke_width(1)),
+                ]));
+                drawn(chart.draw_series([
+                    Rectangle::new([(l, p25), (r, p75)], fill.filled()),
+                    Rectangle::new([(l, p25), (r, p75)], c.stroke_width(1)),
+                ]));
+                drawn(chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(l, p50), (r, p50)],
+                    c.stroke_width(3),
+                ))));
+            }
         }
         drawn(root.present());
     }

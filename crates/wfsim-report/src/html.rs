@@ -20,6 +20,8 @@ h2 { font-size: 1.3em; margin: 1.6em 0 0.3em; border-bottom: 2px solid #0072b2; 
 nav ol { columns: 2; font-size: 0.92em; }
 nav a { color: #0a58a0; }
 .note { font-size: 0.92em; color: #333; }
+.caveat { font-size: 0.88em; color: #333; font-style: italic; border-left: 3px solid #e69f00;
+          padding: 1px 0 1px 8px; margin: 4px 0 10px; }
 figure { margin: 12px 0; }
 svg { width: 100%; height: auto; display: block; }
 svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
@@ -31,6 +33,8 @@ th { background: #eef3f8; text-align: left; vertical-align: bottom; }
 td { overflow-wrap: anywhere; }
 td.n { overflow-wrap: normal; text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:nth-child(even) { background: #f7f7f7; }
+td.w { overflow-wrap: normal; white-space: nowrap; }
+td.mark { color: #b00020; font-weight: 700; white-space: nowrap; }
 footer { margin-top: 32px; font-size: 0.8em; color: #555; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
@@ -99,8 +103,23 @@ fn table(out: &mut String, t: &Table) {
                     );
                 }
                 None if matches!(cell, Cell::Empty) => out.push_str("<td></td>"),
+                None if matches!(cell, Cell::Mark(_)) => {
+                    let _ = write!(
+                        out,
+                        "<td class=\"mark\">{}</td>",
+                        esc(&display(cell, Format::Text))
+                    );
+                }
                 None => {
-                    let _ = write!(out, "<td>{}</td>", esc(&display(cell, Format::Text)));
+                    let text = display(cell, Format::Text);
+                    // a short word (a scenario id, a metric name) is not broken across lines
+                    let word = text.chars().count() <= 32 && !text.contains(char::is_whitespace);
+                    let _ = write!(
+                        out,
+                        "<td{}>{}</td>",
+                        if word { " class=\"w\"" } else { "" },
+                        esc(&text)
+                    );
                 }
             }
         }
@@ -117,6 +136,9 @@ fn section(out: &mut String, s: &Section) {
         esc(&s.title),
         esc(&s.note)
     );
+    if let Some(c) = &s.caveat {
+        let _ = writeln!(out, "<p class=\"caveat\">{}</p>", esc(c));
+    }
     for (i, svg) in s.charts.iter().enumerate() {
         let _ = writeln!(
             out,

@@ -4,11 +4,11 @@
 
 use crate::chart::{self, Axes, Series, Unit};
 use crate::read::{self, bad};
-use crate::table::{col, Cell, Format, Kind, Report, Section, Table};
+use crate::table::{col, display, Cell, Format, Kind, Report, Section, Table};
 use serde_json::Value;
 use std::path::Path;
 use wfsim::batch::metrics;
-use wfsim::config::Config;
+use wfsim::config::{Config, SafeHarbor, TestingMethod};
 use wfsim::event::{Category, KINDS};
 use wfsim::output::summary::GenerationSummary;
 use wfsim::totals::cents;
@@ -155,6 +155,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
         employer_cost(&years, &labels)?,
         accounts(&years, &labels, &config)?,
         irs_limits(&years, &labels, &snapshots, &config),
+        nondiscrimination(&years, &labels, &config),
     ];
     let years_text = format!("{}–{}", s.start_year, s.end_year);
     let facts = vec![
@@ -212,7 +213,9 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
             title: "Inputs".into(),
             columns: vec![col("item", Format::Text), col("value", Format::Text)],
             rows: input_rows,
+            note: None,
         }],
+        caveat: None,
     };
     // A run's workbook is its page: one sheet per table.
     let workbook = sections
@@ -347,7 +350,9 @@ fn headcount(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
                 col("target growth", Format::Percent),
             ],
             rows,
+            note: None,
         }],
+        caveat: None,
     })
 }
 
@@ -398,7 +403,9 @@ fn events(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
             title: "Events per year by kind".into(),
             columns,
             rows,
+            note: None,
         }],
+        caveat: None,
     })
 }
 
@@ -445,7 +452,9 @@ fn payroll(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
                 col("employee deferrals", Format::Money),
             ],
             rows,
+            note: None,
         }],
+        caveat: None,
     })
 }
 
@@ -506,7 +515,9 @@ fn participation(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
                 col("average deferral rate", Format::Percent),
             ],
             rows,
+            note: None,
         }],
+        caveat: None,
     })
 }
 
@@ -569,7 +580,9 @@ fn deferral_rates(years: &[Year], last: &Snapshot) -> wfsim::Result<Section> {
                 col("share", Format::Percent),
             ],
             rows,
+            note: None,
         }],
+        caveat: None,
     })
 }
 
@@ -642,7 +655,9 @@ fn employer_cost(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
                 col("cost / payroll", Format::Percent),
             ],
             rows,
+            note: None,
         }],
+        caveat: None,
     })
 }
 
@@ -689,7 +704,9 @@ fn accounts(years: &[Year], labels: &[String], config: &Config) -> wfsim::Result
                 col("total", Format::Money),
             ],
             rows,
+            note: None,
         }],
+        caveat: None,
     })
 }
 
@@ -751,6 +768,188 @@ fn irs_limits(years: &[Year], labels: &[String], snaps: &[Snapshot], config: &Co
                 col("at 415(c)", Format::Int),
             ],
             rows,
+            note: None,
         }],
+        caveat: None,
+    }
+}
+
+/// An ADP or ACP result as the tables show it: SH when a safe-harbor design deems it passed
+/// (whatever the figures), n/a when it does not apply, a failure marked.
+pub fn test_result(t: &wfsim::ndt::Test) -> Cell {
+    match (t.safe_harbor, t.pass) {
+        (true, _) => Cell::from("SH"),
+        (false, Some(true)) => Cell::from("PASS"),
+        (false, Some(false)) => Cell::Mark("FAIL".into()),
+        (false, None) => Cell::from("n/a"),
+    }
+}
+
+/// `limit − HCE average` (a fraction; negative fails unless safe harbor), null when either is.
+pub fn margin(t: &wfsim::ndt::Test) -> Option<f64> {
+    Some(t.limit? - t.hce?)
+}
+
+fn nondiscrimination(years: &[Year], labels: &[String], config: &Config) -> Section {
+    let mut tests = vec![];
+    let mut people = vec![];
+    // ADP, ACP: HCE average, limit, NHCE average
+    let mut s: [[Vec<Option<f64>>; 3]; 2] = Default::default();
+    for y in years {
+        let n = &y.counts.ndt;
+        let mut row = vec![year_cell(y)];
+        for (t, v) in [&n.adp, &n.acp].into_iter().zip(s.iter_mut()) {
+            for (series, x) in v.iter_mut().zip([t.hce, t.limit, t.nhce]) {
+                series.push(x);
+            }
+            row.extend([
+                t.hce.into(),
+                t.nhce.into(),
+                t.limit.into(),
+                margin(t).into(),
+                test_result(t),
+                t.excess.into(),
+            ]);
+        }
+        tests.push(row);
+        let c = &n.coverage;
+        people.push(vec![
+            year_cell(y),
+            Cell::Num(n.hce_count as f64),
+            Cell::Num(n.key_count as f64),
+            Cell::Num(n.adp.n_hce as f64),
+            Cell::Num(n.adp.n_nhce as f64),
+            Cell::Num(c.n_hce as f64),
+            Cell::Num(c.benefiting_hce as f64),
+            Cell::Num(c.n_nhce as f64),
+            Cell::Num(c.benefiting_nhce as f64),
+            c.ratio.into(),
+            match (c.ratio, c.pass) {
+                (None, _) => Cell::from("n/a"),
+                (Some(_), true) => Cell::from("PASS"),
+                (Some(_), false) => Cell::Mark("FAIL".into()),
+            },
+            n.top_heavy.ratio.into(),
+            if n.top_heavy.top_heavy {
+                Cell::Mark("yes".into())
+            } else {
+                Cell::from("no")
+            },
+        ]);
+    }
+    let [adp, acp] = s;
+    let chart_of = |title: &str, noun: &str, [hce, limit, nhce]: [Vec<Option<f64>>; 3]| {
+        chart::lines(
+            &Axes {
+                title,
+                x_desc: "year",
+                x_labels: labels,
+                y_desc: noun,
+                unit: Unit::Percent,
+            },
+            &[
+                Series {
+                    name: "HCE average".into(),
+                    values: hce,
+                },
+                Series {
+                    name: "limit (the largest HCE average that passes)".into(),
+                    values: limit,
+                },
+                Series {
+                    name: "NHCE average tested against".into(),
+                    values: nhce,
+                },
+            ],
+        )
+    };
+    let charts = vec![
+        chart_of(
+            "ADP test: the HCEs' average deferral ratio against its limit",
+            "deferral ratio",
+            adp,
+        ),
+        chart_of(
+            "ACP test: the HCEs' average match ratio against its limit",
+            "match ratio",
+            acp,
+        ),
+    ];
+    let rules = &config.ndt;
+    let pct = |v: f64| display(&Cell::Num(v), Format::Percent);
+    let method = match rules.testing_method {
+        TestingMethod::Current => "the same year's NHCE average (current-year method)".to_string(),
+        TestingMethod::Prior => format!(
+            "the year before's NHCE average (prior-year method; in the first year {} for the ADP and {} for the ACP)",
+            pct(rules.first_year_nhce_adp.get()),
+            pct(rules.first_year_nhce_acp.get()),
+        ),
+    };
+    let safe = match rules.safe_harbor {
+        SafeHarbor::None => "there is no safe-harbor design",
+        SafeHarbor::Adp => {
+            "a safe-harbor design deems the ADP test passed (SH), whatever its figures"
+        }
+        SafeHarbor::AdpAcp => {
+            "a safe-harbor design deems the ADP and ACP tests passed (SH), whatever their figures"
+        }
+    };
+    let note = format!(
+        "From each year's snapshot (the ndt of generation_summary.json). The HCE average is tested against {method}; {safe}. \
+         ADP: each eligible employee's deferrals without catch-ups / testing pay, averaged over the HCEs and over the NHCEs; ACP: the same with the match. \
+         The limit is the largest HCE average that passes: 1.25 × the NHCE average, or the NHCE average + 2 points but at most twice it, whichever is larger. \
+         Margin = limit − HCE average, in percentage points: below 0 the test fails; excess = the HCEs' deferrals (match) above the level that would pass (the IRS correction's step 1). \
+         n/a: no HCE or no NHCE to test. HCEs: every employee of the year who is highly compensated, leavers included; tested: those in the ADP/ACP population (eligible, with pay). \
+         Coverage (410(b), the deferral part): of the non-excludable (410(b): age 21 and a year of service), the share of NHCEs benefiting (in the ADP population) over the share of HCEs benefiting, passing at 70 % (n/a: no HCE benefiting, counted as a pass). \
+         Top-heavy: the key employees' share of all account balances at Dec 31; above 60 % the plan is top-heavy."
+    );
+    let caveat = Some(wfsim::ndt::SIMPLIFICATIONS.to_string());
+    let mut columns = vec![col("year", Format::Year)];
+    for t in ["ADP", "ACP"] {
+        columns.extend([
+            col(&format!("{t} HCE average"), Format::Percent),
+            col(&format!("{t} NHCE average"), Format::Percent),
+            col(&format!("{t} limit"), Format::Percent),
+            col(&format!("{t} margin"), Format::Points),
+            col(&format!("{t} result"), Format::Text),
+            col(&format!("{t} excess"), Format::Money),
+        ]);
+    }
+    Section {
+        id: "nondiscrimination".into(),
+        title: "Nondiscrimination tests".into(),
+        note,
+        charts,
+        tables: vec![
+            Table {
+                id: "Nondiscrimination".into(),
+                title: "ADP and ACP tests per year".into(),
+                columns,
+                rows: tests,
+                note: caveat.clone(),
+            },
+            Table {
+                id: "Coverage and top-heavy".into(),
+                title: "HCEs, coverage and top-heavy per year".into(),
+                columns: vec![
+                    col("year", Format::Year),
+                    col("HCEs", Format::Int),
+                    col("key employees", Format::Int),
+                    col("HCEs tested", Format::Int),
+                    col("NHCEs tested", Format::Int),
+                    col("410(b) HCEs", Format::Int),
+                    col("HCEs benefiting", Format::Int),
+                    col("410(b) NHCEs", Format::Int),
+                    col("NHCEs benefiting", Format::Int),
+                    col("coverage ratio", Format::Percent),
+                    col("coverage result", Format::Text),
+                    col("top-heavy ratio", Format::Percent),
+                    col("top-heavy", Format::Text),
+                ],
+                rows: people,
+                note: caveat.clone(),
+            },
+        ],
+        caveat,
     }
 }

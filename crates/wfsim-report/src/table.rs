@@ -15,6 +15,9 @@ pub enum Format {
     Money,
     /// A fraction, shown in percent with two decimals.
     Percent,
+    /// A difference of two fractions, shown in signed percentage points with two decimals
+    /// (`+0.88 pp`).
+    Points,
     Text,
 }
 
@@ -24,6 +27,8 @@ pub enum Cell {
     /// A number in its own format, overriding its column's (rows of different metrics).
     NumAs(f64, Format),
     Text(String),
+    /// Text that must stand out (a failed test): bold red on the page and in the workbook.
+    Mark(String),
     Empty,
 }
 
@@ -86,6 +91,9 @@ pub struct Table {
     pub title: String,
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<Cell>>,
+    /// A line written under the table's rows in the workbook (the page states it once per
+    /// section, as [`Section::caveat`]).
+    pub note: Option<String>,
 }
 
 /// A titled part of the report: what it shows and how it is defined, its charts, its tables.
@@ -95,6 +103,9 @@ pub struct Section {
     pub note: String,
     pub charts: Vec<String>,
     pub tables: Vec<Table>,
+    /// One line under the section's note that qualifies every result in it (the
+    /// simplifications of the nondiscrimination tests).
+    pub caveat: Option<String>,
 }
 
 /// Which kind of directory the report was made from.
@@ -141,7 +152,7 @@ pub fn grouped_int(x: f64) -> String {
 pub fn display(cell: &Cell, format: Format) -> String {
     match cell {
         Cell::Empty => String::new(),
-        Cell::Text(t) => t.clone(),
+        Cell::Text(t) | Cell::Mark(t) => t.clone(),
         Cell::NumAs(v, f) => display(&Cell::Num(*v), *f),
         Cell::Num(v) => match format {
             Format::Year => format!("{v:.0}"),
@@ -159,6 +170,15 @@ pub fn display(cell: &Cell, format: Format) -> String {
                 }
             }
             Format::Percent => format!("{:.2} %", v * 100.0),
+            Format::Points => {
+                let p = format!("{:.2}", v * 100.0);
+                // a value that rounds to zero is shown unsigned, not as "-0.00"
+                match p.trim_start_matches('-') {
+                    "0.00" => "0.00 pp".to_string(),
+                    _ if *v < 0.0 => format!("{p} pp"),
+                    _ => format!("+{p} pp"),
+                }
+            }
             Format::Text => v.to_string(),
         },
     }
@@ -177,6 +197,9 @@ mod tests {
         assert_eq!(d(-0.25, Format::Decimal), "-0.25");
         assert_eq!(d(-12.999, Format::Decimal), "-13.00");
         assert_eq!(d(0.7025, Format::Percent), "70.25 %");
+        assert_eq!(d(0.0625 - 0.0537, Format::Points), "+0.88 pp");
+        assert_eq!(d(-0.0125, Format::Points), "-1.25 pp");
+        assert_eq!(d(-0.00001, Format::Points), "0.00 pp");
         assert_eq!(display(&Cell::Empty, Format::Int), "");
     }
 }

@@ -1,5 +1,6 @@
 //! The report's tables as an Excel workbook: one sheet per table, the values as real numbers
-//! with number formats, the header row frozen and filterable.
+//! with number formats, the header row frozen and filterable, and the table's note (if any) on
+//! its own line under the rows, after a blank row.
 
 use crate::table::{display, Cell, Format, Report, Table};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as XFormat, Workbook, XlsxError};
@@ -11,6 +12,8 @@ fn number_format(f: Format) -> XFormat {
         Format::Decimal => "#,##0.00",
         Format::Money => "\"$\"#,##0.00",
         Format::Percent => "0.00%",
+        // a difference of rates: signed, in percent (Excel cannot scale to points without a %)
+        Format::Points => "+0.00%;-0.00%;0.00%",
         Format::Text => "@",
     };
     XFormat::new().set_num_format(code)
@@ -28,6 +31,7 @@ fn sheet(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
     for (j, c) in t.columns.iter().enumerate() {
         ws.write_string_with_format(0, j as u16, &c.name, &header)?;
     }
+    let mark = XFormat::new().set_bold().set_font_color(0xB0_0020);
     let formats: Vec<XFormat> = t.columns.iter().map(|c| number_format(c.format)).collect();
     for (i, row) in t.rows.iter().enumerate() {
         let r = i as u32 + 1;
@@ -43,11 +47,24 @@ fn sheet(wb: &mut Workbook, t: &Table) -> Result<(), XlsxError> {
                 Cell::Text(s) => {
                     ws.write_string(r, c, s)?;
                 }
+                Cell::Mark(s) => {
+                    ws.write_string_with_format(r, c, s, &mark)?;
+                }
                 Cell::Empty => {}
             }
             let shown = display(cell, t.columns[j].format).chars().count() + 2;
             widths[j] = widths[j].max(shown.min(60));
         }
+    }
+    if let Some(note) = &t.note {
+        // below a blank row, outside the filter range; not counted in the column widths (it
+        // may run across the empty cells to its right)
+        ws.write_string_with_format(
+            t.rows.len() as u32 + 2,
+            0,
+            note,
+            &XFormat::new().set_italic(),
+        )?;
     }
     for (j, w) in widths.iter().enumerate() {
         ws.set_column_width(j as u16, *w as f64)?;

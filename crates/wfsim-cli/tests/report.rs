@@ -38,7 +38,7 @@ census: census.csv
 seeds: {first: 1, count: 4}
 baseline: current
 scenarios:
-  current: {}
+  current: {title: Today's plan}
   ae4: {enrollment: {auto_enrollment: {default_deferral_rate: 0.04}}}
   stretch: {employer_match: {tiers: [{from: 0, to: 0.12, rate: 0.25}]}}
   prior: {ndt: {testing_method: prior, first_year_nhce_adp: 0.02}}
@@ -345,6 +345,8 @@ fn a_run_report_has_every_chart_and_its_tables_equal_the_summary() {
     }
     assert!(html.contains("<dt>behaviour</dt><dd>opt-outs do not depend on the default rate"));
     assert!(html.contains("<dt>seed</dt><dd>11</dd>"));
+    // the plan in words opens the page, as `wfsim run` prints it (issue 34)
+    assert!(html.contains("<dt>plan</dt><dd>"), "no plan line");
 
     let summary: Value = serde_json::from_str(
         &std::fs::read_to_string(sb.join("r/generation_summary.json")).unwrap(),
@@ -656,6 +658,16 @@ fn a_batch_report_has_a_fan_per_metric_and_its_tables_equal_the_metrics() {
     let html = std::fs::read_to_string(sb.join("b.html")).unwrap();
     assert!(!html.contains("http"), "the page names a URL");
     assert!(html.contains("<dt>seeds</dt><dd>1–4 (4 seeds)</dd>"));
+    // titles beside the ids, and the plan of each scenario, as `wfsim batch` prints them
+    assert!(
+        html.contains("<dd>current (Today&#39;s plan), ae4, stretch, prior</dd>")
+            || html.contains("<dd>current (Today's plan), ae4, stretch, prior</dd>"),
+        "no titled scenario list"
+    );
+    assert!(
+        html.contains("<dt>plan of ae4</dt><dd>auto-enroll new hires at 4 %"),
+        "no plan line"
+    );
 
     let values = metrics(&sb.join("b/metrics.parquet"));
     let paired = deltas(&sb.join("b/deltas.parquet"));

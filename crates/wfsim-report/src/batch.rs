@@ -30,6 +30,9 @@ struct Summary {
 #[derive(Deserialize)]
 struct ScenarioSummary {
     scenario_id: String,
+    /// The batch file's `title:` (absent from batches of earlier versions).
+    #[serde(default)]
+    title: Option<String>,
     resolved_config: Value,
 }
 
@@ -340,7 +343,17 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
                 s.census_sha256.clone()
             },
         ),
-        ("scenarios".into(), scenarios.join(", ")),
+        (
+            "scenarios".into(),
+            s.scenarios
+                .iter()
+                .map(|sc| match &sc.title {
+                    Some(t) => format!("{} ({t})", sc.scenario_id),
+                    None => sc.scenario_id.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         ("baseline".into(), s.baseline.clone()),
         ("seeds".into(), seeds_text(&s.seeds)),
         ("runs".into(), s.runs.to_string()),
@@ -383,18 +396,31 @@ fn seeds_text(seeds: &[u64]) -> String {
     }
 }
 
-/// The behaviour line of each scenario, once when all agree (as `wfsim batch` prints it).
+/// The plan and behaviour lines of each scenario, each once when all agree (as `wfsim batch`
+/// prints them).
 fn behaviours(s: &Summary, path: &Path) -> wfsim::Result<Vec<(String, String)>> {
-    let mut lines = vec![];
-    for sc in &s.scenarios {
-        let b = config_of(&sc.resolved_config, path)?.enrollment.behaviour();
-        lines.push((format!("behaviour of {}", sc.scenario_id), b));
+    let mut out = vec![];
+    for (what, line) in [
+        (
+            "plan",
+            wfsim::config::Config::plan_line as fn(&wfsim::config::Config) -> String,
+        ),
+        ("behaviour", |c: &wfsim::config::Config| {
+            c.enrollment.behaviour()
+        }),
+    ] {
+        let mut lines = vec![];
+        for sc in &s.scenarios {
+            let b = line(&config_of(&sc.resolved_config, path)?);
+            lines.push((format!("{what} of {}", sc.scenario_id), b));
+        }
+        if lines.iter().all(|(_, b)| *b == lines[0].1) {
+            out.push((what.to_string(), lines.swap_remove(0).1));
+        } else {
+            out.extend(lines);
+        }
     }
-    if lines.iter().all(|(_, b)| *b == lines[0].1) {
-        let b = lines.swap_remove(0).1;
-        return Ok(vec![("behaviour".into(), b)]);
-    }
-    Ok(lines)
+    Ok(out)
 }
 
 /// The statistics of one metric as a table (scenario, year, n, P10…P90, mean), and the same

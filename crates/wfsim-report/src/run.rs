@@ -191,6 +191,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
         ("plan design".into(), s.plan_design_id.clone()),
         ("engine".into(), s.engine.clone()),
         ("wfsim version".into(), s.tool_version.clone()),
+        ("plan".into(), config.plan_line()),
         ("behaviour".into(), config.enrollment.behaviour()),
     ];
     let mut input_rows: Vec<Vec<Cell>> = facts

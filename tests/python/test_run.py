@@ -105,7 +105,8 @@ def test_bad_census_value_raises_census_error_with_the_cli_message(in_work, wfsi
     # The same row in a table names the table instead of a file.
     with pytest.raises(wfsim.CensusError) as e:
         wfsim.run(pacsv.read_csv(in_work / "bad.csv"), "base.yaml")
-    assert str(e.value) == want.replace("bad.csv", "Arrow table (pyarrow.lib.Table)", 1)
+    # (a table has rows but no file lines: the CLI's "row 3 (line 4)" is "row 3" there)
+    assert str(e.value) == want.replace("bad.csv", "Arrow table (pyarrow.lib.Table)", 1).replace(" (line 4)", "", 1)
 
 
 def test_missing_census_raises_input_error(in_work, wfsim_bin):

@@ -13,7 +13,11 @@ WITH c AS (
         auto_escalation_opt_out,
         employer_balance,
         employee_balance,
-        core_balance
+        core_balance,
+        ownership_pct,
+        officer,
+        -- §9 the first year's look-back pay: the prior-year pay when given, else the salary
+        coalesce(prior_year_compensation, annual_salary) AS lookback_pay
     FROM census_raw
 ), e AS (
     SELECT c.*,
@@ -37,5 +41,9 @@ SELECT
     -- the match part is what of the employer account is not core money
     e.employee_balance,
     e.employer_balance - e.core_balance AS match_balance,
-    e.core_balance
+    e.core_balance,
+    -- §9: what makes an HCE or a key employee besides this year's pay
+    e.ownership_pct,
+    e.officer,
+    e.lookback_pay
 FROM e, p;

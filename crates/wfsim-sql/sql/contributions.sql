@@ -31,27 +31,40 @@ GROUP BY employee_id;
 -- year before N (the first published year when there is none), x = amount_B multiplied by
 -- (1 + growth_rate) one year at a time, N - B times, in DOUBLE (a fold, not pow()), then
 -- floor(x / step) * step; a year before the first row uses the first row unchanged.
+-- §9 also needs hce_compensation of the look-back year N - 1 (`lhce_prev`), projected the
+-- same way (N - 1 before the first row uses the first row).
 CREATE OR REPLACE TABLE lim AS
-WITH basis AS (
-    SELECT coalesce(max(ip.year) FILTER (WHERE ip.year <= y.year), min(ip.year)) AS b, y.year
-    FROM irs_published ip, yr y
-    GROUP BY y.year
+WITH years AS (
+    SELECT year, false AS prev FROM yr
+    UNION ALL
+    SELECT year - 1, true FROM yr
+), basis AS (
+    SELECT coalesce(max(ip.year) FILTER (WHERE ip.year <= ys.year), min(ip.year)) AS b,
+        ys.year, ys.prev
+    FROM irs_published ip, years ys
+    GROUP BY ys.year, ys.prev
 ), row_b AS (
-    SELECT ip.*, greatest(basis.year - basis.b, 0) AS times, 1 + p.irs_growth_rate AS factor
+    SELECT ip.*, basis.prev, greatest(basis.year - basis.b, 0) AS times,
+        1 + p.irs_growth_rate AS factor
     FROM irs_published ip
     JOIN basis ON ip.year = basis.b
     CROSS JOIN p
+), projected AS (
+    SELECT
+        prev,
+        project_limit(elective_deferral, times, factor, 500) AS l402g,
+        project_limit(catch_up, times, factor, 500) AS lcu50,
+        project_limit(catch_up_60_63, times, factor, 500) AS lcu60,
+        project_limit(compensation, times, factor, 5000) AS l401a17,
+        project_limit(annual_additions, times, factor, 1000) AS l415,
+        project_limit(hce_compensation, times, factor, 5000) AS lhce,
+        project_limit(key_officer_compensation, times, factor, 5000) AS lkey,
+        project_limit(ss_wage_base, times, factor, 300) AS twb
+    FROM row_b
 )
-SELECT
-    project_limit(elective_deferral, times, factor, 500) AS l402g,
-    project_limit(catch_up, times, factor, 500) AS lcu50,
-    project_limit(catch_up_60_63, times, factor, 500) AS lcu60,
-    project_limit(compensation, times, factor, 5000) AS l401a17,
-    project_limit(annual_additions, times, factor, 1000) AS l415,
-    project_limit(hce_compensation, times, factor, 5000) AS lhce,
-    project_limit(key_officer_compensation, times, factor, 5000) AS lkey,
-    project_limit(ss_wage_base, times, factor, 300) AS twb
-FROM row_b;
+SELECT n.* EXCLUDE (prev), b.lhce AS lhce_prev
+FROM projected n, projected b
+WHERE NOT n.prev AND b.prev;
 
 -- The periods of §4.11: the employed days from the first (max(hire, Jan 1)) through the last
 -- (termination day or Dec 31), split at the date of every event other than hire and
@@ -158,6 +171,7 @@ WITH ev_state AS (
         round_cents(e.ex_match * e.factor
             * CASE WHEN e.elected_deferral > 0 THEN e.employee_deferral / e.elected_deferral
                    ELSE 0::DOUBLE END) AS match_pp,
+        -- P = round_cents(ex_elig * factor): true-up, integration and §9's testing pay
         round_cents(e.ex_elig * e.factor) AS true_up_pay,
         -- integrated (§4.11): + max(P - IL, 0) * excess_rate, P = round_cents(ex_elig * factor)
         CASE WHEN p.core_excess_rate IS NULL
@@ -196,5 +210,7 @@ SELECT m.employee_id,
     m.catch_up_deferral,
     m.employer_match,
     least(m.core_before_415,
-          max0(round_cents(l.l415 - m.d415 - m.employer_match))) AS employer_core
+          max0(round_cents(l.l415 - m.d415 - m.employer_match))) AS employer_core,
+    -- §9 testing pay (not a snapshot column; the shared Rust code tests with it)
+    m.true_up_pay AS testing_pay
 FROM matched m, lim l;

@@ -6,12 +6,13 @@ WITH base AS (
     SELECT employee_id, birth_date, hire_date, level, salary, plan_ineligible, rule_date,
         eligibility_date, enrollment_date, enrollment_method, deferral_rate, ever_opted_out,
         auto_escalation_opt_out, escalations_received, employee_balance, match_balance,
-        core_balance, false AS hired
+        core_balance, ownership_pct, officer, lookback_pay, false AS hired
     FROM emp
     UNION ALL
+    -- hires (§9): no ownership, no officer, no look-back pay
     SELECT employee_id, birth_date, hire_date, level, salary, plan_ineligible, rule_date,
         NULL::DATE, NULL::DATE, NULL::VARCHAR, 0::DOUBLE, false,
-        false, 0, 0::DOUBLE, 0::DOUBLE, 0::DOUBLE, true
+        false, 0, 0::DOUBLE, 0::DOUBLE, 0::DOUBLE, 0::DOUBLE, false, 0::DOUBLE, true
     FROM hires
 ), t AS (
     SELECT employee_id, category, prob, draw, term_date FROM term

@@ -50,19 +50,32 @@ SELECT
     v.employee_balance,
     v.core_balance,
     v.core_vested_fraction,
-    v.match_balance
+    v.match_balance,
+    -- §9: an HCE owns more than 5 % or was paid more than the look-back year's 414(q) amount
+    -- (hce_compensation of N - 1); a key employee owns more than 5 %, or more than 1 % and is
+    -- paid over 150,000, or is an officer paid over the year's 416(i) amount
+    t.ownership_pct > 0.05::DOUBLE OR t.lookback_pay > l.lhce_prev AS is_hce,
+    t.ownership_pct > 0.05::DOUBLE
+        OR (t.ownership_pct > 0.01::DOUBLE AND pr.prorated_compensation > 150000::DOUBLE)
+        OR (t.officer AND pr.prorated_compensation > l.lkey) AS is_key_employee,
+    c.testing_pay,
+    t.ownership_pct,
+    t.officer
 FROM tl t
 CROSS JOIN yr y
+CROSS JOIN lim l
 LEFT JOIN last_event le USING (employee_id)
 LEFT JOIN prorated pr USING (employee_id)
 LEFT JOIN esc es USING (employee_id)
 JOIN contrib c USING (employee_id)
 JOIN vest v USING (employee_id);
 
--- The active workforce carried into N + 1 (a leaver's balances are not carried).
+-- The active workforce carried into N + 1 (a leaver's balances are not carried); this year's
+-- prorated pay is next year's look-back pay (§9).
 CREATE OR REPLACE TABLE emp AS
 SELECT employee_id, birth_date, hire_date, level, salary, plan_ineligible, rule_date,
     eligibility_date, enrollment_date, enrollment_method, deferral_rate, ever_opted_out,
-    auto_escalation_opt_out, escalations_received, employee_balance, match_balance, core_balance
+    auto_escalation_opt_out, escalations_received, employee_balance, match_balance, core_balance,
+    ownership_pct, officer, prorated_compensation AS lookback_pay
 FROM snap
 WHERE termination_date IS NULL;

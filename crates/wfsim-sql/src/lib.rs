@@ -42,6 +42,11 @@
 //! - The IRS limits of a year (§4.13) are projected in SQL from the published rows
 //!   (`irs_published`): the growth factor `1 + growth_rate` is multiplied in one year at a
 //!   time with a `list_reduce` (not `pow()`), as the native loop does.
+//! - §9: `snapshot.sql` flags `is_hce` (against `hce_compensation` of year N − 1,
+//!   `lim.lhce_prev`, projected like the other limits) and `is_key_employee`, and passes the
+//!   testing pay `P` of `contributions.sql` on; the look-back pay is carried in `emp` (the census
+//!   prior-year pay or salary, then each year's prorated pay; hires 0). The tests themselves
+//!   are the shared Rust code's (`wfsim::ndt`), run on the snapshot rows read back.
 
 pub use duckdb;
 mod load;

@@ -29,7 +29,9 @@ pub(crate) fn open(
                                   level_id INTEGER, annual_salary DOUBLE,
                                   plan_ineligible BOOLEAN, deferral_rate DOUBLE,
                                   auto_escalation_opt_out BOOLEAN, employer_balance DOUBLE,
-                                  employee_balance DOUBLE, core_balance DOUBLE);",
+                                  employee_balance DOUBLE, core_balance DOUBLE,
+                                  prior_year_compensation DOUBLE, ownership_pct DOUBLE,
+                                  officer BOOLEAN);",
     )
     .map_err(|e| sql_error("setup", e))?;
     {
@@ -54,7 +56,10 @@ pub(crate) fn open(
                 c.auto_escalation_opt_out,
                 c.employer_balance,
                 c.employee_balance,
-                c.core_balance
+                c.core_balance,
+                c.prior_year_compensation,
+                c.ownership_pct,
+                c.officer
             ])
             .map_err(|e| sql_error("census", e))?;
         }

@@ -35,7 +35,7 @@ pub struct Param {
 /// Config keys that deliberately do not reach SQL through `param`, as key-path prefixes (a
 /// whole section, or one key), with the reason. The test below proves that every other leaf
 /// key of the config is read by `params.sql`.
-pub const NOT_IN_SQL: [(&str, &str); 8] = [
+pub const NOT_IN_SQL: [(&str, &str); 9] = [
     (
         "simulation.end_year",
         "the year loop is Rust's (wfsim::run); SQL gets each year from year.sql",
@@ -64,6 +64,11 @@ pub const NOT_IN_SQL: [(&str, &str); 8] = [
     (
         "job_levels.census_salary_threshold",
         "assigns census rows without a level when the census is read (wfsim::census)",
+    ),
+    (
+        "ndt",
+        "how the nondiscrimination tests are run: read by the shared Rust code (wfsim::ndt) from \
+         the snapshot rows either engine returns (SQL gives is_hce, is_key_employee, testing_pay)",
     ),
 ];
 

@@ -29,7 +29,7 @@ pub(crate) fn snapshots(conn: &Connection) -> Result<Vec<SnapshotRow>> {
                     eligible_compensation, elected_deferral, employee_deferral,
                     catch_up_deferral, employer_match, employer_core, vested_fraction,
                     forfeiture, employer_balance, employee_balance, core_balance,
-                    core_vested_fraction
+                    core_vested_fraction, is_hce, is_key_employee, testing_pay
              FROM snap ORDER BY row_index",
         )
         .map_err(|e| sql_error("read snapshot", e))?;
@@ -72,7 +72,10 @@ pub(crate) fn snapshots(conn: &Connection) -> Result<Vec<SnapshotRow>> {
                     employee_balance: r.get(28)?,
                     core_balance: r.get(29)?,
                     core_vested_fraction: r.get(30)?,
+                    testing_pay: r.get(33)?,
                 },
+                is_hce: r.get(31)?,
+                is_key_employee: r.get(32)?,
             })
         })
         .map_err(|e| sql_error("read snapshot", e))?;

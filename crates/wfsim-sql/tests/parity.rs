@@ -10,6 +10,7 @@ use wfsim::engine::Engine;
 use wfsim::event::SnapshotRow;
 use wfsim::output::diff::diff_dirs;
 use wfsim::output::parquet::CENSUS_FILE;
+use wfsim::year::YearCounts;
 use wfsim::{run_with_engine, EngineChoice, RunInputs};
 use wfsim_sql::SqlEngine;
 
@@ -53,6 +54,16 @@ fn run(engine: EngineChoice, model: &Model, rows: &[CensusRow], out: &Path) -> w
 
 /// Runs both engines and returns the diff report.
 fn compare(yaml: &str, rows: &[CensusRow], sql: EngineChoice) -> wfsim::output::diff::DiffReport {
+    compare_years(yaml, rows, sql).0
+}
+
+/// [`compare`], with the native run's per-year summary (the §9 results included), equal to the
+/// SQL run's.
+fn compare_years(
+    yaml: &str,
+    rows: &[CensusRow],
+    sql: EngineChoice,
+) -> (wfsim::output::diff::DiffReport, Vec<YearCounts>) {
     let dir = tempfile::tempdir().unwrap();
     let m = model(yaml);
     let (a, b) = (dir.path().join("native"), dir.path().join("sql"));
@@ -68,7 +79,7 @@ fn compare(yaml: &str, rows: &[CensusRow], sql: EngineChoice) -> wfsim::output::
         std::fs::read(b.join(CENSUS_FILE)).unwrap(),
         "census.parquet differs"
     );
-    diff_dirs(&a, &b).unwrap()
+    (diff_dirs(&a, &b).unwrap(), native.summary.years)
 }
 
 fn assert_parity(yaml: &str, employees: usize, seed: u64) {
@@ -839,4 +850,317 @@ fn accounts_returns_and_vesting_by_source() {
             "return {ret}"
         );
     }
+}
+
+// ---- Nondiscrimination tests (spec v1.4 §9): is_hce, is_key_employee, testing pay ----
+
+/// `mixed` with what §9 reads from a census: owners of 10 % (many of them poorly paid), of
+/// exactly 5 % (not more than 5 %), of 2 % and of exactly 1 % (key when paid over 150,000
+/// and more than 1 %); officers at every pay, so above and below the 416(i) amount; the
+/// prior-year pay given for half the rows (100,000 to 220,000 in steps of 2,500: the 414(q)
+/// amounts of 2024 and 2025 exactly, and between them, once given as 0) and absent for the
+/// rest (the look-back is then the salary).
+fn ndt_people(high: usize, synthetic: usize, seed: u64) -> Vec<CensusRow> {
+    let mut people = mixed(high, synthetic, seed);
+    for (i, p) in people.iter_mut().enumerate() {
+        p.ownership_pct = match i % 13 {
+            0 => 0.10,
+            1 => 0.05,
+            2 | 4 => 0.02,
+            3 => 0.01,
+            _ => 0.0,
+        };
+        p.officer = i % 5 == 0;
+        p.prior_year_compensation = match i % 4 {
+            0 | 1 if i % 40 == 1 => Some(0.0),
+            0 | 1 => Some(100_000.0 + 2_500.0 * (i % 49) as f64),
+            _ => None,
+        };
+    }
+    people
+}
+
+/// Parity of `yaml` on `rows`; returns the native snapshot rows and per-year summary.
+fn assert_ndt_parity(yaml: &str, rows: &[CensusRow]) -> (Vec<(i32, SnapshotRow)>, Vec<YearCounts>) {
+    let (report, years) = compare_years(yaml, rows, wfsim_sql::engine_choice());
+    assert!(
+        report.identical,
+        "config {yaml:?}, {} census rows:\n{}",
+        rows.len(),
+        report.report
+    );
+    (native_rows(&model(yaml), rows), years)
+}
+
+/// Who is an HCE and who is key, each way of becoming one reached (and missed) in both
+/// engines, the first year's look-back against the 414(q) amount of the year before (155,000
+/// in 2024, 160,000 in 2025), hires never HCEs in their year; the current-year method.
+#[test]
+fn ndt_hce_and_key_employees() {
+    let yaml = "simulation: {end_year: 2028}";
+    let people = ndt_people(150, 500, 13);
+    let (rows, years) = assert_ndt_parity(yaml, &people);
+    let m = model(yaml);
+    let census: std::collections::HashMap<&str, &CensusRow> =
+        people.iter().map(|p| (p.employee_id.as_str(), p)).collect();
+    let c = |r: &SnapshotRow| census.get(&*r.employee_id).copied();
+    let own = |r: &SnapshotRow| c(r).map_or(0.0, |p| p.ownership_pct);
+    let officer = |r: &SnapshotRow| c(r).is_some_and(|p| p.officer);
+    let lb0 = |r: &SnapshotRow| c(r).map(|p| p.prior_year_compensation.unwrap_or(p.annual_salary));
+    let lkey = |y: i32| m.config.irs_limits.for_year(y).key_officer_compensation;
+    let checks: [(&str, usize); 12] = [
+        (
+            "poorly paid owners over 5 % are HCEs and key",
+            count(&rows, |_, r| {
+                own(r) > 0.05
+                    && r.prorated_compensation < 100_000.0
+                    && r.is_hce
+                    && r.is_key_employee
+            }),
+        ),
+        (
+            "owners of exactly 5 %, poorly paid, are neither",
+            count(&rows, |_, r| {
+                own(r) == 0.05
+                    && r.prorated_compensation < 100_000.0
+                    && !r.is_hce
+                    && !r.is_key_employee
+            }),
+        ),
+        (
+            "2 % owners over 150,000 are key",
+            count(&rows, |_, r| {
+                own(r) == 0.02 && r.prorated_compensation > 150_000.0 && r.is_key_employee
+            }),
+        ),
+        (
+            "2 % owners at most 150,000 are not key",
+            count(&rows, |_, r| {
+                own(r) == 0.02
+                    && !officer(r)
+                    && r.prorated_compensation <= 150_000.0
+                    && r.prorated_compensation > 0.0
+                    && !r.is_key_employee
+            }),
+        ),
+        (
+            "1 % owners over 150,000 are not key",
+            count(&rows, |y, r| {
+                own(r) == 0.01
+                    && !officer(r)
+                    && r.prorated_compensation > 150_000.0
+                    && r.prorated_compensation <= lkey(y)
+                    && !r.is_key_employee
+            }),
+        ),
+        (
+            "officers over the 416(i) amount are key",
+            count(&rows, |y, r| {
+                own(r) <= 0.01
+                    && officer(r)
+                    && r.prorated_compensation > lkey(y)
+                    && r.is_key_employee
+            }),
+        ),
+        (
+            "officers at most the 416(i) amount are not",
+            count(&rows, |y, r| {
+                own(r) <= 0.01
+                    && officer(r)
+                    && r.prorated_compensation > 150_000.0
+                    && r.prorated_compensation <= lkey(y)
+                    && !r.is_key_employee
+            }),
+        ),
+        (
+            "2025: a look-back in (155,000, 160,000] makes an HCE",
+            count(&rows, |y, r| {
+                y == 2025
+                    && own(r) <= 0.05
+                    && lb0(r).is_some_and(|lb| lb > 155_000.0 && lb <= 160_000.0)
+                    && r.is_hce
+            }),
+        ),
+        (
+            "2025: given prior-year pay at most 155,000 beats a salary above it",
+            count(&rows, |y, r| {
+                y == 2025
+                    && own(r) <= 0.05
+                    && c(r).is_some_and(|p| {
+                        p.prior_year_compensation.is_some_and(|x| x <= 155_000.0)
+                            && p.annual_salary > 160_000.0
+                    })
+                    && !r.is_hce
+            }),
+        ),
+        (
+            "2025: given prior-year pay above 155,000 beats a salary below it",
+            count(&rows, |y, r| {
+                y == 2025
+                    && own(r) <= 0.05
+                    && c(r).is_some_and(|p| {
+                        p.prior_year_compensation.is_some_and(|x| x > 160_000.0)
+                            && p.annual_salary < 155_000.0
+                    })
+                    && r.is_hce
+            }),
+        ),
+        (
+            "later years: last year's pay over the amount",
+            count(&rows, |y, r| {
+                y > 2025 && own(r) <= 0.05 && c(r).is_some() && r.is_hce
+            }),
+        ),
+        (
+            "leavers among the HCEs",
+            count(&rows, |_, r| terminated(r) && r.is_hce),
+        ),
+    ];
+    for (what, n) in checks {
+        assert!(n > 0, "{what}: {n} rows");
+    }
+    // hires: never an HCE or key in their year; some well paid ones are HCEs the year after
+    let hired = |r: &SnapshotRow| r.employee_id.starts_with("NH_");
+    assert!(count(&rows, |y, r| hired(r) && r.hire_date.ymd().0 == y) > 100);
+    assert_eq!(
+        count(&rows, |y, r| hired(r)
+            && r.hire_date.ymd().0 == y
+            && (r.is_hce || r.is_key_employee)),
+        0
+    );
+    assert!(
+        count(&rows, |y, r| hired(r)
+            && r.hire_date.ymd().0 < y
+            && r.is_hce)
+            > 0
+    );
+    for y in &years {
+        let n = &y.ndt;
+        assert!(n.hce_count > 20 && n.key_count > 10, "{}: {n:?}", y.year);
+        assert!(
+            n.adp.hce.is_some() && n.adp.nhce.is_some(),
+            "{}: {n:?}",
+            y.year
+        );
+        assert!(
+            n.acp.pass.is_some() && n.top_heavy.ratio.is_some(),
+            "{}: {n:?}",
+            y.year
+        );
+    }
+}
+
+/// The prior-year method; limits published for 2025 only (growth 3 %), so the first year's
+/// look-back amount (2024) is before the first row and uses it, 150,000, and from 2027 the
+/// 414(q) amount is projected (155,000).
+#[test]
+fn ndt_prior_year_method_and_limits_before_the_first_row() {
+    let yaml = "simulation: {end_year: 2027}\n\
+                ndt: {testing_method: prior, first_year_nhce_adp: 0.02, first_year_nhce_acp: 0.015}\n\
+                irs_limits:\n  growth_rate: 0.03\n  published:\n    2025: {elective_deferral: 23500, \
+                catch_up: 7500, catch_up_60_63: 11250, compensation: 350000, annual_additions: 70000, \
+                hce_compensation: 150000, key_officer_compensation: 200000, ss_wage_base: 176100}";
+    let m = model(yaml);
+    assert_eq!(
+        m.config.irs_limits.for_year(2024).hce_compensation,
+        150_000.0
+    );
+    assert_eq!(
+        m.config.irs_limits.for_year(2027).hce_compensation,
+        155_000.0
+    );
+    let people = ndt_people(150, 500, 17);
+    let (rows, years) = assert_ndt_parity(yaml, &people);
+    let lb0 = |r: &SnapshotRow| {
+        people
+            .iter()
+            .find(|p| *p.employee_id == *r.employee_id)
+            .map(|p| p.prior_year_compensation.unwrap_or(p.annual_salary))
+    };
+    // 2025: look-backs in (150,000, 155,000] are HCEs against the first row's amount
+    assert!(
+        count(&rows, |y, r| y == 2025
+            && lb0(r).is_some_and(|lb| lb > 150_000.0 && lb <= 155_000.0)
+            && r.is_hce)
+            > 0
+    );
+    // the first year tests against the configured NHCE averages, later years against the
+    // year before's
+    assert_eq!(
+        (years[0].ndt.adp.nhce, years[0].ndt.acp.nhce),
+        (Some(0.02), Some(0.015))
+    );
+    for w in years.windows(2) {
+        let [adp, acp] = w[0]
+            .ndt
+            .nhce_averages()
+            .0
+            .map(|b| b.map(|b| b as f64 / 10_000.0));
+        assert_eq!(
+            (w[1].ndt.adp.nhce, w[1].ndt.acp.nhce),
+            (adp, acp),
+            "{}",
+            w[1].year
+        );
+        assert!(adp.is_some() && adp != w[0].ndt.adp.nhce, "{}", w[1].year);
+    }
+    assert!(years.iter().all(|y| y.ndt.adp.pass.is_some()));
+}
+
+/// A design whose ADP test fails: no auto-enrollment, few voluntary enrollments, no
+/// escalation, and high earners deferring up to 90 % of pay.
+const ADP_FAILS: &str = "simulation: {end_year: 2027}\n\
+    enrollment: {auto_enrollment: {enabled: false}, voluntary: {voluntary_enrollment_rate: 0.05}, \
+    conversion: {base_by_age: [0, 0, 0, 0]}}\n\
+    deferral_auto_escalation: {enabled: false}";
+
+fn adp_failing_people() -> Vec<CensusRow> {
+    let mut people = ndt_people(60, 600, 21);
+    // the synthetic census participants defer little
+    for p in people.iter_mut().filter(|p| p.employee_id.starts_with('S')) {
+        p.deferral_rate = p.deferral_rate.min(0.02);
+    }
+    people
+}
+
+/// The ADP test fails with an excess to correct in some year, in both engines alike.
+#[test]
+fn ndt_adp_fails_with_excess() {
+    let (_, years) = assert_ndt_parity(ADP_FAILS, &adp_failing_people());
+    let failed: Vec<(i32, f64)> = years
+        .iter()
+        .filter(|y| y.ndt.adp.pass == Some(false))
+        .map(|y| (y.year, y.ndt.adp.excess))
+        .collect();
+    assert!(
+        failed.iter().any(|&(_, excess)| excess > 0.0),
+        "the ADP test must fail with an excess in some year: {:?}",
+        years.iter().map(|y| &y.ndt.adp).collect::<Vec<_>>()
+    );
+}
+
+/// The same failing design with an ADP safe harbor: deemed passed, no excess, the figures
+/// still written.
+#[test]
+fn ndt_safe_harbor_adp() {
+    let yaml = format!("{ADP_FAILS}\nndt: {{safe_harbor: adp}}");
+    let (_, years) = assert_ndt_parity(&yaml, &adp_failing_people());
+    for y in &years {
+        let adp = &y.ndt.adp;
+        assert_eq!(
+            (adp.pass, adp.excess, adp.safe_harbor),
+            (Some(true), 0.0, true),
+            "{}",
+            y.year
+        );
+        assert!(
+            adp.hce.is_some() && adp.limit.is_some(),
+            "{}: {adp:?}",
+            y.year
+        );
+        assert!(!y.ndt.acp.safe_harbor, "{}", y.year);
+    }
+    // without the safe harbor the figures fail (the test above)
+    let (_, plain) = assert_ndt_parity(ADP_FAILS, &adp_failing_people());
+    assert!(plain.iter().any(|y| y.ndt.adp.pass == Some(false)));
 }

@@ -1379,8 +1379,8 @@ fn sql_engine_batch_writes_the_native_files() {
             .collect::<Vec<_>>()
     };
     let (a, b) = (parquet(&native), parquet(&sql));
-    // 3 batch files + 2 scenarios × 3 seeds × 3 years × (events + snapshots)
-    assert_eq!(a.len(), 3 + 2 * 3 * 3 * 2);
+    // 4 batch files + 2 scenarios × 3 seeds × 3 years × (events + snapshots)
+    assert_eq!(a.len(), 4 + 2 * 3 * 3 * 2);
     assert_eq!(a.len(), b.len());
     for ((pa, ba), (pb, bb)) in a.iter().zip(&b) {
         assert_eq!(pa, pb);

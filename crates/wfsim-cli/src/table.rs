@@ -161,7 +161,7 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
     };
     let year = rows.first().map_or(0, |r| r.year);
     let titled = rows.iter().any(|r| r.title.is_some());
-    let header = [
+    let mut header = vec![
         "scenario",
         "total cost P10",
         "total cost P50",
@@ -189,9 +189,8 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
                 || "-".into(),
                 |d| format!("{}..{}", points(d.p10), points(d.p90)),
             );
-            vec![
+            let mut row = vec![
                 r.scenario_id.clone(),
-                r.title.clone().unwrap_or_default(),
                 money(r.employer_cost_total.p10),
                 money(r.employer_cost_total.p50),
                 money(r.employer_cost_total.p90),
@@ -201,18 +200,17 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
                 partic,
                 pass_share(&r.adp_pass),
                 pass_share(&r.acp_pass),
-            ]
+            ];
+            if titled {
+                row.insert(1, r.title.clone().unwrap_or_default());
+            }
+            row
         })
         .collect();
-    let mut header: Vec<&str> = header.to_vec();
-    header.insert(1, "title");
     // The title column only when a scenario has one (left-aligned, like the id).
-    let shown: Vec<usize> = (0..header.len()).filter(|&i| i != 1 || titled).collect();
-    let header: Vec<&str> = shown.iter().map(|&i| header[i]).collect();
-    let body: Vec<Vec<String>> = body
-        .into_iter()
-        .map(|r| shown.iter().map(|&i| r[i].clone()).collect())
-        .collect();
+    if titled {
+        header.insert(1, "title");
+    }
     let left = if titled { 2 } else { 1 };
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
@@ -239,7 +237,7 @@ pub fn render_batch(rows: &[wfsim::batch::ScenarioResult], baseline: &str) -> St
             .collect();
         format!("{}\n", parts.join("  ").trim_end())
     };
-    let first = rows.first().map_or(year, |r| r.horizon.0);
+    let first = rows.first().map_or(year, |r| r.first_year);
     let mut out = format!(
         "Over the seeds: total cost = employer match + core - forfeitures summed over {first}-{year}, whole dollars; partic%, Δpartic and pass% are {year}'s; Δ = paired difference against {baseline}; pass% = share of the seeds where the test applies that pass it, safe harbor included:\n"
     );

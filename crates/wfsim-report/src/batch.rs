@@ -411,14 +411,10 @@ fn behaviours(s: &Summary, path: &Path) -> wfsim::Result<Vec<(String, String)>> 
     ] {
         let mut lines = vec![];
         for sc in &s.scenarios {
-            let b = line(&config_of(&sc.resolved_config, path)?);
-            lines.push((format!("{what} of {}", sc.scenario_id), b));
+            let l = line(&config_of(&sc.resolved_config, path)?);
+            lines.push((sc.scenario_id.clone(), l));
         }
-        if lines.iter().all(|(_, b)| *b == lines[0].1) {
-            out.push((what.to_string(), lines.swap_remove(0).1));
-        } else {
-            out.extend(lines);
-        }
+        out.extend(wfsim::batch::per_scenario(what, lines));
     }
     Ok(out)
 }

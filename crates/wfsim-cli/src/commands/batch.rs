@@ -61,31 +61,20 @@ pub(crate) fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
                 r.display()
             );
         }
-        // The plan of each scenario, once when all share it (then the study changes something
-        // else: the behaviour, the census).
-        let plans: Vec<(String, String)> = loaded
-            .scenarios
-            .iter()
-            .map(|s| (s.id.clone(), s.model.config.plan_line()))
-            .collect();
-        if plans.iter().all(|(_, p)| *p == plans[0].1) {
-            outln!("plan: {}", plans[0].1);
-        } else {
-            for (id, p) in &plans {
-                outln!("plan of {id}: {p}");
-            }
-        }
-        // The behavioural assumptions in force, once when all scenarios share them.
-        let behaviours: Vec<(String, String)> = loaded
-            .scenarios
-            .iter()
-            .map(|s| (s.id.clone(), s.model.config.enrollment.behaviour()))
-            .collect();
-        if behaviours.iter().all(|(_, b)| *b == behaviours[0].1) {
-            outln!("behaviour: {}", behaviours[0].1);
-        } else {
-            for (id, b) in &behaviours {
-                outln!("behaviour of {id}: {b}");
+        // The plan and the behavioural assumptions in force, each once when all scenarios
+        // share it.
+        type Line = fn(&wfsim::config::Config) -> String;
+        for (what, line) in [
+            ("plan", wfsim::config::Config::plan_line as Line),
+            ("behaviour", |c| c.enrollment.behaviour()),
+        ] {
+            let lines = loaded
+                .scenarios
+                .iter()
+                .map(|s| (s.id.clone(), line(&s.model.config)))
+                .collect();
+            for (label, text) in batch::per_scenario(what, lines) {
+                outln!("{label}: {text}");
             }
         }
     }

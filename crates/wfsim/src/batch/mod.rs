@@ -99,8 +99,8 @@ pub struct ScenarioResult {
     /// test applied that pass (spec §9).
     pub adp_pass: Stats,
     pub acp_pass: Stats,
-    /// The first and last simulated years.
-    pub horizon: (i32, i32),
+    /// The first simulated year (`year` is the last).
+    pub first_year: i32,
     /// The employer cost summed over the horizon, and its paired difference (`None` for the
     /// baseline).
     pub employer_cost_total: Stats,
@@ -423,10 +423,7 @@ fn finish(
             }),
             adp_pass: ensemble[base + adp_pass].stats,
             acp_pass: ensemble[base + acp_pass].stats,
-            horizon: (
-                ensemble[s * per_scenario].year.unwrap_or(0),
-                ensemble[base].year.unwrap_or(0),
-            ),
+            first_year: ensemble[s * per_scenario].year.unwrap_or(0),
             employer_cost_total: ensemble[s * per_scenario + n_years * METRICS.len() + cost_total]
                 .stats,
             employer_cost_total_delta: delta_index
@@ -491,6 +488,21 @@ fn finish(
     Ok(BatchReport { summary, last_year })
 }
 
+/// A line said of every scenario (`what`: `plan`, `behaviour`), given as `(id, line)`: once as
+/// `(what, line)` when all agree, else `(what of id, line)` per scenario. The CLI's header and
+/// the report's facts list say it the same way.
+pub fn per_scenario(what: &str, lines: Vec<(String, String)>) -> Vec<(String, String)> {
+    match lines.first() {
+        Some((_, first)) if lines.iter().all(|(_, l)| l == first) => {
+            vec![(what.to_string(), first.clone())]
+        }
+        _ => lines
+            .into_iter()
+            .map(|(id, l)| (format!("{what} of {id}"), l))
+            .collect(),
+    }
+}
+
 /// An engine error names the run it happened in.
 fn in_run(e: Error, scenario: &str, seed: u64) -> Error {
     match e {
@@ -499,5 +511,27 @@ fn in_run(e: Error, scenario: &str, seed: u64) -> Error {
             message: format!("scenario `{scenario}`, seed {seed}: {message}"),
         },
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod per_scenario_tests {
+    use super::per_scenario;
+
+    #[test]
+    fn a_shared_line_is_said_once_else_per_scenario() {
+        let same = vec![("a".into(), "x".into()), ("b".into(), "x".into())];
+        assert_eq!(
+            per_scenario("plan", same),
+            [("plan".to_string(), "x".to_string())]
+        );
+        let differ = vec![("a".into(), "x".into()), ("b".into(), "y".into())];
+        assert_eq!(
+            per_scenario("plan", differ),
+            [
+                ("plan of a".to_string(), "x".to_string()),
+                ("plan of b".to_string(), "y".to_string())
+            ]
+        );
     }
 }

@@ -148,9 +148,18 @@ def check_run(book, run_dir):
     if "$" not in money or "%" not in pct:
         fail(f"number formats: money {money!r}, percent {pct!r}")
     check_run_ndt(wb, years)
+    # numbers stored as numbers, not text (issue 34, friction 10)
     inputs = {r[0]: r[1] for r in rows(wb["Inputs"])}
-    if inputs.get("seed") != str(summary["random_seed"]):
+    if inputs.get("seed") != summary["random_seed"]:
         fail(f"sheet Inputs: seed {inputs.get('seed')!r}")
+    cfg = summary["resolved_config"]
+    for key, want in [
+        ("resolved_config.simulation.start_year", cfg["simulation"]["start_year"]),
+        ("resolved_config.employer_core.rate", cfg["employer_core"]["rate"]),
+    ]:
+        got = inputs.get(key)
+        if isinstance(got, str) or got != want:
+            fail(f"sheet Inputs: {key} is {got!r}, expected the number {want!r}")
     print(f"{book}: {len(wb.sheetnames)} sheets match {run_dir}/generation_summary.json")
 
 
@@ -181,10 +190,37 @@ def check_batch(book, batch_dir):
             r = table[(row[0], row[1], row[2])]
             if row[3:] != [r["n"]] + [r[n] for n in stat_names]:
                 fail(f"sheet {sheet}: {row} != {r}")
+    check_horizon(wb, d)
+    inputs = {r[0]: r[1] for r in rows(wb["Inputs"])}
+    if inputs.get("runs") != len(metrics) // len({m["simulation_year"] for m in metrics}):
+        fail(f"sheet Inputs: runs {inputs.get('runs')!r} is not the number of runs")
     for sheet in ["Metrics", "Ensemble", "Deltas"]:
         check_simplifications(wb[sheet])
     check_batch_ndt(wb, metrics, d)
     print(f"{book}: Metrics, Ensemble, Deltas and the nondiscrimination sheets match {batch_dir}")
+
+
+def check_horizon(wb, d):
+    """The Horizon sheet: the horizon rows (no year) of ensemble.parquet and deltas.parquet."""
+    def horizon(file):
+        return {
+            (r["scenario_id"], r["metric"]): r
+            for r in pq.read_table(d / file).to_pylist()
+            if r["simulation_year"] is None
+        }
+    ensemble, deltas = horizon("ensemble.parquet"), horizon("deltas.parquet")
+    got = rows(wb["Horizon"])
+    if len(got) != len(ensemble):
+        fail(f"sheet Horizon: {len(got)} rows, ensemble.parquet has {len(ensemble)} horizon rows")
+    for row in got:
+        e = ensemble[(row[0], row[1])]
+        want = [row[0], row[1], e["n"], e["p10"], e["p50"], e["p90"], e["mean"]]
+        dl = deltas.get((row[0], row[1]))
+        want += [None] * 4 if dl is None else [dl["p10"], dl["p50"], dl["p90"], dl["mean"]]
+        if row != want:
+            fail(f"sheet Horizon: {row} != {want}")
+    if not any(r[1] == "employer_cost_total" for r in got):
+        fail("sheet Horizon: no employer_cost_total")
 
 
 def percentile(xs, q):

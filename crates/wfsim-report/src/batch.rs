@@ -1,7 +1,11 @@
-//! The report of one `wfsim batch` directory: per metric, the fan chart of every scenario over
-//! the seeds and the fan of its paired difference against the baseline, drawn from the
-//! batch's own statistics (`ensemble.parquet`, `deltas.parquet`, computed by
-//! `wfsim::batch::metrics::stats`), the last year per scenario, and the inputs.
+//! The report of one `wfsim batch` directory, written for a plan committee: a summary first
+//! (each scenario's plan in words, the employer cost over the horizon and the last year's
+//! participation, cost and tests, with their bands, paired differences and what the bands leave
+//! out); then one page per metric that differs between scenarios (every scenario on one axis, and
+//! the paired differences against the baseline); the nondiscrimination tests; and appendices (the
+//! metrics that are the same in every scenario, the last year in full, the inputs). Every figure
+//! comes from the batch's own statistics (`ensemble.parquet`, `deltas.parquet`, computed by
+//! `wfsim::batch::metrics::stats`).
 
 use crate::chart::{self, Axes, Fan, Unit};
 use crate::read::{self, bad};
@@ -12,6 +16,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 use wfsim::batch::metrics::{self, MetricKind, Stats, METRICS};
+use wfsim::config::Config;
 
 #[derive(Deserialize)]
 struct Summary {
@@ -23,6 +28,9 @@ struct Summary {
     census_sha256: String,
     seeds: Vec<u64>,
     baseline: String,
+    /// Absent from batches of earlier versions (which had no present values).
+    #[serde(default)]
+    discount_rate: f64,
     scenarios: Vec<ScenarioSummary>,
     runs: usize,
 }
@@ -106,13 +114,14 @@ fn metric_order() -> Vec<&'static str> {
     order
 }
 
-/// The format of a metric's values (and of its statistics over seeds).
-fn format_of(metric: &str, over_seeds: bool) -> Format {
+/// The format of a metric's values and of their statistics over the seeds: a count stays a
+/// count (a median of an even number of seeds may end in .5; shown rounded, exact in `data-v`
+/// and the workbook).
+fn format_of(metric: &str) -> Format {
     match describe(metric).2 {
         Unit::Money => Format::Money,
         Unit::Percent => Format::Percent,
         Unit::Points => Format::Points,
-        Unit::Count if over_seeds => Format::Decimal,
         Unit::Count => Format::Int,
     }
 }
@@ -120,7 +129,10 @@ fn format_of(metric: &str, over_seeds: bool) -> Format {
 /// A statistics table (`ensemble.parquet` or `deltas.parquet`): (scenario, metric) → year → stats.
 type StatsTable = BTreeMap<(String, String), BTreeMap<i32, Stats>>;
 
-fn stats_table(path: &Path) -> wfsim::Result<StatsTable> {
+/// The horizon rows of a statistics table (spec §8: no year): (scenario, metric) → stats.
+type HorizonTable = BTreeMap<(String, String), Stats>;
+
+fn stats_table(path: &Path) -> wfsim::Result<(StatsTable, HorizonTable)> {
     let names = [
         "scenario_id",
         "simulation_year",
@@ -147,10 +159,9 @@ fn stats_table(path: &Path) -> wfsim::Result<StatsTable> {
         .iter()
         .map(|name| c.f64(name))
         .collect::<wfsim::Result<_>>()?;
-    // The horizon totals (spec §8) have no year; the yearly fans leave them out.
     let horizon = c.is_null("simulation_year")?;
-    let mut out = StatsTable::new();
-    for i in (0..scenario.len()).filter(|&i| !horizon[i]) {
+    let (mut yearly, mut totals) = (StatsTable::new(), HorizonTable::new());
+    for i in 0..scenario.len() {
         let stats = Stats {
             n: n[i],
             mean: f[0][i],
@@ -163,18 +174,111 @@ fn stats_table(path: &Path) -> wfsim::Result<StatsTable> {
             p90: f[7][i],
             max: f[8][i],
         };
-        out.entry((scenario[i].clone(), metric[i].clone()))
-            .or_default()
-            .insert(year[i], stats);
+        let key = (scenario[i].clone(), metric[i].clone());
+        if horizon[i] {
+            totals.insert(key, stats);
+        } else {
+            yearly.entry(key).or_default().insert(year[i], stats);
+        }
     }
-    Ok(out)
+    Ok((yearly, totals))
+}
+
+/// A batch as the report reads it: its summary and statistics, and the scenarios in order.
+struct Study<'a> {
+    s: &'a Summary,
+    scenarios: Vec<&'a str>,
+    /// The scenarios but the baseline (those with paired differences).
+    others: Vec<&'a str>,
+    years: Vec<i32>,
+    labels: Vec<String>,
+    ensemble: StatsTable,
+    deltas: StatsTable,
+    horizon: HorizonTable,
+    horizon_deltas: HorizonTable,
+}
+
+impl Study<'_> {
+    fn first(&self) -> i32 {
+        self.years[0]
+    }
+
+    fn last(&self) -> i32 {
+        self.years[self.years.len() - 1]
+    }
+
+    /// Statistics over the seeds of a metric in a year (empty when absent).
+    fn e(&self, sc: &str, m: &str, y: i32) -> Stats {
+        of(&self.ensemble, sc, m, y)
+    }
+
+    /// Statistics over the seeds of the paired difference against the baseline.
+    fn d(&self, sc: &str, m: &str, y: i32) -> Stats {
+        of(&self.deltas, sc, m, y)
+    }
+
+    fn h(&self, sc: &str, m: &str) -> Stats {
+        self.horizon
+            .get(&(sc.to_string(), m.to_string()))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    fn hd(&self, sc: &str, m: &str) -> Stats {
+        self.horizon_deltas
+            .get(&(sc.to_string(), m.to_string()))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// A scenario's colour in every chart: its place in the batch file.
+    fn color(&self, sc: &str) -> usize {
+        self.scenarios.iter().position(|x| *x == sc).unwrap_or(0)
+    }
+
+    /// How a chart names a scenario: its title with the id, or the id.
+    fn name(&self, sc: &str) -> String {
+        match self
+            .s
+            .scenarios
+            .iter()
+            .find(|x| x.scenario_id == sc)
+            .and_then(|x| x.title.as_deref())
+        {
+            Some(t) => format!("{t} ({sc})"),
+            None => sc.to_string(),
+        }
+    }
+
+    /// Whether some scenario's statistics of the metric differ from the baseline's in some year
+    /// (with one scenario, every metric has its page).
+    fn differs(&self, m: &str) -> bool {
+        let base = self.s.baseline.as_str();
+        self.others.is_empty()
+            || self.years.iter().any(|&y| {
+                self.others
+                    .iter()
+                    .any(|sc| self.e(sc, m, y) != self.e(base, m, y))
+            })
+    }
+
+    fn span(&self) -> String {
+        format!("{}–{}", self.first(), self.last())
+    }
+}
+
+fn of(t: &StatsTable, sc: &str, m: &str, y: i32) -> Stats {
+    t.get(&(sc.to_string(), m.to_string()))
+        .and_then(|ys| ys.get(&y))
+        .copied()
+        .unwrap_or_default()
 }
 
 pub fn load(dir: &Path) -> wfsim::Result<Report> {
     let path = dir.join("batch_summary.json");
     let s: Summary = read::json(&path)?;
-    let ensemble = stats_table(&dir.join("ensemble.parquet"))?;
-    let deltas = stats_table(&dir.join("deltas.parquet"))?;
+    let (ensemble, horizon) = stats_table(&dir.join("ensemble.parquet"))?;
+    let (deltas, horizon_deltas) = stats_table(&dir.join("deltas.parquet"))?;
     let metrics_path = dir.join("metrics.parquet");
     let scenarios: Vec<&str> = s.scenarios.iter().map(|x| x.scenario_id.as_str()).collect();
     if scenarios.is_empty() {
@@ -186,58 +290,58 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    let last = *years
-        .last()
-        .ok_or_else(|| bad(&dir.join("ensemble.parquet"), "no rows"))?;
-    let labels: Vec<String> = years.iter().map(i32::to_string).collect();
-    let others: Vec<&str> = scenarios
+    if years.is_empty() {
+        return Err(bad(&dir.join("ensemble.parquet"), "no rows"));
+    }
+    let configs = s
+        .scenarios
         .iter()
-        .copied()
-        .filter(|x| *x != s.baseline)
-        .collect();
-    let get = |t: &StatsTable, sc: &str, m: &str, y: i32| -> Stats {
-        t.get(&(sc.to_string(), m.to_string()))
-            .and_then(|ys| ys.get(&y))
+        .map(|sc| config_of(&sc.resolved_config, &path))
+        .collect::<wfsim::Result<Vec<Config>>>()?;
+    let st = Study {
+        s: &s,
+        others: scenarios
+            .iter()
             .copied()
-            .unwrap_or_default()
+            .filter(|x| *x != s.baseline)
+            .collect(),
+        scenarios,
+        labels: years.iter().map(i32::to_string).collect(),
+        years,
+        ensemble,
+        deltas,
+        horizon,
+        horizon_deltas,
     };
 
-    let ndt = nondiscrimination(
-        &s,
-        &path,
-        &scenarios,
-        &years,
-        &labels,
-        &ensemble,
-        &metrics_path,
-    )?;
-    let mut sections = vec![last_year(&s, &scenarios, last, &ensemble, &deltas, get)];
-    let ndt_sheets = ndt.tables.clone();
-    sections.push(ndt);
+    let summary = summary(&st, &configs);
+    let ndt = nondiscrimination(&st, &configs, &metrics_path)?;
     let mut long_ensemble = vec![];
     let mut long_deltas = vec![];
+    let mut pages = vec![];
+    let mut same = vec![];
     for metric in metric_order() {
-        let (title, noun, unit) = describe(metric);
-        let fmt = format_of(metric, true);
-        // every metric's statistics go to the long sheets; the tests' only to their section
+        // every metric's statistics go to the long sheets
         let ensemble_table = stats_rows(
+            &st,
             format!("ensemble-{metric}"),
-            format!("{title}: statistics over the seeds"),
-            &scenarios,
-            &years,
-            fmt,
-            |sc, y| get(&ensemble, sc, metric, y),
+            format!("{}: statistics over the seeds", describe(metric).0),
+            &st.scenarios,
+            |sc, y| st.e(sc, metric, y),
             &mut long_ensemble,
             metric,
         );
-        let delta_table = (!others.is_empty()).then(|| {
+        let delta_table = (!st.others.is_empty()).then(|| {
             stats_rows(
+                &st,
                 format!("delta-{metric}"),
-                format!("{title}: paired difference against {}", s.baseline),
-                &others,
-                &years,
-                fmt,
-                |sc, y| get(&deltas, sc, metric, y),
+                format!(
+                    "{}: paired difference against {}",
+                    describe(metric).0,
+                    st.s.baseline
+                ),
+                &st.others,
+                |sc, y| st.d(sc, metric, y),
                 &mut long_deltas,
                 metric,
             )
@@ -245,48 +349,11 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
         if is_ndt(metric) {
             continue;
         }
-        let fans = |t: &StatsTable, ids: &[&str]| -> Vec<Fan> {
-            ids.iter()
-                .map(|sc| Fan {
-                    name: sc.to_string(),
-                    stats: years.iter().map(|y| get(t, sc, metric, *y)).collect(),
-                })
-                .collect()
-        };
-        let mut charts = vec![chart::fans(
-            &Axes {
-                title: &format!("{title}: over the seeds, per scenario"),
-                x_desc: "year",
-                x_labels: &labels,
-                y_desc: noun,
-                unit,
-            },
-            &fans(&ensemble, &scenarios),
-            false,
-        )];
-        let mut tables = vec![ensemble_table];
-        if let Some(delta_table) = delta_table {
-            charts.push(chart::fans(
-                &Axes {
-                    title: &format!("{title}: paired difference against {}", s.baseline),
-                    x_desc: "year",
-                    x_labels: &labels,
-                    y_desc: &format!("Δ {noun}"),
-                    unit,
-                },
-                &fans(&deltas, &others),
-                true,
-            ));
-            tables.push(delta_table);
+        if st.differs(metric) {
+            pages.push(metric_page(&st, metric, ensemble_table, delta_table));
+        } else {
+            same.push(metric);
         }
-        sections.push(Section {
-            id: format!("metric-{metric}"),
-            title: title.to_string(),
-            note: format!("`{metric}` of metrics.parquet. Fans: the P10–P90 and P25–P75 bands over the seeds and the median; the paired difference is scenario − {} with the same seed, then its statistics over the seeds (deltas.parquet).", s.baseline),
-            charts,
-            tables,
-            caveat: None,
-        });
     }
 
     let inputs = inputs(&s, &path)?;
@@ -305,8 +372,13 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
         );
         c
     };
-    let mut workbook = vec![sections[0].tables[0].clone()];
-    workbook.extend(ndt_sheets);
+    let last_year = last_year(&st);
+    let same = same_everywhere(&st, &same);
+    let mut workbook: Vec<Table> = summary.tables.clone();
+    workbook.push(horizon_sheet(&st));
+    workbook.extend(last_year.tables.iter().cloned());
+    workbook.extend(ndt.tables.iter().cloned());
+    workbook.extend(same.iter().flat_map(|s| s.tables.iter().cloned()));
     workbook.push(Table {
         id: "Ensemble".into(),
         title: "Statistics over the seeds (ensemble.parquet)".into(),
@@ -324,7 +396,12 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
     workbook.push(metrics_sheet(&metrics_path)?);
     workbook.extend(inputs.tables.iter().cloned());
 
-    let behaviours = behaviours(&s, &path)?;
+    let mut sections = vec![summary];
+    sections.extend(pages);
+    sections.push(ndt);
+    sections.extend(same);
+    sections.push(last_year);
+
     let mut facts = vec![
         ("batch file".to_string(), s.batch_file.clone()),
         ("batch sha256".into(), s.batch_sha256.clone()),
@@ -357,24 +434,429 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
         ("baseline".into(), s.baseline.clone()),
         ("seeds".into(), seeds_text(&s.seeds)),
         ("runs".into(), s.runs.to_string()),
-        ("years".into(), format!("{}–{}", years[0], last)),
+        ("years".into(), st.span()),
         ("wfsim version".into(), s.tool_version.clone()),
     ];
-    facts.extend(behaviours);
+    facts.extend(behaviours(&s, &configs));
     Ok(Report {
         kind: Kind::Batch,
         title: format!(
-            "wfsim batch: {} scenarios × {} seeds, {}–{}",
-            scenarios.len(),
+            "wfsim batch: {} scenarios × {} seeds, {}",
+            st.scenarios.len(),
             s.seeds.len(),
-            years[0],
-            last
+            st.span()
         ),
         facts,
         sections,
         inputs,
         workbook,
     })
+}
+
+/// The committee's page: what each scenario is, what it costs over the horizon, and where it
+/// ends (participation, cost, the tests), each with its band and paired difference; what the
+/// bands include and leave out.
+fn summary(st: &Study, configs: &[Config]) -> Section {
+    let s = st.s;
+    let (first, last, base) = (st.first(), st.last(), s.baseline.as_str());
+    let titled = s.scenarios.iter().any(|x| x.title.is_some());
+    let mut plan_columns = vec![col("scenario", Format::Text)];
+    if titled {
+        plan_columns.push(col("title", Format::Text));
+    }
+    let behaviours: Vec<String> = configs.iter().map(|c| c.enrollment.behaviour()).collect();
+    let one_behaviour = behaviours.iter().all(|b| *b == behaviours[0]);
+    plan_columns.push(col("plan", Format::Text));
+    if !one_behaviour {
+        plan_columns.push(col("behaviour", Format::Text));
+    }
+    let plans = s
+        .scenarios
+        .iter()
+        .zip(configs)
+        .zip(&behaviours)
+        .map(|((sc, c), b)| {
+            let mut row = vec![Cell::from(sc.scenario_id.as_str())];
+            if titled {
+                row.push(sc.title.as_deref().map_or(Cell::Empty, Cell::from));
+            }
+            row.push(Cell::Text(c.plan_line()));
+            if !one_behaviour {
+                row.push(Cell::Text(b.clone()));
+            }
+            row
+        })
+        .collect();
+    let plans_title = if one_behaviour {
+        format!(
+            "Each scenario's plan (behaviour in every scenario: {})",
+            behaviours[0]
+        )
+    } else {
+        "Each scenario's plan and behaviour".to_string()
+    };
+
+    // the employer cost over the horizon: total, paired difference, present value
+    let pv = s.discount_rate > 0.0;
+    let mut horizon_columns = vec![
+        col("scenario", Format::Text),
+        col("P10", Format::Money),
+        col("median", Format::Money),
+        col("P90", Format::Money),
+        col("Δ P10", Format::Money),
+        col("Δ median", Format::Money),
+        col("Δ P90", Format::Money),
+    ];
+    if pv {
+        horizon_columns.extend([
+            col("present value, median", Format::Money),
+            col("Δ present value, median", Format::Money),
+        ]);
+    }
+    let mut horizon_rows = vec![];
+    for sc in &st.scenarios {
+        let t = st.h(sc, "employer_cost_total");
+        let mut row = vec![Cell::from(*sc), t.p10.into(), t.p50.into(), t.p90.into()];
+        let base_row = *sc == base;
+        if base_row {
+            row.extend([Cell::from("baseline"), Cell::Empty, Cell::Empty]);
+        } else {
+            let d = st.hd(sc, "employer_cost_total");
+            row.extend([d.p10.into(), d.p50.into(), d.p90.into()]);
+        }
+        if pv {
+            row.push(st.h(sc, "employer_cost_pv").p50.into());
+            row.push(if base_row {
+                Cell::Empty
+            } else {
+                st.hd(sc, "employer_cost_pv").p50.into()
+            });
+        }
+        horizon_rows.push(row);
+    }
+
+    // the last year: participation, cost, the tests
+    let headline_columns = vec![
+        col("scenario", Format::Text),
+        col("participation P10", Format::Percent),
+        col("participation median", Format::Percent),
+        col("participation P90", Format::Percent),
+        col("Δ participation median", Format::Points),
+        col("employer cost median", Format::Money),
+        col("Δ employer cost median", Format::Money),
+        col("cost % of pay median", Format::Percent),
+        col("ADP pass share", Format::Percent),
+        col("ACP pass share", Format::Percent),
+    ];
+    let mut headline_rows = vec![];
+    for sc in &st.scenarios {
+        let p = st.e(sc, "participation_rate", last);
+        let c = st.e(sc, "employer_cost", last);
+        let (dp, dc) = if *sc == base {
+            (Cell::from("baseline"), Cell::Empty)
+        } else {
+            (
+                st.d(sc, "participation_rate", last).p50.into(),
+                st.d(sc, "employer_cost", last).p50.into(),
+            )
+        };
+        headline_rows.push(vec![
+            Cell::from(*sc),
+            p.p10.into(),
+            p.p50.into(),
+            p.p90.into(),
+            dp,
+            c.p50.into(),
+            dc,
+            st.e(sc, "employer_cost_pct_of_payroll", last).p50.into(),
+            st.e(sc, "adp_pass", last).mean.into(),
+            st.e(sc, "acp_pass", last).mean.into(),
+        ]);
+    }
+
+    let one = |stats: Stats, sc: &str| Fan {
+        name: st.name(sc),
+        stats: vec![stats],
+        color: st.color(sc),
+    };
+    let x = [st.span()];
+    let mut charts = vec![chart::boxes(
+        &Axes {
+            title: &format!("Employer cost {}, per scenario, over the seeds", st.span()),
+            x_desc: "years, in total (box: P25–P75, whiskers: P10–P90, bar: median)",
+            x_labels: &x,
+            y_desc: "employer cost",
+            unit: Unit::Money,
+        },
+        &st.scenarios
+            .iter()
+            .map(|sc| one(st.h(sc, "employer_cost_total"), sc))
+            .collect::<Vec<_>>(),
+        true,
+    )];
+    if !st.others.is_empty() {
+        charts.push(chart::boxes(
+            &Axes {
+                title: &format!(
+                    "Employer cost {}: paired difference against {base}",
+                    st.span()
+                ),
+                x_desc: "years, in total (box: P25–P75, whiskers: P10–P90, bar: median; each seed against the same seed of the baseline)",
+                x_labels: &x,
+                y_desc: "Δ employer cost",
+                unit: Unit::Money,
+            },
+            &st.others
+                .iter()
+                .map(|sc| one(st.hd(sc, "employer_cost_total"), sc))
+                .collect::<Vec<_>>(),
+            true,
+        ));
+    }
+    let discount = if pv {
+        format!(
+            " Present values discount each year's cost to the start of {first} at {} a year (the batch's discount_rate).",
+            wfsim::config::pct(s.discount_rate)
+        )
+    } else {
+        " No present values: the batch has no discount_rate.".to_string()
+    };
+    Section {
+        id: "summary".into(),
+        title: "Summary".into(),
+        note: format!(
+            "{} scenarios × {} seeds, {first}–{last}, baseline {base}. Each figure is the median over the seeds, with its P10 and P90 (8 of 10 seeds fall between them). \
+             Δ is the paired difference against {base}: each seed's figure minus the same seed's figure in {base}, then its P10, median and P90; the random draws are shared, so it is much narrower than the gap between two bands. \
+             Employer cost = match + core − forfeitures used.{discount} Pass share = the share of seeds passing the test in {last} (the tests' section has every year).",
+            st.scenarios.len(),
+            s.seeds.len(),
+        ),
+        charts,
+        tables: vec![
+            Table {
+                id: "Plans".into(),
+                title: plans_title,
+                columns: plan_columns,
+                rows: plans,
+                note: None,
+            },
+            Table {
+                id: "Horizon cost".into(),
+                title: format!("Employer cost {first}–{last}, total over the years"),
+                columns: horizon_columns,
+                rows: horizon_rows,
+                note: None,
+            },
+            Table {
+                id: "Headline".into(),
+                title: format!("{last}: participation, employer cost and the tests"),
+                columns: headline_columns,
+                rows: headline_rows,
+                note: Some(BANDS.into()),
+            },
+        ],
+        caveat: Some(BANDS.into()),
+        folded: false,
+    }
+}
+
+/// What the bands include and what they leave out.
+const BANDS: &str = "The bands show only the spread over random seeds: which employees leave, are hired, promoted and enroll, with every assumption held at its stated value. They leave out the uncertainty of the assumptions themselves (turnover, hiring, raises, enrollment behaviour), changes in law and in the IRS limits beyond their projection, and the simplifications of the tests (see their section).";
+
+/// One metric that differs between scenarios: every scenario on one axis, then the paired
+/// differences on another; the tables behind a disclosure.
+fn metric_page(st: &Study, metric: &str, ensemble: Table, deltas: Option<Table>) -> Section {
+    let (title, noun, unit) = describe(metric);
+    let fans = |deltas: bool, ids: &[&str]| -> Vec<Fan> {
+        ids.iter()
+            .map(|sc| Fan {
+                name: st.name(sc),
+                color: st.color(sc),
+                stats: st
+                    .years
+                    .iter()
+                    .map(|&y| {
+                        if deltas {
+                            st.d(sc, metric, y)
+                        } else {
+                            st.e(sc, metric, y)
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    };
+    let mut charts = vec![chart::bands(
+        &Axes {
+            title: &format!("{title}: every scenario, over the seeds"),
+            x_desc: "year (band: P10–P90 over the seeds; line: median)",
+            x_labels: &st.labels,
+            y_desc: noun,
+            unit,
+        },
+        &fans(false, &st.scenarios),
+        false,
+    )];
+    let mut tables = vec![ensemble];
+    if let Some(deltas) = deltas {
+        charts.push(chart::bands(
+            &Axes {
+                title: &format!("{title}: paired difference against {}", st.s.baseline),
+                x_desc: "year (band: P10–P90 over the seeds; line: median)",
+                x_labels: &st.labels,
+                y_desc: &format!("Δ {noun}"),
+                unit: if unit == Unit::Percent {
+                    Unit::Points
+                } else {
+                    unit
+                },
+            },
+            &fans(true, &st.others),
+            true,
+        ));
+        tables.push(deltas);
+    }
+    // scenarios with the same figures in every year are drawn over one another: say so
+    let mut groups: Vec<Vec<&str>> = vec![];
+    for sc in &st.scenarios {
+        let same = |other: &str| {
+            st.years
+                .iter()
+                .all(|&y| st.e(sc, metric, y) == st.e(other, metric, y))
+        };
+        match groups.iter_mut().find(|g| same(g[0])) {
+            Some(g) => g.push(sc),
+            None => groups.push(vec![sc]),
+        }
+    }
+    let overlaid: Vec<String> = groups
+        .iter()
+        .filter(|g| g.len() > 1)
+        .map(|g| g.join(" = "))
+        .collect();
+    let overlaid = if overlaid.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " The same figures in every year, so one line hides the other: {}.",
+            overlaid.join("; ")
+        )
+    };
+    let counts = if unit == Unit::Count {
+        " Counts are shown rounded: a median over an even number of seeds may fall between two whole numbers (the workbook has it exactly)."
+    } else {
+        ""
+    };
+    Section {
+        id: format!("metric-{metric}"),
+        title: title.to_string(),
+        note: format!(
+            "`{metric}` of metrics.parquet, per scenario and year over the seeds; the paired difference is scenario − {} with the same seed, then its statistics over the seeds (deltas.parquet). A band hidden behind its line means the seeds agree to within the line's width.{overlaid}{counts}",
+            st.s.baseline
+        ),
+        charts,
+        tables,
+        caveat: None,
+        folded: true,
+    }
+}
+
+/// The metrics whose statistics are the same in every scenario and year (the plan design does
+/// not change them): one row each, its median per year.
+fn same_everywhere(st: &Study, metrics: &[&str]) -> Option<Section> {
+    if metrics.is_empty() {
+        return None;
+    }
+    let base = st.s.baseline.as_str();
+    let rows = metrics
+        .iter()
+        .map(|m| {
+            let mut row = vec![Cell::from(describe(m).0), Cell::from(*m)];
+            row.extend(
+                st.years
+                    .iter()
+                    .map(|y| Cell::as_format(st.e(base, m, *y).p50, format_of(m))),
+            );
+            row
+        })
+        .collect();
+    let mut columns = vec![col("metric", Format::Text), col("column", Format::Text)];
+    columns.extend(st.labels.iter().map(|y| col(y, Format::Decimal)));
+    Some(Section {
+        id: "same".into(),
+        title: "Appendix: figures the same in every scenario".into(),
+        note: "These metrics have the same statistics over the seeds in every scenario and every year: the scenarios do not change them (each random decision depends only on the employee, year, decision and seed). Shown once, as the median over the seeds per year; their statistics are on the workbook's Ensemble sheet.".into(),
+        charts: vec![],
+        tables: vec![Table {
+            id: "Same in every scenario".into(),
+            title: "Median over the seeds, the same in every scenario".into(),
+            columns,
+            rows,
+            note: None,
+        }],
+        caveat: None,
+        folded: false,
+    })
+}
+
+/// The horizon statistics of every money metric (spec §8) for the workbook: per scenario, the
+/// total's and present value's statistics over the seeds and those of the paired difference.
+fn horizon_sheet(st: &Study) -> Table {
+    let mut rows = vec![];
+    for sc in &st.scenarios {
+        for m in wfsim::batch::horizon::NAMES {
+            let e = st.h(sc, m);
+            let mut row = vec![
+                Cell::from(*sc),
+                Cell::from(m),
+                Cell::Num(e.n as f64),
+                e.p10.into(),
+                e.p50.into(),
+                e.p90.into(),
+                e.mean.into(),
+            ];
+            if *sc == st.s.baseline {
+                row.extend([Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty]);
+            } else {
+                let d = st.hd(sc, m);
+                row.extend([d.p10.into(), d.p50.into(), d.p90.into(), d.mean.into()]);
+            }
+            rows.push(row);
+        }
+    }
+    let mut columns = vec![
+        col("scenario", Format::Text),
+        col("metric", Format::Text),
+        col("n", Format::Int),
+    ];
+    columns.extend(
+        [
+            "P10",
+            "median",
+            "P90",
+            "mean",
+            "Δ P10",
+            "Δ median",
+            "Δ P90",
+            "Δ mean",
+        ]
+        .map(|n| col(n, Format::Money)),
+    );
+    Table {
+        id: "Horizon".into(),
+        title: format!(
+            "Totals over {} and present values (horizon statistics of ensemble.parquet and deltas.parquet)",
+            st.span()
+        ),
+        columns,
+        rows,
+        note: Some(format!(
+            "_total: the sum over the years; _pv: each year discounted at {} a year to the start of {}. Δ: the paired difference against {}.",
+            wfsim::config::pct(st.s.discount_rate),
+            st.first(),
+            st.s.baseline
+        )),
+    }
 }
 
 /// `1–100 (100 seeds)` for a range, else the list.
@@ -398,43 +880,37 @@ fn seeds_text(seeds: &[u64]) -> String {
 
 /// The plan and behaviour lines of each scenario, each once when all agree (as `wfsim batch`
 /// prints them).
-fn behaviours(s: &Summary, path: &Path) -> wfsim::Result<Vec<(String, String)>> {
+fn behaviours(s: &Summary, configs: &[Config]) -> Vec<(String, String)> {
     let mut out = vec![];
     for (what, line) in [
-        (
-            "plan",
-            wfsim::config::Config::plan_line as fn(&wfsim::config::Config) -> String,
-        ),
-        ("behaviour", |c: &wfsim::config::Config| {
-            c.enrollment.behaviour()
-        }),
+        ("plan", Config::plan_line as fn(&Config) -> String),
+        ("behaviour", |c: &Config| c.enrollment.behaviour()),
     ] {
-        let mut lines = vec![];
-        for sc in &s.scenarios {
-            let l = line(&config_of(&sc.resolved_config, path)?);
-            lines.push((sc.scenario_id.clone(), l));
-        }
+        let lines = s
+            .scenarios
+            .iter()
+            .zip(configs)
+            .map(|(sc, c)| (sc.scenario_id.clone(), line(c)))
+            .collect();
         out.extend(wfsim::batch::per_scenario(what, lines));
     }
-    Ok(out)
+    out
 }
 
 /// The statistics of one metric as a table (scenario, year, n, P10…P90, mean), and the same
 /// rows with the metric named for the workbook's long sheet.
-#[allow(clippy::too_many_arguments)]
 fn stats_rows(
+    st: &Study,
     id: String,
     title: String,
     scenarios: &[&str],
-    years: &[i32],
-    fmt: Format,
     get: impl Fn(&str, i32) -> Stats,
     long: &mut Vec<Vec<Cell>>,
     metric: &str,
 ) -> Table {
     let mut rows = vec![];
     for sc in scenarios {
-        for y in years {
+        for y in &st.years {
             let s = get(sc, *y);
             rows.push(vec![
                 Cell::from(*sc),
@@ -469,6 +945,7 @@ fn stats_rows(
         col("year", Format::Year),
         col("seeds", Format::Int),
     ];
+    let fmt = format_of(metric);
     columns.extend(["P10", "P25", "median", "P75", "P90", "mean"].map(|n| col(n, fmt)));
     Table {
         id,
@@ -480,22 +957,16 @@ fn stats_rows(
 }
 
 /// The last year per scenario and metric: P10, median, P90, and the paired difference's.
-fn last_year(
-    s: &Summary,
-    scenarios: &[&str],
-    last: i32,
-    ensemble: &StatsTable,
-    deltas: &StatsTable,
-    get: impl Fn(&StatsTable, &str, &str, i32) -> Stats,
-) -> Section {
+fn last_year(st: &Study) -> Section {
+    let (s, last) = (st.s, st.last());
     let mut rows = vec![];
-    for sc in scenarios {
+    for sc in &st.scenarios {
         for metric in metric_order().into_iter().filter(|m| !is_ndt(m)) {
-            let e = get(ensemble, sc, metric, last);
-            let f = format_of(metric, true);
+            let e = st.e(sc, metric, last);
+            let f = format_of(metric);
             let mut row = vec![
                 Cell::from(*sc),
-                Cell::from(metric),
+                Cell::from(describe(metric).0),
                 Cell::as_format(e.p10, f),
                 Cell::as_format(e.p50, f),
                 Cell::as_format(e.p90, f),
@@ -503,7 +974,12 @@ fn last_year(
             if *sc == s.baseline {
                 row.extend([Cell::from("baseline"), Cell::Empty, Cell::Empty]);
             } else {
-                let d = get(deltas, sc, metric, last);
+                let d = st.d(sc, metric, last);
+                let f = if f == Format::Percent {
+                    Format::Points
+                } else {
+                    f
+                };
                 row.extend([d.p10, d.p50, d.p90].map(|v| Cell::as_format(v, f)));
             }
             rows.push(row);
@@ -511,8 +987,8 @@ fn last_year(
     }
     Section {
         id: "last-year".into(),
-        title: format!("{last}, per scenario"),
-        note: format!("The last simulated year, over the {} seeds: each metric's P10, median and P90, and those of the paired difference against {} (Δ = scenario − baseline with the same seed; money in dollars, rates as fractions shown in percent, Δ of a rate in percentage points).", s.seeds.len(), s.baseline),
+        title: format!("Appendix: {last}, every metric per scenario"),
+        note: format!("The last simulated year, over the {} seeds: each metric's P10, median and P90, and those of the paired difference against {} (Δ = scenario − baseline with the same seed; Δ of a rate in percentage points).", s.seeds.len(), s.baseline),
         charts: vec![],
         tables: vec![Table {
             id: "Last year".into(),
@@ -531,6 +1007,7 @@ fn last_year(
             note: None,
         }],
         caveat: None,
+        folded: false,
     }
 }
 
@@ -567,11 +1044,7 @@ fn metrics_sheet(path: &Path) -> wfsim::Result<Table> {
         col("random_seed", Format::Year),
         col("simulation_year", Format::Year),
     ];
-    columns.extend(
-        METRICS
-            .iter()
-            .map(|m| col(m.name, format_of(m.name, false))),
-    );
+    columns.extend(METRICS.iter().map(|m| col(m.name, format_of(m.name))));
     Ok(Table {
         id: "Metrics".into(),
         title: "Every run's metrics (metrics.parquet)".into(),
@@ -605,8 +1078,9 @@ fn inputs(s: &Summary, path: &Path) -> wfsim::Result<Section> {
                 .join(", "),
         ),
         ("runs", s.runs.to_string()),
+        ("discount rate", s.discount_rate.to_string()),
     ];
-    let flat: Vec<BTreeMap<String, String>> = s
+    let flat: Vec<BTreeMap<String, Cell>> = s
         .scenarios
         .iter()
         .map(|sc| flatten(&sc.resolved_config).into_iter().collect())
@@ -617,7 +1091,7 @@ fn inputs(s: &Summary, path: &Path) -> wfsim::Result<Section> {
     for k in keys {
         let values: Vec<Cell> = flat
             .iter()
-            .map(|m| m.get(k).map_or(Cell::Empty, |v| Cell::Text(v.clone())))
+            .map(|m| m.get(k).cloned().unwrap_or(Cell::Empty))
             .collect();
         let mut row = vec![Cell::Text(k.clone())];
         row.extend(values.iter().cloned());
@@ -647,7 +1121,7 @@ fn inputs(s: &Summary, path: &Path) -> wfsim::Result<Section> {
                 columns: vec![col("item", Format::Text), col("value", Format::Text)],
                 rows: facts
                     .into_iter()
-                    .map(|(k, v)| vec![Cell::from(k), Cell::Text(v)])
+                    .map(|(k, v)| vec![Cell::from(k), Cell::parsed(&v)])
                     .collect(),
                 note: None,
             },
@@ -667,6 +1141,7 @@ fn inputs(s: &Summary, path: &Path) -> wfsim::Result<Section> {
             },
         ],
         caveat: None,
+        folded: false,
     })
 }
 
@@ -674,21 +1149,12 @@ fn inputs(s: &Summary, path: &Path) -> wfsim::Result<Section> {
 /// pass each test (the ensemble mean of its flag, over the seeds where it applied), and the
 /// distribution of the ADP margin (`adp_limit − adp_hce` of each seed, from metrics.parquet).
 fn nondiscrimination(
-    s: &Summary,
-    summary_path: &Path,
-    scenarios: &[&str],
-    years: &[i32],
-    labels: &[String],
-    ensemble: &StatsTable,
+    study: &Study,
+    configs: &[Config],
     metrics_path: &Path,
 ) -> wfsim::Result<Section> {
-    let get = |sc: &str, m: &str, y: i32| -> Stats {
-        ensemble
-            .get(&(sc.to_string(), m.to_string()))
-            .and_then(|ys| ys.get(&y))
-            .copied()
-            .unwrap_or_default()
-    };
+    let (s, scenarios, years, labels) = (study.s, &study.scenarios, &study.years, &study.labels);
+    let get = |sc: &str, m: &str, y: i32| study.e(sc, m, y);
     const FLAGS: [&str; 4] = ["adp_pass", "acp_pass", "coverage_pass", "top_heavy"];
     let mut shares = vec![];
     for sc in scenarios {
@@ -752,8 +1218,9 @@ fn nondiscrimination(
             ]);
         }
         panels.push(Fan {
-            name: sc.to_string(),
+            name: study.name(sc),
             stats: per_year,
+            color: study.color(sc),
         });
     }
 
@@ -768,9 +1235,11 @@ fn nondiscrimination(
             },
             &scenarios
                 .iter()
-                .map(|sc| chart::Series {
-                    name: sc.to_string(),
-                    values: years.iter().map(|y| get(sc, m, *y).mean).collect(),
+                .map(|sc| {
+                    chart::Series::new(
+                        study.name(sc),
+                        years.iter().map(|y| get(sc, m, *y).mean).collect(),
+                    )
                 })
                 .collect::<Vec<_>>(),
             false,
@@ -793,11 +1262,8 @@ fn nondiscrimination(
     ];
 
     let mut safe = vec![];
-    for sc in &s.scenarios {
-        let h = config_of(&sc.resolved_config, summary_path)?
-            .ndt
-            .safe_harbor;
-        match h {
+    for (sc, c) in s.scenarios.iter().zip(configs) {
+        match c.ndt.safe_harbor {
             wfsim::config::SafeHarbor::None => {}
             wfsim::config::SafeHarbor::Adp => safe.push(format!("{} (ADP)", sc.scenario_id)),
             wfsim::config::SafeHarbor::AdpAcp => {
@@ -863,5 +1329,6 @@ fn nondiscrimination(
             },
         ],
         caveat,
+        folded: true,
     })
 }

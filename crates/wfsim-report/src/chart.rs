@@ -1,8 +1,10 @@
-//! The report's charts as inline SVG, drawn by plotters: lines, bars (grouped or stacked), fan
-//! charts and grouped box plots. Every chart has a title, a legend, and axes labelled with their
-//! units; the x axis is categorical (years or bins) so each tick is one labelled category.
+//! The report's charts as inline SVG, drawn by plotters: lines, bars (grouped or stacked), bands
+//! (every scenario on one axis) and grouped box plots. Every chart has a title, a legend, and axes labelled with their
+//! units; the x axis is categorical (years or bins) so each tick is one labelled category. A
+//! rate or share axis starts at 0.
 
 use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use wfsim::batch::metrics::Stats;
 
@@ -22,6 +24,25 @@ pub enum Unit {
 pub struct Series {
     pub name: String,
     pub values: Vec<Option<f64>>,
+    /// Drawn dashed (a target or limit beside the actual figures; seen even where equal).
+    pub dashed: bool,
+}
+
+impl Series {
+    pub fn new(name: impl Into<String>, values: Vec<Option<f64>>) -> Series {
+        Series {
+            name: name.into(),
+            values,
+            dashed: false,
+        }
+    }
+
+    pub fn dashed(name: impl Into<String>, values: Vec<Option<f64>>) -> Series {
+        Series {
+            dashed: true,
+            ..Series::new(name, values)
+        }
+    }
 }
 
 /// Title and axes of a chart.
@@ -33,10 +54,12 @@ pub struct Axes<'a> {
     pub unit: Unit,
 }
 
-/// One panel of a fan chart: the statistics per x category.
+/// One series of a band or box chart: the statistics per x category, and the index of its
+/// colour in the palette (a scenario keeps its colour from chart to chart).
 pub struct Fan {
     pub name: String,
     pub stats: Vec<Stats>,
+    pub color: usize,
 }
 
 const WIDTH: u32 = 960;
@@ -193,7 +216,8 @@ fn label_of(labels: &[String], v: f64) -> String {
     }
 }
 
-/// Line chart, one line with markers per series.
+/// Line chart, one line with markers per series (a dashed series on top of the solid ones). A
+/// rate's axis starts at 0, so a drift of a point does not look like a collapse.
 pub fn lines(a: &Axes, series: &[Series]) -> String {
     let mut svg = String::new();
     {
@@ -208,7 +232,7 @@ pub fn lines(a: &Axes, series: &[Series]) -> String {
             series
                 .iter()
                 .flat_map(|s| s.values.iter().flatten().copied()),
-            false,
+            a.unit == Unit::Percent,
         );
         let scale = Scale::of(a.unit, lo, hi);
         let mut chart = drawn(
@@ -220,8 +244,13 @@ pub fn lines(a: &Axes, series: &[Series]) -> String {
         );
         let y_desc = format!("{} {}", a.y_desc, scale.suffix);
         mesh(&mut chart, a, &scale, &y_desc);
-        for (i, s) in series.iter().enumerate() {
-            line_with_points(&mut chart, &s.values, color(i));
+        let solid_first = series.iter().enumerate().filter(|(_, s)| !s.dashed);
+        for (i, s) in solid_first.chain(series.iter().enumerate().filter(|(_, s)| s.dashed)) {
+            if s.dashed {
+                dashed_line(&mut chart, &s.values, color(i));
+            } else {
+                line_with_points(&mut chart, &s.values, color(i));
+            }
         }
         drawn(root.present());
     }
@@ -236,6 +265,24 @@ fn line_with_points(chart: &mut Chart, values: &[Option<f64>], c: RGBColor) {
             c.stroke_width(2),
         ))));
         drawn(chart.draw_series(run.into_iter().map(|p| Circle::new(p, 3, c.filled()))));
+    }
+}
+
+/// A dashed line with hollow markers, broken where a value is missing.
+fn dashed_line(chart: &mut Chart, values: &[Option<f64>], c: RGBColor) {
+    for run in segments(values) {
+        drawn(chart.draw_series(std::iter::once(DashedPathElement::new(
+            run.clone(),
+            8,
+            5,
+            c.stroke_width(2),
+        ))));
+        drawn(
+            chart.draw_series(
+                run.into_iter()
+                    .map(|p| Circle::new(p, 6, c.stroke_width(2))),
+            ),
+        );
     }
 }
 
@@ -341,73 +388,57 @@ pub fn bars(a: &Axes, series: &[Series], stacked: bool) -> String {
     finish(svg)
 }
 
-/// Fan charts, one panel per entry, each with its own y axis: the P10–P90 band, the P25–P75 band
-/// and the median; `zero` draws the 0 line (for paired differences).
-pub fn fans(a: &Axes, panels: &[Fan], zero: bool) -> String {
+/// Every series on one chart and one y axis, so scenarios compare by eye: per series its P10–P90
+/// band (translucent, so overlapping bands stay visible) and its median as a line with markers.
+/// A rate's axis starts at 0; `zero` draws the 0 line (for paired differences).
+pub fn bands(a: &Axes, series: &[Fan], zero: bool) -> String {
     let n = a.x_labels.len();
-    let cols = panels.len().clamp(1, 3);
-    let rows = panels.len().div_ceil(cols).max(1);
-    let panel_h = 270;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, 56 + rows as u32 * panel_h))
-            .into_drawing_area();
-        let c = color(0);
-        let legend = [
-            ("P10–P90".to_string(), c.mix(0.18).to_rgba()),
-            ("P25–P75".to_string(), c.mix(0.42).to_rgba()),
-            ("median".to_string(), c.to_rgba()),
-        ];
-        let legend: Vec<(String, RGBColor)> =
-            legend.into_iter().map(|(s, col)| (s, blend(col))).collect();
-        let body = frame(&root, a.title, &legend);
-        for (p, area) in panels.iter().zip(body.split_evenly((rows, cols))) {
-            // each panel its own y range: a shared one flattens the narrow bands
-            let values = p.stats.iter().flat_map(|s| [s.p10, s.p90, s.p50]).flatten();
-            let (lo, hi) = y_range(values.chain(zero.then_some(0.0)), false);
-            let scale = Scale::of(a.unit, lo, hi);
-            let y_desc = format!("{} {}", a.y_desc, scale.suffix);
-            let mut chart = drawn(
-                ChartBuilder::on(&area)
-                    .caption(&p.name, (FONT, 15).into_font().style(FontStyle::Bold))
-                    .margin(8)
-                    .x_label_area_size(40)
-                    .y_label_area_size(70)
-                    .build_cartesian_2d(x_axis(n), lo..hi),
-            );
-            mesh(&mut chart, a, &scale, &y_desc);
-            let band = |lo_of: fn(&Stats) -> Option<f64>, hi_of: fn(&Stats) -> Option<f64>| {
-                let mut pts: Vec<(f64, f64)> = p
-                    .stats
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let legend: Vec<_> = series
+            .iter()
+            .map(|s| (s.name.clone(), color(s.color)))
+            .collect();
+        let area = frame(&root, a.title, &legend);
+        let values = series
+            .iter()
+            .flat_map(|s| s.stats.iter().flat_map(|st| [st.p10, st.p90, st.p50]))
+            .flatten();
+        let (lo, hi) = y_range(values.chain(zero.then_some(0.0)), a.unit == Unit::Percent);
+        let scale = Scale::of(a.unit, lo, hi);
+        let mut chart = drawn(
+            ChartBuilder::on(&area)
+                .margin(12)
+                .x_label_area_size(44)
+                .y_label_area_size(84)
+                .build_cartesian_2d(x_axis(n), lo..hi),
+        );
+        let y_desc = format!("{} {}", a.y_desc, scale.suffix);
+        mesh(&mut chart, a, &scale, &y_desc);
+        if zero {
+            drawn(chart.draw_series(std::iter::once(PathElement::new(
+                vec![(-0.5, 0.0), (n as f64 - 0.5, 0.0)],
+                BLACK.stroke_width(1),
+            ))));
+        }
+        for s in series {
+            let at = |v: fn(&Stats) -> Option<f64>| -> Vec<(f64, f64)> {
+                s.stats
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, s)| lo_of(s).map(|v| (i as f64, v)))
-                    .collect();
-                let upper: Vec<(f64, f64)> = p
-                    .stats
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, s)| hi_of(s).map(|v| (i as f64, v)))
-                    .collect();
-                pts.extend(upper.into_iter().rev());
-                pts
+                    .filter_map(|(x, st)| v(st).map(|v| (x as f64, v)))
+                    .collect()
             };
-            drawn(chart.draw_series(std::iter::once(Polygon::new(
-                band(|s| s.p10, |s| s.p90),
-                legend[0].1.filled(),
-            ))));
-            drawn(chart.draw_series(std::iter::once(Polygon::new(
-                band(|s| s.p25, |s| s.p75),
-                legend[1].1.filled(),
-            ))));
-            if zero {
-                drawn(chart.draw_series(std::iter::once(PathElement::new(
-                    vec![(-0.5, 0.0), (n as f64 - 0.5, 0.0)],
-                    BLACK.stroke_width(1),
-                ))));
-            }
-            let median: Vec<Option<f64>> = p.stats.iter().map(|s| s.p50).collect();
-            line_with_points(&mut chart, &median, c);
+            let mut band = at(|st| st.p10);
+            band.extend(at(|st| st.p90).into_iter().rev());
+            let c = color(s.color);
+            drawn(chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled()))));
+        }
+        // the medians over every band
+        for s in series {
+            let median: Vec<Option<f64>> = s.stats.iter().map(|st| st.p50).collect();
+            line_with_points(&mut chart, &median, color(s.color));
         }
         drawn(root.present());
     }
@@ -424,8 +455,7 @@ pub fn boxes(a: &Axes, series: &[Fan], zero: bool) -> String {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
         let legend: Vec<_> = series
             .iter()
-            .enumerate()
-            .map(|(i, s)| (s.name.clone(), color(i)))
+            .map(|s| (s.name.clone(), color(s.color)))
             .collect();
         let area = frame(&root, a.title, &legend);
         let values = series
@@ -451,7 +481,7 @@ pub fn boxes(a: &Axes, series: &[Fan], zero: bool) -> String {
         }
         let width = 0.8 / series.len().max(1) as f64;
         for (i, s) in series.iter().enumerate() {
-            let c = color(i);
+            let c = color(s.color);
             let fill = blend(c.mix(0.35).to_rgba());
             for (x, st) in s.stats.iter().enumerate().take(n) {
                 let (Some(p10), Some(p25), Some(p50), Some(p75), Some(p90)) =
@@ -506,6 +536,63 @@ mod tests {
         assert_eq!(s.tick(5000.0), "5,000");
     }
 
+    /// The texts of an SVG (tick labels, titles), trimmed.
+    fn texts(svg: &str) -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .map(|t| {
+                t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()]
+                    .trim()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_rate_axis_starts_at_zero() {
+        // a participation rate between 64 % and 65 %: on an axis from 64 to 65 a point of drift
+        // looks like a collapse
+        let labels = vec!["2025".to_string(), "2026".to_string()];
+        let axes = |unit| Axes {
+            title: "t",
+            x_desc: "year",
+            x_labels: &labels,
+            y_desc: "y",
+            unit,
+        };
+        let rate = lines(
+            &axes(Unit::Percent),
+            &[Series::new("p", vec![Some(0.64), Some(0.65)])],
+        );
+        assert!(texts(&rate).iter().any(|t| t == "0"), "{:?}", texts(&rate));
+        let band = Stats {
+            p10: Some(0.64),
+            p50: Some(0.645),
+            p90: Some(0.65),
+            ..Stats::default()
+        };
+        let fan = bands(
+            &axes(Unit::Percent),
+            &[Fan {
+                name: "s".into(),
+                stats: vec![band; 2],
+                color: 0,
+            }],
+            false,
+        );
+        assert!(texts(&fan).iter().any(|t| t == "0"), "{:?}", texts(&fan));
+        // a headcount is not stretched down to 0
+        let count = lines(
+            &axes(Unit::Count),
+            &[Series::new("n", vec![Some(4800.0), Some(5400.0)])],
+        );
+        assert!(
+            !texts(&count).iter().any(|t| t == "0"),
+            "{:?}",
+            texts(&count)
+        );
+    }
+
     #[test]
     fn the_svg_carries_no_url() {
         let labels = vec!["2025".to_string(), "2026".to_string()];
@@ -516,13 +603,7 @@ mod tests {
             y_desc: "y",
             unit: Unit::Count,
         };
-        let svg = lines(
-            &a,
-            &[Series {
-                name: "s".into(),
-                values: vec![Some(1.0), None],
-            }],
-        );
+        let svg = lines(&a, &[Series::new("s", vec![Some(1.0), None])]);
         assert!(svg.starts_with("<svg") && !svg.contains("http"), "{svg}");
     }
 }

@@ -16,7 +16,7 @@ h1 { font-size: 1.6em; margin: 0.4em 0; }
 h2 { font-size: 1.3em; margin: 1.6em 0 0.3em; border-bottom: 2px solid #0072b2; padding-bottom: 2px; }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; font-size: 0.92em; }
 .facts dt { font-weight: 600; }
-.facts dd { margin: 0; word-break: break-all; }
+.facts dd { margin: 0; overflow-wrap: anywhere; }
 nav ol { columns: 2; font-size: 0.92em; }
 nav a { color: #0a58a0; }
 .note { font-size: 0.92em; color: #333; }
@@ -30,11 +30,12 @@ table { border-collapse: collapse; font-size: 0.85em; margin: 8px 0 16px; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { border: 1px solid #ccc; padding: 2px 6px; }
 th { background: #eef3f8; text-align: left; vertical-align: bottom; }
-td { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }
 td.n { overflow-wrap: normal; text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:nth-child(even) { background: #f7f7f7; }
 td.w { overflow-wrap: normal; white-space: nowrap; }
 td.mark { color: #b00020; font-weight: 700; white-space: nowrap; }
+details > summary { cursor: pointer; color: #0a58a0; font-size: 0.92em; margin: 4px 0; }
 footer { margin-top: 32px; font-size: 0.8em; color: #555; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
@@ -118,7 +119,7 @@ fn table(out: &mut String, t: &Table) {
                         out,
                         "<td{}>{}</td>",
                         if word { " class=\"w\"" } else { "" },
-                        esc(&text)
+                        breakable(&esc(&text))
                     );
                 }
             }
@@ -126,6 +127,14 @@ fn table(out: &mut String, t: &Table) {
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table></div>\n");
+}
+
+/// A long word (a config key path) may break after each `.`, never inside a name.
+fn breakable(text: &str) -> String {
+    if text.len() <= 32 || text.contains(char::is_whitespace) {
+        return text.to_string();
+    }
+    text.replace('.', ".<wbr>")
 }
 
 fn section(out: &mut String, s: &Section) {
@@ -147,8 +156,14 @@ fn section(out: &mut String, s: &Section) {
             i + 1
         );
     }
+    if s.folded && !s.tables.is_empty() {
+        out.push_str("<details>\n<summary>The numbers (also in the workbook)</summary>\n");
+    }
     for t in &s.tables {
         table(out, t);
+    }
+    if s.folded && !s.tables.is_empty() {
+        out.push_str("</details>\n");
     }
     out.push_str("</section>\n");
 }
@@ -191,5 +206,10 @@ mod tests {
     fn text_is_escaped() {
         assert_eq!(esc(r#"a<b & "c">"#), "a&lt;b &amp; &quot;c&quot;&gt;");
         assert_eq!(slug("IRS limits"), "irs-limits");
+        assert_eq!(
+            breakable("resolved_config.enrollment.auto_enrollment.default_deferral_rate"),
+            "resolved_config.<wbr>enrollment.<wbr>auto_enrollment.<wbr>default_deferral_rate"
+        );
+        assert_eq!(breakable("0.06"), "0.06");
     }
 }

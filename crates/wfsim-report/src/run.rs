@@ -196,13 +196,10 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
     ];
     let mut input_rows: Vec<Vec<Cell>> = facts
         .iter()
-        .map(|(k, v)| vec![Cell::from(k.as_str()), Cell::from(v.as_str())])
+        .map(|(k, v)| vec![Cell::from(k.as_str()), Cell::parsed(v)])
         .collect();
     for (k, v) in flatten(&s.resolved_config) {
-        input_rows.push(vec![
-            Cell::Text(format!("resolved_config.{k}")),
-            Cell::Text(v),
-        ]);
+        input_rows.push(vec![Cell::Text(format!("resolved_config.{k}")), v]);
     }
     let inputs = Section {
         id: "inputs".into(),
@@ -217,6 +214,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
             note: None,
         }],
         caveat: None,
+        folded: false,
     };
     // A run's workbook is its page: one sheet per table.
     let workbook = sections
@@ -237,9 +235,10 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
     })
 }
 
-/// `a.b.c` → its value as compact JSON (strings unquoted), in key order.
-pub fn flatten(v: &Value) -> Vec<(String, String)> {
-    fn walk(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
+/// `a.b.c` → its value: a number as a number (so a workbook can compute with it), anything
+/// else as compact JSON (strings unquoted), in key order.
+pub fn flatten(v: &Value) -> Vec<(String, Cell)> {
+    fn walk(prefix: &str, v: &Value, out: &mut Vec<(String, Cell)>) {
         match v {
             Value::Object(m) if !m.is_empty() => {
                 for (k, x) in m {
@@ -251,8 +250,14 @@ pub fn flatten(v: &Value) -> Vec<(String, String)> {
                     walk(&key, x, out);
                 }
             }
-            Value::String(s) => out.push((prefix.to_string(), s.clone())),
-            other => out.push((prefix.to_string(), other.to_string())),
+            Value::String(s) => out.push((prefix.to_string(), Cell::Text(s.clone()))),
+            Value::Number(n) => out.push((
+                prefix.to_string(),
+                n.as_f64().map_or(Cell::Text(n.to_string()), |v| {
+                    Cell::NumAs(v, Format::Number)
+                }),
+            )),
+            other => out.push((prefix.to_string(), Cell::Text(other.to_string()))),
         }
     }
     let mut out = vec![];
@@ -295,10 +300,7 @@ fn headcount(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
         rows.push(row);
     }
     let [start, end, target, exp, rif, hires, nh] = series;
-    let named = |name: &str, values| Series {
-        name: name.into(),
-        values,
-    };
+    let named = |name: &str, values| Series::new(name, values);
     let level = chart::lines(
         &Axes {
             title: "Headcount: actives at Jan 1 and Dec 31, and the growth target",
@@ -307,11 +309,11 @@ fn headcount(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
             y_desc: "active employees",
             unit: Unit::Count,
         },
-        // the target first, so the end line (often equal to it) is drawn on top
+        // the target dashed and on top: it often equals the end line
         &[
-            named("target", target),
             named("start (Jan 1)", start),
             named("end (Dec 31)", end),
+            Series::dashed("target (Dec 31)", target),
         ],
     );
     let flow = chart::bars(
@@ -354,31 +356,36 @@ fn headcount(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
             note: None,
         }],
         caveat: None,
+        folded: false,
     })
 }
 
 fn events(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
-    let mut rows = vec![];
     let mut per_kind = vec![vec![]; KINDS.len()];
     for y in years {
-        let mut row = vec![year_cell(y)];
         for (k, values) in KINDS.iter().zip(per_kind.iter_mut()) {
-            let n = y.kind(k.category)?;
-            values.push(Some(n));
-            row.push(n.into());
+            values.push(Some(y.kind(k.category)?));
         }
-        row.push((y.counts.events as f64).into());
-        rows.push(row);
     }
+    // one row per kind and a column per year: as many columns as years, so it fits the page
+    let mut rows: Vec<Vec<Cell>> = KINDS
+        .iter()
+        .zip(&per_kind)
+        .map(|(k, values)| {
+            let mut row = vec![Cell::from(k.label)];
+            row.extend(values.iter().map(|v| Cell::from(*v)));
+            row
+        })
+        .collect();
+    let mut all = vec![Cell::from("all events")];
+    all.extend(years.iter().map(|y| Cell::Num(y.counts.events as f64)));
+    rows.push(all);
     // Kinds that never happen (often RIF) would only crowd the legend; the table keeps them.
     let series: Vec<Series> = KINDS
         .iter()
         .zip(per_kind)
         .filter(|(_, v)| v.iter().flatten().any(|n| *n != 0.0))
-        .map(|(k, values)| Series {
-            name: k.label.replace('_', " "),
-            values,
-        })
+        .map(|(k, values)| Series::new(k.label.replace('_', " "), values))
         .collect();
     let svg = chart::bars(
         &Axes {
@@ -391,9 +398,8 @@ fn events(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
         &series,
         false,
     );
-    let mut columns = vec![col("year", Format::Year)];
-    columns.extend(KINDS.iter().map(|k| col(k.label, Format::Int)));
-    columns.push(col("all events", Format::Int));
+    let mut columns = vec![col("event kind", Format::Text)];
+    columns.extend(labels.iter().map(|y| col(y, Format::Int)));
     Ok(Section {
         id: "events".into(),
         title: "Events by type".into(),
@@ -401,12 +407,13 @@ fn events(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
         charts: vec![svg],
         tables: vec![Table {
             id: "Events".into(),
-            title: "Events per year by kind".into(),
+            title: "Events per kind and year".into(),
             columns,
             rows,
             note: None,
         }],
         caveat: None,
+        folded: false,
     })
 }
 
@@ -428,14 +435,8 @@ fn payroll(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
             unit: Unit::Money,
         },
         &[
-            Series {
-                name: "payroll".into(),
-                values: pay,
-            },
-            Series {
-                name: "employee deferrals".into(),
-                values: def,
-            },
+            Series::new("payroll", pay),
+            Series::new("employee deferrals", def),
         ],
         false,
     );
@@ -456,6 +457,7 @@ fn payroll(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
             note: None,
         }],
         caveat: None,
+        folded: false,
     })
 }
 
@@ -484,20 +486,14 @@ fn participation(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
     let charts = vec![
         chart::lines(
             &axes("Participation rate at Dec 31", "enrolled / eligible"),
-            &[Series {
-                name: "participation rate".into(),
-                values: part,
-            }],
+            &[Series::new("participation rate", part)],
         ),
         chart::lines(
             &axes(
                 "Average deferral rate of the enrolled at Dec 31",
                 "deferral rate",
             ),
-            &[Series {
-                name: "average deferral rate".into(),
-                values: avg,
-            }],
+            &[Series::new("average deferral rate", avg)],
         ),
     ];
     Ok(Section {
@@ -519,6 +515,7 @@ fn participation(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
             note: None,
         }],
         caveat: None,
+        folded: false,
     })
 }
 
@@ -561,10 +558,10 @@ fn deferral_rates(years: &[Year], last: &Snapshot) -> wfsim::Result<Section> {
             y_desc: "enrolled employees",
             unit: Unit::Count,
         },
-        &[Series {
-            name: "enrolled employees".into(),
-            values: bins.iter().map(|n| Some(*n as f64)).collect(),
-        }],
+        &[Series::new(
+            "enrolled employees",
+            bins.iter().map(|n| Some(*n as f64)).collect(),
+        )],
         false,
     );
     Ok(Section {
@@ -584,6 +581,7 @@ fn deferral_rates(years: &[Year], last: &Snapshot) -> wfsim::Result<Section> {
             note: None,
         }],
         caveat: None,
+        folded: false,
     })
 }
 
@@ -609,10 +607,7 @@ fn employer_cost(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
         ]);
     }
     let [m, c, f, pct] = s;
-    let named = |name: &str, values| Series {
-        name: name.into(),
-        values,
-    };
+    let named = |name: &str, values| Series::new(name, values);
     let stacked = chart::bars(
         &Axes {
             title: "Employer cost: match + core − forfeitures",
@@ -659,6 +654,7 @@ fn employer_cost(years: &[Year], labels: &[String]) -> wfsim::Result<Section> {
             note: None,
         }],
         caveat: None,
+        folded: false,
     })
 }
 
@@ -674,10 +670,7 @@ fn accounts(years: &[Year], labels: &[String], config: &Config) -> wfsim::Result
         rows.push(vec![year_cell(y), e.into(), r.into(), (e + r).into()]);
     }
     let [e, r] = s;
-    let named = |name: &str, values| Series {
-        name: name.into(),
-        values,
-    };
+    let named = |name: &str, values| Series::new(name, values);
     let svg = chart::bars(
         &Axes {
             title: "Account balances at year end",
@@ -708,6 +701,7 @@ fn accounts(years: &[Year], labels: &[String], config: &Config) -> wfsim::Result
             note: None,
         }],
         caveat: None,
+        folded: false,
     })
 }
 
@@ -732,10 +726,7 @@ fn irs_limits(years: &[Year], labels: &[String], snaps: &[Snapshot], config: &Co
         ]);
     }
     let [g, a17, c415] = s;
-    let named = |name: &str, values| Series {
-        name: name.into(),
-        values,
-    };
+    let named = |name: &str, values| Series::new(name, values);
     let svg = chart::bars(
         &Axes {
             title: "Employees at the IRS limits",
@@ -772,6 +763,7 @@ fn irs_limits(years: &[Year], labels: &[String], snaps: &[Snapshot], config: &Co
             note: None,
         }],
         caveat: None,
+        folded: false,
     }
 }
 
@@ -849,18 +841,9 @@ fn nondiscrimination(years: &[Year], labels: &[String], config: &Config) -> Sect
                 unit: Unit::Percent,
             },
             &[
-                Series {
-                    name: "HCE average".into(),
-                    values: hce,
-                },
-                Series {
-                    name: "limit (the largest HCE average that passes)".into(),
-                    values: limit,
-                },
-                Series {
-                    name: "NHCE average tested against".into(),
-                    values: nhce,
-                },
+                Series::new("HCE average", hce),
+                Series::dashed("limit (the largest HCE average that passes)", limit),
+                Series::new("NHCE average tested against", nhce),
             ],
         )
     };
@@ -952,5 +935,6 @@ fn nondiscrimination(years: &[Year], labels: &[String], config: &Config) -> Sect
             },
         ],
         caveat,
+        folded: false,
     }
 }

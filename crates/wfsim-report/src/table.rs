@@ -18,6 +18,8 @@ pub enum Format {
     /// A difference of two fractions, shown in signed percentage points with two decimals
     /// (`+0.88 pp`).
     Points,
+    /// A number as written (a config value): the shortest form that reads back the same.
+    Number,
     Text,
 }
 
@@ -38,6 +40,18 @@ impl Cell {
         match self {
             Cell::Num(v) | Cell::NumAs(v, _) => Some(*v),
             _ => None,
+        }
+    }
+
+    /// A number written as text (a seed, a count, a rate) as that number, so a workbook stores
+    /// it as one; anything else (a path, a digest, a version) as text.
+    pub fn parsed(v: &str) -> Cell {
+        let plain = v
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-');
+        match v.parse::<f64>() {
+            Ok(x) if plain && x.abs() < 9_007_199_254_740_992.0 => Cell::NumAs(x, Format::Number),
+            _ => Cell::from(v),
         }
     }
 
@@ -106,6 +120,9 @@ pub struct Section {
     /// One line under the section's note that qualifies every result in it (the
     /// simplifications of the nondiscrimination tests).
     pub caveat: Option<String>,
+    /// The tables behind a closed "the numbers" disclosure on the page, so the printed page
+    /// is its charts (the workbook has every table).
+    pub folded: bool,
 }
 
 /// Which kind of directory the report was made from.
@@ -179,7 +196,7 @@ pub fn display(cell: &Cell, format: Format) -> String {
                     _ => format!("+{p} pp"),
                 }
             }
-            Format::Text => v.to_string(),
+            Format::Number | Format::Text => v.to_string(),
         },
     }
 }
@@ -201,5 +218,23 @@ mod tests {
         assert_eq!(d(-0.0125, Format::Points), "-1.25 pp");
         assert_eq!(d(-0.00001, Format::Points), "0.00 pp");
         assert_eq!(display(&Cell::Empty, Format::Int), "");
+        assert_eq!(d(0.06, Format::Number), "0.06");
+    }
+
+    #[test]
+    fn numbers_written_as_text_become_numbers() {
+        assert_eq!(Cell::parsed("42"), Cell::NumAs(42.0, Format::Number));
+        assert_eq!(Cell::parsed("0.03"), Cell::NumAs(0.03, Format::Number));
+        for text in [
+            "census.csv",
+            "0.1.0",
+            "2025–2029",
+            "1e5",
+            "inf",
+            "",
+            "18446744073709551615",
+        ] {
+            assert_eq!(Cell::parsed(text), Cell::from(text), "{text}");
+        }
     }
 }

@@ -14,6 +14,7 @@ fn number_format(f: Format) -> XFormat {
         Format::Percent => "0.00%",
         // a difference of rates: signed, in percent (Excel cannot scale to points without a %)
         Format::Points => "+0.00%;-0.00%;0.00%",
+        Format::Number => "General",
         Format::Text => "@",
     };
     XFormat::new().set_num_format(code)

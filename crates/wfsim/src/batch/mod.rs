@@ -76,6 +76,8 @@ pub struct BatchSummary {
     pub census_sha256: String,
     pub seeds: Vec<u64>,
     pub baseline: String,
+    /// The rate the horizon's present values are discounted at (spec §8).
+    pub discount_rate: f64,
     scenarios: Vec<ScenarioSummary>,
     pub runs: usize,
     pub keep: Keep,
@@ -459,6 +461,7 @@ fn finish(
         census_sha256: inputs.census_sha256.clone(),
         seeds: batch.seeds.clone(),
         baseline: batch.baseline_id().to_string(),
+        discount_rate: batch.discount_rate,
         scenarios: batch
             .scenarios
             .iter()

@@ -41,6 +41,7 @@ pub use irs_limits::{IrsLimits, LimitRow, LimitYear, Limits, Published};
 pub use job_levels::{JobLevel, JobLevels};
 pub use ndt::{Ndt, SafeHarbor, TestingMethod};
 pub use new_hire::{AgeWeight, NewHire};
+pub use plan::pct;
 pub use promotion::Promotion;
 pub use simulation::Simulation;
 pub use values::MonthDay;

@@ -205,8 +205,21 @@ pub(crate) struct CensusArgs {
     #[command(subcommand)]
     pub(crate) command: Option<CensusCommand>,
     /// Number of employees.
-    #[arg(long, value_name = "N", required = true, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(long, value_name = "N", required_unless_present = "from_run", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     pub(crate) employees: Option<u64>,
+    /// Instead of a synthetic census, write the year-end snapshot of a `wfsim run` directory as
+    /// a census: the actives and leavers of --year at Dec 31 (a history for `fit` and
+    /// `backtest` made from a known config).
+    #[arg(
+        long,
+        value_name = "RUN_DIR",
+        conflicts_with = "employees",
+        requires = "year"
+    )]
+    pub(crate) from_run: Option<PathBuf>,
+    /// The year of --from-run's snapshot.
+    #[arg(long, value_name = "YEAR", requires = "from_run")]
+    pub(crate) year: Option<i32>,
     /// Seed of the generator.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub(crate) seed: u64,

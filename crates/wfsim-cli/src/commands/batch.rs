@@ -30,6 +30,7 @@ pub(crate) fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
     let options = wfsim::census::LoadOptions {
         set_aside: args.rejects.is_some(),
         max_rejects: args.max_rejects,
+        ..Default::default()
     };
     let census = settings.load_census(&pool, options)?;
     let rejects = census.rejects.clone();

@@ -12,6 +12,21 @@ pub(crate) fn census(args: CensusArgs, quiet: bool) -> anyhow::Result<()> {
     if let Some(CensusCommand::Inspect(inspect)) = args.command {
         return inspect_census(inspect, quiet);
     }
+    if let (Some(run), Some(year), Some(out)) = (&args.from_run, args.year, &args.out) {
+        synthetic::check_out(out, args.force)?;
+        let pool = wfsim::pool::worker_pool(2)?;
+        let rows = wfsim::output::as_census::from_run(run, year, &pool)?;
+        synthetic::write(out, &rows, args.force)?;
+        if !quiet {
+            outln!(
+                "wrote the {} employees of {}'s {year} snapshot to {}",
+                rows.len(),
+                run.display(),
+                out.display()
+            );
+        }
+        return Ok(());
+    }
     // clap requires both without a subcommand.
     let (Some(employees), Some(out)) = (args.employees, args.out) else {
         return Err(Error::Usage {
@@ -59,7 +74,7 @@ fn inspect_census(args: InspectArgs, quiet: bool) -> anyhow::Result<()> {
     let pool = worker_pool(settings.threads)?;
     let options = wfsim::census::LoadOptions {
         set_aside: true,
-        max_rejects: None,
+        ..Default::default()
     };
     let census = settings.load_census(&pool, options)?;
     let file = args.file.display().to_string();

@@ -39,6 +39,7 @@ pub(crate) fn run(args: RunArgs, verbose: bool, quiet: bool) -> anyhow::Result<(
     let opts = wfsim::census::LoadOptions {
         set_aside: rejects_path.is_some(),
         max_rejects: args.max_rejects,
+        ..Default::default()
     };
     let census = settings.load_census(&pool, opts)?;
     if let (true, CensusSource::File(path)) = (verbose, &settings.census) {

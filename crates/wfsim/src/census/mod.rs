@@ -275,6 +275,9 @@ pub struct LoadOptions {
     pub set_aside: bool,
     /// With `set_aside`: more bad rows than this stop the load (`--max-rejects`).
     pub max_rejects: Option<usize>,
+    /// The file is a run's own snapshot: its hires' `NH_` ids, reserved in a census, are read
+    /// (`wfsim census --from-run`, which renames them).
+    pub run_hires: bool,
 }
 
 /// [`load`], with bad rows set aside or not as `opts` says. Problems of the file as a whole (a
@@ -411,7 +414,7 @@ fn build(
             .map(|i| row::parse(table, i, &cols, file, model))
             .collect()
     });
-    let mut ids = row::Ids::new(table, &cols);
+    let mut ids = row::Ids::new(table, &cols, opts.run_hires);
     let mut problems: Vec<Error> = Vec::new();
     let mut kept: Vec<(usize, row::Parsed)> = Vec::with_capacity(parsed.len());
     for (i, parsed) in parsed.into_iter().enumerate() {

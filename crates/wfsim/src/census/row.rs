@@ -331,11 +331,14 @@ pub(super) struct Ids<'t> {
     /// Every id is hashed once: a fixed fast hash, not SipHash (the map is never iterated, so
     /// its order cannot reach the output).
     first_row_of: HashMap<&'t str, usize, foldhash::fast::FixedState>,
+    /// `NH_` ids are a run's hires, not reserved ([`super::LoadOptions::run_hires`]).
+    run_hires: bool,
 }
 
 impl<'t> Ids<'t> {
-    pub fn new(table: &'t Table, cols: &Columns<'t>) -> Ids<'t> {
+    pub fn new(table: &'t Table, cols: &Columns<'t>, run_hires: bool) -> Ids<'t> {
         Ids {
+            run_hires,
             table,
             col: cols.get(Column::EmployeeId),
             first_row_of: HashMap::with_capacity_and_hasher(
@@ -355,7 +358,7 @@ impl<'t> Ids<'t> {
         if id.is_empty() {
             return Err(IdProblem::Row(err(format!("{} is empty", col.name))));
         }
-        if id.starts_with("NH_") {
+        if id.starts_with("NH_") && !self.run_hires {
             return Err(IdProblem::Row(err(
                 "ids starting with `NH_` are reserved for simulated hires".into(),
             )));

@@ -1,5 +1,6 @@
 -- The logged draws explain the decisions (spec 4.9 "Logged draws"): where an event logs a
--- probability p and a draw u, u < p (an event happens iff u < p) and u is in [0, 1); RIF and
+-- probability p and a draw u, u < p (an event happens iff u < p) and u is in [0, 1) (a
+-- deferral_change logs q_e and u, spec §4.8 step 6); RIF and
 -- new-hire terminations log u without p; every other event logs neither.
 select
     employee_id,
@@ -10,7 +11,7 @@ select
     random_draw
 from {{ ref('stg_wfsim__events') }}
 where case
-    when event_category in ('experienced_termination', 'promotion', 'voluntary_enrollment', 'opt_out')
+    when event_category in ('experienced_termination', 'promotion', 'voluntary_enrollment', 'opt_out', 'match_response')
         then not (event_probability is not null and random_draw is not null
                   and random_draw >= 0 and random_draw < 1 and random_draw < event_probability)
     when event_category in ('reduction_in_force', 'new_hire_termination')

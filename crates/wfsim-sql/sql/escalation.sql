@@ -1,5 +1,6 @@
 -- §4.9 deferral auto-escalation on the escalation date, with the enrollment as it stands on
--- that date: enrollments and opt-outs dated on or before it come first (same-date order).
+-- that date: enrollments, opt-outs and step 6's Jan 1 deferral changes dated on or before it
+-- come first (same-date order).
 CREATE OR REPLACE TABLE esc AS
 WITH st AS (
     SELECT t.employee_id, t.hire_date, t.term_date, t.auto_escalation_opt_out,
@@ -8,8 +9,11 @@ WITH st AS (
              WHEN t.ae_applies AND t.ae_date <= y.escalation_date THEN 'auto'
              ELSE 'start'
         END AS source,
-        t.enr_date, t.enr_rate, t.ae_date, t.enrollment_date, t.enrollment_method, t.deferral_rate
-    FROM tl t, yr y
+        t.enr_date, t.enr_rate, t.ae_date, t.enrollment_date, t.enrollment_method,
+        coalesce(dc.dc_rate, t.deferral_rate) AS deferral_rate
+    FROM tl t
+    CROSS JOIN yr y
+    LEFT JOIN dchg dc USING (employee_id)
 ), e AS (
     SELECT st.employee_id, st.hire_date, st.term_date, st.auto_escalation_opt_out,
         CASE source WHEN 'voluntary' THEN st.enr_date WHEN 'auto' THEN st.ae_date

@@ -25,20 +25,24 @@ WITH raw AS (
         NULL, NULL, 0::DOUBLE, oo_prob, oo_draw
     FROM tl WHERE oo_applies
     UNION ALL
-    SELECT employee_id, esc_date, 4, 'deferral_escalation', 'auto_escalation',
+    SELECT employee_id, dc_date, 4, 'deferral_change', 'match_response',
+        NULL, NULL, dc_rate, dc_prob, dc_draw
+    FROM dchg
+    UNION ALL
+    SELECT employee_id, esc_date, 5, 'deferral_escalation', 'auto_escalation',
         NULL, NULL, esc_rate, NULL, NULL
     FROM esc
     UNION ALL
-    SELECT employee_id, y.promotion_date, 5, 'promotion', 'promotion',
+    SELECT employee_id, y.promotion_date, 6, 'promotion', 'promotion',
         level + 1, CASE WHEN promotion_first THEN salary1 ELSE salary2 END, NULL,
         promo_prob, promo_draw
     FROM tl, yr y WHERE promo_applies
     UNION ALL
-    SELECT employee_id, y.merit_date, 6, 'raise', 'merit_cola',
+    SELECT employee_id, y.merit_date, 7, 'raise', 'merit_cola',
         NULL, CASE WHEN promotion_first THEN salary2 ELSE salary1 END, NULL, NULL, NULL
     FROM tl, yr y WHERE merit_applies
     UNION ALL
-    SELECT employee_id, term_date, 7, 'termination', term_category,
+    SELECT employee_id, term_date, 8, 'termination', term_category,
         NULL, NULL, NULL, term_prob, term_draw
     FROM tl WHERE term_date IS NOT NULL
 ), seq AS (

@@ -1,8 +1,9 @@
 -- One employee's year (spec §4, §4.10): each decided action takes effect on its date if the
 -- employee is active then (hired on or before it, not terminated on or before it), in date
--- order with the same-date order hire, eligibility, enrollment, opt_out, deferral_escalation,
--- promotion, raise, termination. Per employee the actions interact only as follows, so each
--- "applies" flag below is the state check of the sequential application:
+-- order with the same-date order hire, eligibility, enrollment, opt_out, deferral_change,
+-- deferral_escalation, promotion, raise, termination (deferral_change is deferral_change.sql's).
+-- Per employee the actions interact only as follows, so each "applies" flag below is the state
+-- check of the sequential application:
 -- * eligibility on E: active on E;
 -- * voluntary enrollment (newly eligible, on or after E) or conversion (eligible since before
 --   Jan 1): active on its date; the employee is then eligible and not enrolled;

@@ -62,7 +62,7 @@ use wfsim::year::{YearCounts, YearOutput};
 use wfsim::{Error, Result, YearEngine};
 
 /// The rule files, in the order a year runs them.
-pub(crate) const YEAR_FILES: [(&str, &str); 16] = [
+pub(crate) const YEAR_FILES: [(&str, &str); 17] = [
     ("termination.sql", include_str!("../sql/termination.sql")),
     ("hiring.sql", include_str!("../sql/hiring.sql")),
     // the hiring plan is checked here (see `step`)
@@ -80,6 +80,10 @@ pub(crate) const YEAR_FILES: [(&str, &str); 16] = [
     ("merit.sql", include_str!("../sql/merit.sql")),
     ("eligibility.sql", include_str!("../sql/eligibility.sql")),
     ("enrollment.sql", include_str!("../sql/enrollment.sql")),
+    (
+        "deferral_change.sql",
+        include_str!("../sql/deferral_change.sql"),
+    ),
     ("timeline.sql", include_str!("../sql/timeline.sql")),
     ("escalation.sql", include_str!("../sql/escalation.sql")),
     ("events.sql", include_str!("../sql/events.sql")),

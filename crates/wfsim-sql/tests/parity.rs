@@ -728,6 +728,42 @@ fn match_response_basic_stretch_and_service_graded() {
     }
 }
 
+/// Spec v1.4 §4.8 step 6: the census's participants below the full-match rate move to it on
+/// Jan 1 of the first year with probability q_e (0, 0.5, 1), for a stretch match and a
+/// service-graded tier set; escalation on the same Jan 1 (the default date) comes after the
+/// change; nothing happens in later years.
+#[test]
+fn existing_participants_answer_a_new_match() {
+    let designs = [
+        ("[{from: 0, to: 0.12, rate: 0.25}]", "null", vec![0.12]),
+        (
+            "[{from: 0, to: 0.03, rate: 1.0}, {from: 0.03, to: 0.05, rate: 0.5}]",
+            "[{min_years: 0, tiers: [{from: 0, to: 0.04, rate: 0.5}]}, {min_years: 5, tiers: [{from: 0, to: 0.06, rate: 1.0}]}]",
+            // moved, then escalated by a point on the same Jan 1
+            vec![0.04, 0.05, 0.06, 0.07],
+        ),
+    ];
+    for (tiers, by_service, full) in designs {
+        let at_full = |q: f64| {
+            let rows = assert_plan_parity(
+                &format!(
+                    "employer_match: {{tiers: {tiers}, by_service: {by_service}}}\n\
+                     enrollment: {{match_response: {{existing_participants: {q}}}}}\n\
+                     deferral_auto_escalation: {{applies_to: all}}"
+                ),
+                600,
+                13,
+            );
+            count(&rows, |y, r| y == 2025 && full.contains(&r.deferral_rate))
+        };
+        let (none, half, all) = (at_full(0.0), at_full(0.5), at_full(1.0));
+        assert!(
+            none < half && half < all,
+            "{tiers} {by_service}: {none} -> {half} -> {all} at the full-match rate"
+        );
+    }
+}
+
 /// Spec v1.4 §4.11: a points-based match and core (age + tenure at Jan 1, hires tenure 0); the
 /// census spans the band edges, so every step pays somewhere, on both sides of each edge.
 #[test]

@@ -16,6 +16,7 @@ pub enum EventType {
     Eligibility,
     Enrollment,
     OptOut,
+    DeferralChange,
     DeferralEscalation,
     Promotion,
     Raise,
@@ -23,11 +24,12 @@ pub enum EventType {
 }
 
 /// Each event type with its `event_type` label, in same-date order.
-pub const EVENT_TYPES: [(EventType, &str); 8] = [
+pub const EVENT_TYPES: [(EventType, &str); 9] = [
     (EventType::Hire, "hire"),
     (EventType::Eligibility, "eligibility"),
     (EventType::Enrollment, "enrollment"),
     (EventType::OptOut, "opt_out"),
+    (EventType::DeferralChange, "deferral_change"),
     (EventType::DeferralEscalation, "deferral_escalation"),
     (EventType::Promotion, "promotion"),
     (EventType::Raise, "raise"),
@@ -35,10 +37,10 @@ pub const EVENT_TYPES: [(EventType, &str); 8] = [
 ];
 
 impl EventType {
-    pub const ALL: [EventType; 8] = {
-        let mut all = [EventType::Hire; 8];
+    pub const ALL: [EventType; 9] = {
+        let mut all = [EventType::Hire; 9];
         let mut i = 0;
-        while i < 8 {
+        while i < 9 {
             all[i] = EVENT_TYPES[i].0;
             i += 1;
         }
@@ -70,6 +72,7 @@ pub enum Category {
     VoluntaryEnrollment,
     AutoEnrollment,
     OptOut,
+    MatchResponse,
     AutoEscalation,
 }
 
@@ -104,7 +107,7 @@ const fn kind(
 
 /// Every event kind, in the order of the year's flow (leavers, hires, then the plan), which
 /// is the order of the counters and of the summary table's columns.
-pub const KINDS: [Kind; 11] = [
+pub const KINDS: [Kind; 12] = [
     kind(
         Category::ExperiencedTermination,
         EventType::Termination,
@@ -176,6 +179,13 @@ pub const KINDS: [Kind; 11] = [
         "opt_out",
     ),
     kind(
+        Category::MatchResponse,
+        EventType::DeferralChange,
+        "match_response",
+        "deferral_changes",
+        "mresp",
+    ),
+    kind(
         Category::AutoEscalation,
         EventType::DeferralEscalation,
         "auto_escalation",
@@ -185,10 +195,10 @@ pub const KINDS: [Kind; 11] = [
 ];
 
 impl Category {
-    pub const ALL: [Category; 11] = {
-        let mut all = [Category::NewHire; 11];
+    pub const ALL: [Category; 12] = {
+        let mut all = [Category::NewHire; 12];
         let mut i = 0;
-        while i < 11 {
+        while i < 12 {
             all[i] = KINDS[i].category;
             i += 1;
         }

@@ -380,6 +380,101 @@ fn escalation_stops_at_the_cap() {
     assert_eq!((row.deferral_rate, row.escalations_received), (0.10, 1));
 }
 
+/// Spec v1.4 §4.8 step 6 by hand, with a 25 %-of-12 % stretch match (M = 12 %): a census
+/// participant at 3 % moves to 12 % on Jan 1 of the first year (p = q_e and u logged), before
+/// that day's escalation, which then finds 12 % at or above its 10 % cap; a participant at 15 %
+/// and a non-participant stay; the year after nothing happens; with q_e = 0.5 the move follows
+/// u(id, 2025, "match_response") < 0.5.
+#[test]
+fn existing_participants_move_to_the_full_match_rate_on_the_first_jan_1() {
+    let yaml = |q: f64| {
+        QUIET.replace(
+            "deferral_auto_escalation: {enabled: false}",
+            "deferral_auto_escalation: {enabled: true}\n\
+             employer_match: {tiers: [{from: 0, to: 0.12, rate: 0.25}]}\n\
+             simulation: {start_year: 2025, end_year: 2026}",
+        )
+        .replace(
+            "  auto_enrollment: {enabled: false}",
+            &format!("  auto_enrollment: {{enabled: false}}\n  match_response: {{existing_participants: {q}}}"),
+        )
+    };
+    let m = model(&yaml(1.0));
+    let saver = |id: &str, rate: f64| {
+        enrolled(
+            employee(&m, id, "1980-01-01", "2010-01-01", 1, 60_000.0),
+            "2020-06-01",
+            EnrollmentMethod::Census,
+            rate,
+        )
+    };
+    let mut low = saver("E1", 0.03);
+    let (events, row) = run_year(&m, 2025, &mut low);
+    assert_eq!(
+        types(&events),
+        vec![EventType::DeferralChange, EventType::Raise]
+    );
+    let change = &events[0];
+    assert_eq!(change.category, Category::MatchResponse);
+    assert_eq!(change.date, d("2025-01-01"));
+    assert_eq!(
+        (change.previous_deferral_rate(), change.deferral_rate),
+        (Some(0.03), 0.12)
+    );
+    let u = Rng::new(m.config.simulation.random_seed).draw("E1", 2025, Stream::MatchResponse);
+    assert_eq!(
+        change.decision,
+        Some(Drawn {
+            probability: Some(1.0),
+            draw: u.u()
+        })
+    );
+    assert_eq!((row.deferral_rate, row.escalations_received), (0.12, 0));
+    let (events, _) = run_year(&m, 2026, &mut low);
+    assert_eq!(
+        types(&events),
+        vec![EventType::Raise],
+        "only in the first year"
+    );
+    let mut high = saver("E2", 0.15);
+    assert_eq!(
+        types(&run_year(&m, 2025, &mut high).0),
+        vec![EventType::Raise]
+    );
+    let mut none = employee(&m, "E3", "1980-01-01", "2010-01-01", 1, 60_000.0);
+    assert_eq!(
+        types(&run_year(&m, 2025, &mut none).0),
+        vec![EventType::Raise]
+    );
+
+    // q_e = 0.5: exactly the savers whose draw falls below it move
+    let m = model(&yaml(0.5));
+    let rng = Rng::new(m.config.simulation.random_seed);
+    let (mut moved, mut stayed) = (0, 0);
+    for i in 0..200 {
+        let id = format!("E{i:04}");
+        let mut e = enrolled(
+            employee(&m, &id, "1980-01-01", "2010-01-01", 1, 60_000.0),
+            "2020-06-01",
+            EnrollmentMethod::Census,
+            0.04,
+        );
+        let (events, _) = run_year(&m, 2025, &mut e);
+        let changed = types(&events).contains(&EventType::DeferralChange);
+        assert_eq!(
+            changed,
+            rng.draw(&id, 2025, Stream::MatchResponse).u() < 0.5,
+            "{id}"
+        );
+        if changed {
+            moved += 1
+        } else {
+            stayed += 1
+        }
+    }
+    assert!(moved > 60 && stayed > 60, "{moved} moved, {stayed} stayed");
+}
+
 #[test]
 fn escalation_waits_for_the_delay_and_respects_scope_and_opt_out() {
     let m = model(&QUIET.replace(

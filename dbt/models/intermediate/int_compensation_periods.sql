@@ -27,7 +27,7 @@ change_dates as (
     from {{ ref('stg_wfsim__events') }} as e
     inner join years
         on years.employee_id = e.employee_id and years.simulation_year = e.simulation_year
-    where e.event_type in ('promotion', 'raise', 'eligibility', 'enrollment', 'opt_out', 'deferral_escalation')
+    where e.event_type in ('promotion', 'raise', 'eligibility', 'enrollment', 'opt_out', 'deferral_change', 'deferral_escalation')
       and e.event_date > years.employed_from
       and e.event_date <= years.employed_through
 ),

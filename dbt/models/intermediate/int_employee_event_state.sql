@@ -23,7 +23,7 @@ running as (
                         then events.compensation_amount end ignore nulls) over w as salary_after,
         last_value(case when events.event_type in ('hire', 'promotion')
                         then events.level_id end ignore nulls) over w           as level_after,
-        last_value(case when events.event_type in ('enrollment', 'opt_out', 'deferral_escalation')
+        last_value(case when events.event_type in ('enrollment', 'opt_out', 'deferral_change', 'deferral_escalation')
                         then events.employee_deferral_rate end ignore nulls) over w as deferral_rate_after,
         last_value(case when events.event_type in ('enrollment', 'opt_out')
                         then {'event_type': events.event_type,

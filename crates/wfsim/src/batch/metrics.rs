@@ -118,7 +118,7 @@ const fn metric(
 /// The metrics, in the metrics table's column order: one row each, from which the table's
 /// schema, the ensemble and deltas, and the report's titles and units all come. Every event
 /// type has its `events_<type>` row (a test checks it).
-pub const METRICS: [Metric; 39] = {
+pub const METRICS: [Metric; 40] = {
     use MetricKind::*;
     use Source::{Events, Rate as R, TestCents, TestRate};
     const fn c(f: fn(&YearCounts) -> i64) -> Source {
@@ -189,6 +189,13 @@ pub const METRICS: [Metric; 39] = {
             Count,
             Events(EventType::OptOut),
             "Opt-outs",
+            "events",
+        ),
+        metric(
+            "events_deferral_change",
+            Count,
+            Events(EventType::DeferralChange),
+            "Participants moving to the full-match rate",
             "events",
         ),
         metric(

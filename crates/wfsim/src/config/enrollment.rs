@@ -24,12 +24,16 @@ pub struct Enrollment {
 #[serde(deny_unknown_fields, default)]
 pub struct MatchResponse {
     pub probability: Probability,
+    /// Step 6: the share of the census's participants below the full-match rate who move to it
+    /// on Jan 1 of the first year, the design being new then.
+    pub existing_participants: Probability,
 }
 
 impl Default for MatchResponse {
     fn default() -> Self {
         MatchResponse {
             probability: lit(0.0),
+            existing_participants: lit(0.0),
         }
     }
 }
@@ -164,7 +168,16 @@ impl Enrollment {
                 q * 100.0
             )
         };
-        format!("{opt_out}; {magnet}")
+        let q_e = self.match_response.existing_participants.get();
+        let existing = if q_e == 0.0 {
+            String::new()
+        } else {
+            format!(
+                "; {}% of the census's participants below the full-match rate move to it on Jan 1 of the first year (match_response.existing_participants {q_e})",
+                q_e * 100.0
+            )
+        };
+        format!("{opt_out}; {magnet}{existing}")
     }
 
     pub(super) fn check(&self, c: &Checker, levels: usize) -> Result<()> {

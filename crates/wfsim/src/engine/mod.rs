@@ -7,6 +7,7 @@
 
 pub mod context;
 pub mod contributions;
+pub mod deferral_change;
 pub mod eligibility;
 pub mod employee;
 pub mod enrollment;

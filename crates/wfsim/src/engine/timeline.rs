@@ -5,7 +5,7 @@
 use super::context::YearContext;
 use super::contributions::{self, PeriodState};
 use super::employee::{Employee, Enrolled, StartOfYear, TerminationKind};
-use super::{enrollment, escalation, merit, promotion, snapshot, vesting};
+use super::{deferral_change, enrollment, escalation, merit, promotion, snapshot, vesting};
 use crate::date::Date;
 use crate::event::{Category, Drawn, EnrollmentMethod, Event, EventType, Previous, SnapshotRow};
 
@@ -16,6 +16,7 @@ enum Action {
     Enroll(enrollment::Decision),
     AutoEnroll,
     OptOut(enrollment::Decision),
+    DeferralChange(deferral_change::Decision),
     Escalation,
     Promotion(promotion::Decision),
     Raise,
@@ -29,6 +30,7 @@ impl Action {
             Action::Eligibility => EventType::Eligibility,
             Action::Enroll(_) | Action::AutoEnroll => EventType::Enrollment,
             Action::OptOut(_) => EventType::OptOut,
+            Action::DeferralChange(_) => EventType::DeferralChange,
             Action::Escalation => EventType::DeferralEscalation,
             Action::Promotion(_) => EventType::Promotion,
             Action::Raise => EventType::Raise,
@@ -47,6 +49,7 @@ pub struct Decided {
     pub start: StartOfYear,
     pub promotion: Option<promotion::Decision>,
     pub plan: enrollment::PlanYear,
+    pub deferral_change: Option<deferral_change::Decision>,
 }
 
 /// [`Decided`] of each employee of `emps`, in order.
@@ -54,14 +57,17 @@ pub fn decide_each(ctx: &YearContext, emps: &[Employee]) -> Vec<Decided> {
     let starts: Vec<StartOfYear> = emps.iter().map(|e| e.start_of_year(ctx)).collect();
     let promotions = promotion::decide_each(ctx, emps, &starts);
     let plans = enrollment::decide_each(ctx, emps, &starts);
+    let changes = deferral_change::decide_each(ctx, emps, &starts);
     starts
         .into_iter()
         .zip(promotions)
         .zip(plans)
-        .map(|((start, promotion), plan)| Decided {
+        .zip(changes)
+        .map(|(((start, promotion), plan), deferral_change)| Decided {
             start,
             promotion,
             plan,
+            deferral_change,
         })
         .collect()
 }
@@ -113,6 +119,9 @@ pub fn run_decided(
         }
     }
     schedule_plan_actions(&decided.plan, &mut push);
+    if let Some(d) = decided.deferral_change {
+        push(ctx.jan1, Action::DeferralChange(d));
+    }
     if ctx.model.config.deferral_auto_escalation.enabled {
         push(
             ctx.model
@@ -207,6 +216,12 @@ pub fn run_decided(
                 emp.ever_opted_out = true;
                 ev.category = Category::OptOut;
                 ev.deferral_rate = 0.0;
+                ev.decision = drawn(decision.probability, decision.draw);
+            }
+            Action::DeferralChange(decision) => {
+                emp.deferral_rate = decision.rate;
+                ev.category = Category::MatchResponse;
+                ev.deferral_rate = emp.deferral_rate;
                 ev.decision = drawn(decision.probability, decision.draw);
             }
             Action::Escalation => {

@@ -466,6 +466,12 @@ fn existing_participants_move_to_the_full_match_rate_on_the_first_jan_1() {
             rng.draw(&id, 2025, Stream::MatchResponse).u() < 0.5,
             "{id}"
         );
+        // who stayed below the full-match rate stays there: step 6 is the first year's only
+        let (events, _) = run_year(&m, 2026, &mut e);
+        assert!(
+            !types(&events).contains(&EventType::DeferralChange),
+            "{id} in 2026"
+        );
         if changed {
             moved += 1
         } else {

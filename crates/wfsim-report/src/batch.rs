@@ -217,18 +217,13 @@ impl Study<'_> {
         of(&self.deltas, sc, m, y)
     }
 
+    /// Statistics over the seeds of a horizon total (spec §8), and of its paired difference.
     fn h(&self, sc: &str, m: &str) -> Stats {
-        self.horizon
-            .get(&(sc.to_string(), m.to_string()))
-            .copied()
-            .unwrap_or_default()
+        total_of(&self.horizon, sc, m)
     }
 
     fn hd(&self, sc: &str, m: &str) -> Stats {
-        self.horizon_deltas
-            .get(&(sc.to_string(), m.to_string()))
-            .copied()
-            .unwrap_or_default()
+        total_of(&self.horizon_deltas, sc, m)
     }
 
     /// A scenario's colour in every chart: its place in the batch file.
@@ -265,6 +260,12 @@ impl Study<'_> {
     fn span(&self) -> String {
         format!("{}–{}", self.first(), self.last())
     }
+}
+
+fn total_of(t: &HorizonTable, sc: &str, m: &str) -> Stats {
+    t.get(&(sc.to_string(), m.to_string()))
+        .copied()
+        .unwrap_or_default()
 }
 
 fn of(t: &StatsTable, sc: &str, m: &str, y: i32) -> Stats {

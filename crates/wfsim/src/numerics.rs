@@ -33,6 +33,11 @@ pub fn round_bp(x: f64) -> f64 {
     round_half_away(x * 10_000.0) / 10_000.0
 }
 
+/// A rate in whole basis points, for the comparisons the spec makes "in basis points".
+pub fn bp(x: f64) -> i64 {
+    round_half_away(x * 10_000.0) as i64
+}
+
 /// A weight converted to integer parts per million.
 pub fn ppm(weight: f64) -> u64 {
     (weight * 1e6).round() as u64

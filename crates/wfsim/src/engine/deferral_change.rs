@@ -5,7 +5,8 @@
 
 use super::context::YearContext;
 use super::employee::{Employee, StartOfYear};
-use crate::numerics::{round_bp, round_half_away};
+use super::enrollment;
+use crate::numerics::{bp, round_bp};
 use crate::rng::Stream;
 
 /// A change that fires: the new rate, with the probability and draw that decided it.
@@ -16,20 +17,13 @@ pub struct Decision {
     pub draw: f64,
 }
 
-/// The full-match rate the employee would move to, when step 6 applies to them this year: the
-/// first year, a census employee, `0 < r < M` in basis points (tier set at Jan 1, as step 5).
-fn full_match_rate(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Option<f64> {
-    if ctx.year != ctx.model.config.simulation.start_year || emp.hire_date >= ctx.jan1 {
+/// The full-match rate the employee would move to, when step 6 applies to them (the caller
+/// checks the year): a census employee with `0 < r < M` in basis points.
+fn target(ctx: &YearContext, emp: &Employee, start: &StartOfYear) -> Option<f64> {
+    if emp.hire_date >= ctx.jan1 {
         return None;
     }
-    let tenure = start.tenure.max(0);
-    let m = ctx
-        .model
-        .config
-        .employer_match
-        .tiers_for(tenure, start.age + tenure)
-        .full_match_rate();
-    let bp = |x: f64| round_half_away(x * 10_000.0) as i64;
+    let m = enrollment::full_match_rate(ctx, start);
     let r = bp(emp.deferral_rate);
     (r > 0 && r < bp(m)).then_some(m)
 }
@@ -54,7 +48,7 @@ pub fn decide_each(
     let targets: Vec<Option<f64>> = emps
         .iter()
         .zip(starts)
-        .map(|(e, s)| full_match_rate(ctx, e, s))
+        .map(|(e, s)| target(ctx, e, s))
         .collect();
     let keys: Vec<(&str, f64)> = emps
         .iter()

@@ -11,7 +11,7 @@ use super::employee::{Employee, StartOfYear};
 use crate::bands::{conversion_tenure_group, enrollment_age_group, income_band, opt_out_age_group};
 use crate::config::AutoEnrollmentScope;
 use crate::date::Date;
-use crate::numerics::{round_bp, round_half_away};
+use crate::numerics::{bp, round_bp};
 use crate::rng::{Draw, Stream};
 
 /// An enrollment decided by a draw, to be applied on `date` if still eligible and not enrolled.
@@ -299,6 +299,17 @@ fn conversion(ctx: &YearContext, start: &StartOfYear) -> Enroll {
     )
 }
 
+/// M of steps 5 and 6: the full-match rate of the employee's tier set (tenure at Jan 1, hires
+/// 0; points = age + that tenure).
+pub fn full_match_rate(ctx: &YearContext, start: &StartOfYear) -> f64 {
+    let tenure = start.tenure.max(0);
+    ctx.model
+        .config
+        .employer_match
+        .tiers_for(tenure, start.age + tenure)
+        .full_match_rate()
+}
+
 /// An enrollment candidate (steps 1 and 4) with step 5, the match magnet: a voluntary enrollee (steps 1 and 4) whose chosen rate is below
 /// the full-match rate M of their tier set (tenure at Jan 1, hires 0) takes M instead when
 /// `u(id, N, "match_response") < q`. Not logged: the event keeps the enrollment decision's draw.
@@ -311,15 +322,8 @@ fn enroll(
     rate: f64,
 ) -> Enroll {
     let q = ctx.model.config.enrollment.match_response.probability.get();
-    let bp = |x: f64| round_half_away(x * 10_000.0) as i64;
     let match_rate = (q > 0.0)
-        .then(|| {
-            ctx.model
-                .config
-                .employer_match
-                .tiers_for(start.tenure.max(0), start.age + start.tenure.max(0))
-                .full_match_rate()
-        })
+        .then(|| full_match_rate(ctx, start))
         .filter(|&m| bp(rate) < bp(m));
     Enroll {
         stream,

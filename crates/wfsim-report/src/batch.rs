@@ -16,7 +16,10 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 use wfsim::batch::metrics::{self, MetricKind, Stats, METRICS};
+use wfsim::batch::UncertainSummary;
 use wfsim::config::Config;
+
+mod sensitivity;
 
 #[derive(Deserialize)]
 struct Summary {
@@ -31,6 +34,9 @@ struct Summary {
     /// Absent from batches of earlier versions (which had no present values).
     #[serde(default)]
     discount_rate: f64,
+    /// The assumptions drawn per seed (absent from batches of earlier versions: none).
+    #[serde(default)]
+    uncertainty: Vec<UncertainSummary>,
     scenarios: Vec<ScenarioSummary>,
     runs: usize,
 }
@@ -316,6 +322,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
     };
 
     let summary = summary(&st, &configs);
+    let sensitivity = sensitivity::section(&st, dir)?;
     let ndt = nondiscrimination(&st, &configs, &metrics_path)?;
     let mut long_ensemble = vec![];
     let mut long_deltas = vec![];
@@ -376,6 +383,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
     let last_year = last_year(&st);
     let same = same_everywhere(&st, &same);
     let mut workbook: Vec<Table> = summary.tables.clone();
+    workbook.extend(sensitivity.iter().flat_map(|s| s.tables.iter().cloned()));
     workbook.push(horizon_sheet(&st));
     workbook.extend(last_year.tables.iter().cloned());
     workbook.extend(ndt.tables.iter().cloned());
@@ -398,6 +406,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
     workbook.extend(inputs.tables.iter().cloned());
 
     let mut sections = vec![summary];
+    sections.extend(sensitivity);
     sections.extend(pages);
     sections.push(ndt);
     sections.extend(same);
@@ -439,6 +448,10 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
         ("wfsim version".into(), s.tool_version.clone()),
     ];
     facts.extend(behaviours(&s, &configs));
+    facts.push((
+        "uncertainty".into(),
+        wfsim::batch::uncertainty_line(&s.uncertainty),
+    ));
     Ok(Report {
         kind: Kind::Batch,
         title: format!(
@@ -653,16 +666,26 @@ fn summary(st: &Study, configs: &[Config]) -> Section {
                 title: format!("{last}: participation, employer cost and the tests"),
                 columns: headline_columns,
                 rows: headline_rows,
-                note: Some(BANDS.into()),
+                note: Some(bands_caveat(&s.uncertainty)),
             },
         ],
-        caveat: Some(BANDS.into()),
+        caveat: Some(bands_caveat(&s.uncertainty)),
         folded: false,
     }
 }
 
 /// What the bands include and what they leave out.
-const BANDS: &str = "The bands show only the spread over random seeds: which employees leave, are hired, promoted and enroll, with every assumption held at its stated value. They leave out the uncertainty of the assumptions themselves (turnover, hiring, raises, enrollment behaviour), changes in law and in the IRS limits beyond their projection, and the simplifications of the tests (see their section).";
+fn bands_caveat(uncertain: &[UncertainSummary]) -> String {
+    const REST: &str = "changes in law and in the IRS limits beyond their projection, and the simplifications of the tests (see their section).";
+    if uncertain.is_empty() {
+        return format!("The bands show only the spread over random seeds: which employees leave, are hired, promoted and enroll, with every assumption held at its stated value. They leave out the uncertainty of the assumptions themselves (turnover, hiring, raises, enrollment behaviour), {REST}");
+    }
+    let keys: Vec<&str> = uncertain.iter().map(|u| u.key_path.as_str()).collect();
+    format!(
+        "The bands show the spread over random seeds (which employees leave, are hired, promoted and enroll) and over the assumptions drawn once per seed ({}; ranges in the facts above, their weight under \"Which assumption matters\"). They leave out the uncertainty of every other assumption, {REST}",
+        keys.join(", ")
+    )
+}
 
 /// One metric that differs between scenarios: every scenario on one axis, then the paired
 /// differences on another; the tables behind a disclosure.
@@ -887,11 +910,12 @@ fn behaviours(s: &Summary, configs: &[Config]) -> Vec<(String, String)> {
         ("plan", Config::plan_line as fn(&Config) -> String),
         ("behaviour", |c: &Config| c.enrollment.behaviour()),
     ] {
+        let note = wfsim::batch::drawn_note(what, &s.uncertainty);
         let lines = s
             .scenarios
             .iter()
             .zip(configs)
-            .map(|(sc, c)| (sc.scenario_id.clone(), line(c)))
+            .map(|(sc, c)| (sc.scenario_id.clone(), format!("{}{note}", line(c))))
             .collect();
         out.extend(wfsim::batch::per_scenario(what, lines));
     }

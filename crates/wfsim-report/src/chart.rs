@@ -513,6 +513,71 @@ pub fn boxes(a: &Axes, series: &[Fan], zero: bool) -> String {
     finish(svg)
 }
 
+/// A tornado chart of rank correlations: one row per name (the first at the top), per row one
+/// horizontal bar per series from 0 to its value in [-1, 1]; a missing value gets no bar. The
+/// x axis always spans -1 to 1, so a short bar reads as a weak link on every chart.
+pub fn tornado(title: &str, x_desc: &str, names: &[String], series: &[Series]) -> String {
+    let n = names.len();
+    let mut svg = String::new();
+    // room for the names at the left, and a row height that keeps a bar per series legible
+    let label_width = 30 + 7 * names.iter().map(|s| s.chars().count()).max().unwrap_or(0) as u32;
+    let height = (140 + n as u32 * (12 + 14 * series.len() as u32)).max(220);
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let legend: Vec<_> = series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), color(i)))
+            .collect();
+        let area = frame(&root, title, &legend);
+        // row i sits at y = n - 1 - i, so the first name is at the top
+        let mut chart = drawn(
+            ChartBuilder::on(&area)
+                .margin(12)
+                .x_label_area_size(44)
+                .y_label_area_size(label_width.min(WIDTH / 2))
+                .build_cartesian_2d(-1.0..1.0, x_axis(n)),
+        );
+        let reversed: Vec<String> = names.iter().rev().cloned().collect();
+        let y_fmt = |v: &f64| label_of(&reversed, *v);
+        let x_fmt = |v: &f64| format!("{v:.1}");
+        drawn(
+            chart
+                .configure_mesh()
+                .disable_y_mesh()
+                .y_labels(n + 1)
+                .x_labels(11)
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(RGBColor(215, 215, 215))
+                .x_desc(x_desc)
+                .x_label_formatter(&x_fmt)
+                .y_label_formatter(&y_fmt)
+                .label_style((FONT, 13))
+                .axis_desc_style((FONT, 14))
+                .draw(),
+        );
+        let width = 0.8 / series.len().max(1) as f64;
+        for (j, s) in series.iter().enumerate() {
+            drawn(
+                chart.draw_series(s.values.iter().enumerate().filter_map(|(i, v)| {
+                    let v = (*v)?;
+                    let top = (n - 1 - i) as f64 + 0.4 - j as f64 * width;
+                    Some(Rectangle::new(
+                        [(0.0f64.min(v), top), (0.0f64.max(v), top - width * 0.9)],
+                        color(j).filled(),
+                    ))
+                })),
+            );
+        }
+        drawn(chart.draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
+            BLACK.stroke_width(1),
+        ))));
+        drawn(root.present());
+    }
+    finish(svg)
+}
+
 /// An opaque colour for a translucent one over white (bands print the same on any renderer).
 fn blend(c: RGBAColor) -> RGBColor {
     let mix = |v: u8| (v as f64 * c.3 + 255.0 * (1.0 - c.3)).round() as u8;

@@ -37,6 +37,8 @@ pub enum Stream {
     OptOutTiming,
     Conversion,
     MatchResponse,
+    /// A batch's uncertain assumptions (spec §8), keyed by key path and year 0.
+    Uncertainty,
 }
 
 impl Stream {
@@ -59,6 +61,7 @@ impl Stream {
             Stream::OptOutTiming => "opt_out_timing",
             Stream::Conversion => "conversion",
             Stream::MatchResponse => "match_response",
+            Stream::Uncertainty => "uncertainty",
         }
     }
 }

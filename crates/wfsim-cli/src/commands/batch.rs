@@ -63,7 +63,8 @@ pub(crate) fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
             );
         }
         // The plan and the behavioural assumptions in force, each once when all scenarios
-        // share it.
+        // share it, and what the bands include.
+        let uncertain = loaded.uncertainty_summary();
         type Line = fn(&wfsim::config::Config) -> String;
         for (what, line) in [
             ("plan", wfsim::config::Config::plan_line as Line),
@@ -74,10 +75,12 @@ pub(crate) fn batch(args: BatchArgs, quiet: bool) -> anyhow::Result<()> {
                 .iter()
                 .map(|s| (s.id.clone(), line(&s.model.config)))
                 .collect();
+            let note = batch::drawn_note(what, &uncertain);
             for (label, text) in batch::per_scenario(what, lines) {
-                outln!("{label}: {text}");
+                outln!("{label}: {text}{note}");
             }
         }
+        outln!("uncertainty: {}", batch::uncertainty_line(&uncertain));
     }
     let bar = RunsBar::new(loaded.runs() as u64, quiet);
     let report = batch::run(inputs, &bar).with_context(|| {

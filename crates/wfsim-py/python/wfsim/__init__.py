@@ -104,12 +104,24 @@ class RunResult:
 
 
 class BatchResult:
-    """A batch: every run's metrics, their ensemble statistics and paired deltas, the summary."""
+    """A batch: every run's metrics, their ensemble statistics and paired deltas, the horizon
+    totals, each seed's draws of the uncertain assumptions (``None`` without ``uncertainty:``),
+    and the summary."""
 
-    def __init__(self, metrics: Table, ensemble: Table, deltas: Table, summary: Dict[str, Any]):
+    def __init__(
+        self,
+        metrics: Table,
+        ensemble: Table,
+        deltas: Table,
+        horizon: Table,
+        parameters: Optional[Table],
+        summary: Dict[str, Any],
+    ):
         self.metrics = metrics
         self.ensemble = ensemble
         self.deltas = deltas
+        self.horizon = horizon
+        self.parameters = parameters
         self.summary = summary
 
     def __repr__(self) -> str:
@@ -190,8 +202,14 @@ def _read_batch(out: str, summary: Dict[str, Any]) -> BatchResult:
     def read(name: str) -> Table:
         return Table(pq.read_table(os.path.join(out, name)))
 
+    parameters = os.path.join(out, "parameters.parquet")
     return BatchResult(
-        read("metrics.parquet"), read("ensemble.parquet"), read("deltas.parquet"), summary
+        read("metrics.parquet"),
+        read("ensemble.parquet"),
+        read("deltas.parquet"),
+        read("horizon.parquet"),
+        read("parameters.parquet") if os.path.exists(parameters) else None,
+        summary,
     )
 
 

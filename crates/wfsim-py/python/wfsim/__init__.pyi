@@ -47,6 +47,8 @@ class BatchResult:
     metrics: Table
     ensemble: Table
     deltas: Table
+    horizon: Table
+    parameters: Optional[Table]
     summary: Dict[str, Any]
 
 def run(

@@ -3,8 +3,9 @@
 //! unknown key, a bad overlay or an overlay that sets what the batch fixes is an error naming
 //! the scenario and the key path, before anything runs.
 
+use super::uncertainty::{self, Uncertain};
 use crate::census::CensusSource;
-use crate::config::{self, Document, Model};
+use crate::config::{self, Document, KeyPath, Model, Step};
 use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 use serde::Deserialize;
@@ -22,6 +23,8 @@ struct Raw {
     /// Horizon present values (spec §8), in [0, 0.2].
     discount_rate: Option<f64>,
     scenarios: Mapping,
+    /// Key paths drawn once per seed (spec §8), in the file's order.
+    uncertainty: Option<Mapping>,
 }
 
 #[derive(Deserialize)]
@@ -61,6 +64,9 @@ pub struct Scenario {
     pub title: Option<String>,
     /// The merged config with `scenario_id` set; its seed is set per run.
     pub model: Model,
+    /// Per uncertain key of the batch, whether its draw applies here (with `scale` always;
+    /// without, unless the overlay sets the key).
+    pub drawn: Vec<bool>,
 }
 
 /// A batch, resolved and validated.
@@ -79,11 +85,49 @@ pub struct Batch {
     pub baseline: usize,
     /// The rate the horizon present values discount by (spec §8).
     pub discount_rate: f64,
+    /// The uncertain assumptions, in the file's order (empty without `uncertainty:`).
+    pub uncertainty: Vec<Uncertain>,
 }
 
 impl Batch {
     pub fn runs(&self) -> usize {
         self.scenarios.len() * self.seeds.len()
+    }
+
+    /// Each uncertain key's draw at `seed`, in batch order.
+    pub fn draws(&self, seed: u64) -> Vec<f64> {
+        self.uncertainty.iter().map(|u| u.draw(seed)).collect()
+    }
+
+    /// The model of run (scenario `s`, `seed`): the scenario's merged config with the seed's
+    /// draws applied and the seed set, the config a single run would be given.
+    pub fn model(&self, s: usize, seed: u64) -> Result<Model> {
+        let scenario = &self.scenarios[s];
+        let mut model = if self.uncertainty.is_empty() {
+            scenario.model.clone()
+        } else {
+            let draws = self.draws(seed);
+            let label = format!(
+                "{}, scenario `{}`, seed {seed} ({})",
+                self.file.display(),
+                scenario.id,
+                self.uncertainty
+                    .iter()
+                    .zip(&draws)
+                    .map(|(u, d)| format!("{} = {d}", u.key))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            uncertainty::drawn_model(
+                &scenario.model,
+                &self.uncertainty,
+                &scenario.drawn,
+                &draws,
+                &label,
+            )?
+        };
+        model.config.simulation.random_seed = seed;
+        Ok(model)
     }
 
     pub fn baseline_id(&self) -> &str {
@@ -168,6 +212,10 @@ pub fn load(path: &Path) -> Result<Batch> {
     if raw.scenarios.is_empty() {
         return Err(fail(&name, "scenarios", "at least one scenario is needed"));
     }
+    let uncertain = match &raw.uncertainty {
+        Some(block) => uncertainty::parse(block, &name, is_fixed)?,
+        None => Vec::new(),
+    };
     let mut scenarios = Vec::with_capacity(raw.scenarios.len());
     for (key, overlay) in &raw.scenarios {
         let id = scenario_id(key).ok_or_else(|| {
@@ -183,6 +231,7 @@ pub fn load(path: &Path) -> Result<Batch> {
         let label = format!("{name}, scenario `{id}`");
         let mut doc = base_doc.clone();
         let mut title = None;
+        let mut drawn: Vec<bool> = uncertain.iter().map(|_| true).collect();
         match overlay {
             Value::Null => {}
             Value::Mapping(m) => {
@@ -201,6 +250,9 @@ pub fn load(path: &Path) -> Result<Batch> {
                     }
                 }
                 check_fixed(&m, &label)?;
+                for (d, u) in drawn.iter_mut().zip(&uncertain) {
+                    *d = u.scale || !uncertainty::overlay_sets(&m, &u.key, &DATA_KEYED);
+                }
                 doc.merge(&m, &DATA_KEYED);
             }
             _ => {
@@ -219,7 +271,13 @@ pub fn load(path: &Path) -> Result<Batch> {
         }
         cfg.simulation.scenario_id = id.clone();
         let model = config::validate(cfg, &label)?;
-        scenarios.push(Scenario { id, title, model });
+        uncertainty::check_endpoints(&model, &uncertain, &drawn, &label)?;
+        scenarios.push(Scenario {
+            id,
+            title,
+            model,
+            drawn,
+        });
     }
     if scenarios.len() * seeds.len() > MAX_RUNS {
         return Err(fail(
@@ -267,7 +325,13 @@ pub fn load(path: &Path) -> Result<Batch> {
         ),
         (None, None) => (CensusSource::Example, String::new()),
     };
-    Ok(Batch {
+    if uncertain.iter().any(|u| u.scale) {
+        let label = format!("{name}, the base config");
+        let base = config::validate(base_doc.into_config(Path::new(&label))?, &label)?;
+        let scaled: Vec<bool> = uncertain.iter().map(|u| u.scale).collect();
+        uncertainty::check_endpoints(&base, &uncertain, &scaled, &label)?;
+    }
+    let batch = Batch {
         file: path.to_path_buf(),
         sha256,
         base: base_path,
@@ -277,7 +341,28 @@ pub fn load(path: &Path) -> Result<Batch> {
         scenarios,
         baseline,
         discount_rate,
-    })
+        uncertainty: uncertain,
+    };
+    // Keys drawn together may still clash (each endpoint was checked alone): every run's drawn
+    // config is checked before anything runs.
+    if !batch.uncertainty.is_empty() {
+        for s in 0..batch.scenarios.len() {
+            for &seed in &batch.seeds {
+                batch.model(s, seed)?;
+            }
+        }
+    }
+    Ok(batch)
+}
+
+/// Whether the batch fixes `key` for every scenario: the run identity keys, the census section,
+/// and the thresholds that give census rows their level when the census is read (once).
+fn is_fixed(key: &KeyPath) -> bool {
+    let text = key.as_str();
+    FIXED.contains(&text)
+        || matches!(key.steps().first(), Some(Step::Key(k)) if k == "census")
+        || matches!(key.steps(), [Step::Key(a), Step::Index(_), Step::Key(b)]
+            if a == "job_levels" && b == "census_salary_threshold")
 }
 
 fn scenario_id(key: &Value) -> Option<String> {

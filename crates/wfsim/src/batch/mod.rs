@@ -8,6 +8,7 @@ mod file;
 pub mod horizon;
 pub mod metrics;
 mod tables;
+pub mod uncertainty;
 
 pub use file::{load, Batch, Scenario, MAX_RUNS};
 
@@ -66,6 +67,15 @@ struct ScenarioSummary {
     resolved_config: serde_json::Value,
 }
 
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct UncertainSummary {
+    pub key_path: String,
+    pub distribution: String,
+    pub scale: bool,
+    /// The scenarios whose overlay sets the key, so the draw does not apply to them.
+    pub not_in: Vec<String>,
+}
+
 #[derive(Serialize)]
 pub struct BatchSummary {
     pub tool_version: String,
@@ -78,6 +88,9 @@ pub struct BatchSummary {
     pub baseline: String,
     /// The rate the horizon's present values are discounted at (spec §8).
     pub discount_rate: f64,
+    /// The uncertain assumptions drawn per seed (spec §8), as `key: distribution`; empty when
+    /// the bands hold only the seeds' draws.
+    pub uncertainty: Vec<UncertainSummary>,
     scenarios: Vec<ScenarioSummary>,
     pub runs: usize,
     pub keep: Keep,
@@ -125,13 +138,13 @@ pub struct YearMetrics {
 fn run_one(
     inputs: &BatchInputs,
     census: &[CensusRow],
-    scenario: &Scenario,
+    s: usize,
     seed: u64,
     root: &Path,
 ) -> Result<Vec<YearMetrics>> {
     let started = Instant::now();
-    let mut model = scenario.model.clone();
-    model.config.simulation.random_seed = seed;
+    let scenario = &inputs.batch.scenarios[s];
+    let model = inputs.batch.model(s, seed)?;
     let sim = &model.config.simulation;
     let labels = RunLabels {
         scenario_id: sim.scenario_id.clone(),
@@ -279,7 +292,7 @@ impl Plan {
                 run_one(
                     &self.inputs,
                     &self.censuses[self.census_of[s]].1,
-                    scenario,
+                    s,
                     batch.seeds[k],
                     root,
                 )
@@ -451,6 +464,12 @@ fn finish(
         })
         .collect();
     output_bytes += tables::write_horizon(&root.join("horizon.parquet"), &horizon_rows)?;
+    if !batch.uncertainty.is_empty() {
+        let draws: Vec<(u64, Vec<f64>)> =
+            batch.seeds.iter().map(|&k| (k, batch.draws(k))).collect();
+        output_bytes +=
+            tables::write_parameters(&root.join("parameters.parquet"), &batch.uncertainty, &draws)?;
+    }
     let wall_seconds = started.elapsed().as_secs_f64();
     let summary = BatchSummary {
         tool_version: env!("CARGO_PKG_VERSION").into(),
@@ -462,6 +481,7 @@ fn finish(
         seeds: batch.seeds.clone(),
         baseline: batch.baseline_id().to_string(),
         discount_rate: batch.discount_rate,
+        uncertainty: batch.uncertainty_summary(),
         scenarios: batch
             .scenarios
             .iter()
@@ -503,6 +523,75 @@ pub fn per_scenario(what: &str, lines: Vec<(String, String)>) -> Vec<(String, St
             .into_iter()
             .map(|(id, l)| (format!("{what} of {id}"), l))
             .collect(),
+    }
+}
+
+impl Batch {
+    /// The uncertain keys as `batch_summary.json` records them.
+    pub fn uncertainty_summary(&self) -> Vec<UncertainSummary> {
+        self.uncertainty
+            .iter()
+            .enumerate()
+            .map(|(i, u)| UncertainSummary {
+                key_path: u.key.to_string(),
+                distribution: u.distribution.describe(),
+                scale: u.scale,
+                not_in: self
+                    .scenarios
+                    .iter()
+                    .filter(|s| !s.drawn[i])
+                    .map(|s| s.id.clone())
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+/// What a batch's bands include, in one line (the CLI's header and the report say it alike).
+pub fn uncertainty_line(keys: &[UncertainSummary]) -> String {
+    if keys.is_empty() {
+        return "none: the bands hold only the seeds' random events, not the risk that an assumption is wrong (add `uncertainty:` to the batch file)".into();
+    }
+    let each: Vec<String> = keys
+        .iter()
+        .map(|u| {
+            let how = if u.scale { "× " } else { "" };
+            let not_in = if u.not_in.is_empty() {
+                String::new()
+            } else {
+                format!(" (not in {}: their overlay sets it)", u.not_in.join(", "))
+            };
+            format!("{} {how}{}{not_in}", u.key_path, u.distribution)
+        })
+        .collect();
+    format!(
+        "the bands include assumption risk, drawn once per seed and shared by every scenario: {}",
+        each.join("; ")
+    )
+}
+
+/// The note a plan or behaviour line gets when some of its keys are drawn per seed, so the
+/// values it states are read as the centre, not the whole story.
+pub fn drawn_note(what: &str, keys: &[UncertainSummary]) -> String {
+    let sections: &[&str] = match what {
+        "plan" => &[
+            "employer_match",
+            "employer_core",
+            "vesting",
+            "deferral_auto_escalation",
+            "enrollment.auto_enrollment.default_deferral_rate",
+        ],
+        _ => &["enrollment"],
+    };
+    let drawn: Vec<&str> = keys
+        .iter()
+        .map(|u| u.key_path.as_str())
+        .filter(|k| sections.iter().any(|s| k.starts_with(s)))
+        .collect();
+    if drawn.is_empty() {
+        String::new()
+    } else {
+        format!(" [drawn per seed: {}]", drawn.join(", "))
     }
 }
 

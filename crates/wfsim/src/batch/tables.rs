@@ -2,6 +2,7 @@
 //! `ensemble.parquet` and `deltas.parquet`.
 
 use super::metrics::{Stats, Value, METRICS};
+use super::uncertainty::Uncertain;
 use crate::error::{Error, Result};
 use arrow_array::builder::{Float64Builder, Int32Builder, Int64Builder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
@@ -78,6 +79,30 @@ pub fn write_horizon(path: &Path, rows: &[HorizonRow]) -> Result<u64> {
             ("scenario_id", Arc::new(scenario.finish())),
             ("random_seed", Arc::new(seed.finish())),
             ("metric", Arc::new(metric.finish())),
+            ("value", Arc::new(value.finish())),
+        ],
+    )
+}
+
+/// `parameters.parquet`: each seed's draw of each uncertain key (the multiplier for `scale`),
+/// by seed, then key in batch order.
+pub fn write_parameters(path: &Path, keys: &[Uncertain], draws: &[(u64, Vec<f64>)]) -> Result<u64> {
+    let n = keys.len() * draws.len();
+    let mut seed = Int64Builder::with_capacity(n);
+    let mut key = StringBuilder::with_capacity(n, n * 32);
+    let mut value = Float64Builder::with_capacity(n);
+    for (k, values) in draws {
+        for (u, v) in keys.iter().zip(values) {
+            seed.append_value(*k as i64);
+            key.append_value(u.key.as_str());
+            value.append_value(*v);
+        }
+    }
+    write(
+        path,
+        vec![
+            ("random_seed", Arc::new(seed.finish())),
+            ("key_path", Arc::new(key.finish())),
             ("value", Arc::new(value.finish())),
         ],
     )

@@ -49,6 +49,73 @@ impl Set {
     }
 }
 
+/// A config key path that may name a list element: `workforce.termination_age_multipliers[0]`,
+/// `employer_match.tiers[1].rate`, `irs_limits.published.2026.deferral`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyPath {
+    text: String,
+    steps: Vec<Step>,
+}
+
+/// One step of a [`KeyPath`]: a mapping key or a list position (0-based).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    Key(String),
+    Index(usize),
+}
+
+impl FromStr for KeyPath {
+    type Err = String;
+
+    /// Dot-separated keys (letters, digits, `_`), each followed by any number of `[i]`.
+    fn from_str(text: &str) -> std::result::Result<KeyPath, String> {
+        let bad = || {
+            format!(
+                "{text:?} is not a key path (keys joined by dots, a list element as [i], e.g. workforce.termination_age_multipliers[0])"
+            )
+        };
+        let mut steps = Vec::new();
+        for part in text.split('.') {
+            let (key, mut rest) = part.split_at(part.find('[').unwrap_or(part.len()));
+            if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(bad());
+            }
+            steps.push(Step::Key(key.to_string()));
+            while !rest.is_empty() {
+                let (index, after) = rest
+                    .strip_prefix('[')
+                    .and_then(|r| r.split_once(']'))
+                    .ok_or_else(bad)?;
+                if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(bad());
+                }
+                steps.push(Step::Index(index.parse().map_err(|_| bad())?));
+                rest = after;
+            }
+        }
+        Ok(KeyPath {
+            text: text.to_string(),
+            steps,
+        })
+    }
+}
+
+impl KeyPath {
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+}
+
+impl std::fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 /// A config file's YAML document (an empty file is an empty mapping).
 #[derive(Clone, Debug)]
 pub struct Document(Value);
@@ -62,6 +129,41 @@ impl Document {
         serde_path_to_error::deserialize(de)
             .map(Document)
             .map_err(|e| config_error(e, path))
+    }
+
+    /// A typed config as a document again, every key written out: a batch sets single leaves of
+    /// a scenario's resolved config on it and types the result like a file.
+    pub fn of(config: &Config) -> Document {
+        Document(serde_norway::to_value(config).expect("every config value serialises to YAML"))
+    }
+
+    /// The value at `path`, if the document has one there.
+    pub fn at(&self, path: &KeyPath) -> Option<&Value> {
+        path.steps
+            .iter()
+            .try_fold(&self.0, |node, step| match step {
+                Step::Key(k) => match node {
+                    Value::Mapping(m) => m.iter().find(|(key, _)| key_text(key) == *k).map(|e| e.1),
+                    _ => None,
+                },
+                Step::Index(i) => node.as_sequence()?.get(*i),
+            })
+    }
+
+    /// The value at `path` to change in place, if the document has one there.
+    pub fn at_mut(&mut self, path: &KeyPath) -> Option<&mut Value> {
+        path.steps
+            .iter()
+            .try_fold(&mut self.0, |node, step| match step {
+                Step::Key(k) => match node {
+                    Value::Mapping(m) => m
+                        .iter_mut()
+                        .find(|(key, _)| key_text(key) == *k)
+                        .map(|e| e.1),
+                    _ => None,
+                },
+                Step::Index(i) => node.as_sequence_mut()?.get_mut(*i),
+            })
     }
 
     /// Sets one key, creating the mappings on its path; a key below a value that is not a
@@ -98,13 +200,7 @@ impl Document {
                 unreachable!("made a mapping above")
             };
             for (k, v) in overlay {
-                let key = match k {
-                    Value::String(s) => s.clone(),
-                    other => serde_norway::to_string(other)
-                        .unwrap_or_default()
-                        .trim()
-                        .to_string(),
-                };
+                let key = key_text(k);
                 let child = if path.is_empty() {
                     key
                 } else {
@@ -127,6 +223,17 @@ impl Document {
     /// Types the document; `file` names it in messages.
     pub fn into_config(self, file: &Path) -> Result<Config> {
         serde_path_to_error::deserialize(self.0).map_err(|e| config_error(e, file))
+    }
+}
+
+/// A mapping key as text (`2026` for a year key written as a number).
+pub fn key_text(k: &Value) -> String {
+    match k {
+        Value::String(s) => s.clone(),
+        other => serde_norway::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
     }
 }
 
@@ -190,6 +297,40 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("unknown field"), "{e}");
+    }
+
+    #[test]
+    fn key_paths_reach_leaves_and_list_elements() {
+        let mut doc = Document::of(&Config::default());
+        let p = |t: &str| t.parse::<KeyPath>().unwrap();
+        let at = |doc: &Document, t: &str| doc.at(&p(t)).and_then(Value::as_f64);
+        assert_eq!(at(&doc, "workforce.total_termination_rate"), Some(0.12));
+        assert_eq!(
+            at(&doc, "workforce.termination_age_multipliers[5]"),
+            Some(1.6)
+        );
+        assert_eq!(at(&doc, "employer_match.tiers[1].rate"), Some(0.5));
+        assert_eq!(at(&doc, "workforce.termination_age_multipliers[6]"), None);
+        assert_eq!(at(&doc, "workforce.total_termination_rat"), None);
+        *doc.at_mut(&p("employer_match.tiers[1].rate")).unwrap() = Value::from(0.25);
+        let c = doc.into_config(Path::new("d")).unwrap();
+        assert_eq!(
+            c.employer_match.tiers.rates().collect::<Vec<_>>(),
+            [1.0, 0.25]
+        );
+        for bad in ["", "a..b", "a[", "a[x]", "a[1]b", "[1]", "a b", "a.[0]"] {
+            assert!(bad.parse::<KeyPath>().is_err(), "{bad}");
+        }
+        assert_eq!(
+            p("a.b[2][0].c").steps(),
+            [
+                Step::Key("a".into()),
+                Step::Key("b".into()),
+                Step::Index(2),
+                Step::Index(0),
+                Step::Key("c".into())
+            ]
+        );
     }
 
     #[test]

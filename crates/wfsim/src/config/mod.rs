@@ -30,7 +30,7 @@ pub use census::{
 };
 pub use compensation::Compensation;
 pub use deferral_auto_escalation::{Escalation, EscalationScope};
-pub use document::{Document, Set};
+pub use document::{key_text, Document, KeyPath, Set, Step};
 pub use eligibility::Eligibility;
 pub use employer_core::{
     AgeRate, EmployerCore, Integration, IntegrationLevel, PointsRate, ServiceRate,

@@ -308,4 +308,13 @@ fn bad_uncertainty_is_refused_before_anything_runs() {
             .assert_input_error(needles);
         assert!(!sb.join(&out).exists(), "case {i} wrote its output");
     }
+    // each endpoint is valid alone (min_rate up to 0.08 under the default max 0.10, max_rate
+    // down to 0.05 over the default min 0.01), but some seed draws min_rate above max_rate
+    let file = sb.write(
+        "clash.yaml",
+        "base: base.yaml\ncensus: census.csv\nseeds: {first: 1, count: 40}\nscenarios:\n  a: {}\nuncertainty:\n  enrollment.voluntary.min_rate: {uniform: [0.01, 0.08]}\n  enrollment.voluntary.max_rate: {uniform: [0.05, 0.10]}\n",
+    );
+    sb.run(["batch", &s(&file), "--out", "clash"])
+        .assert_input_error(&["scenario `a`, seed ", "enrollment.voluntary.min_rate = 0.0", "max_rate"]);
+    assert!(!sb.join("clash").exists());
 }

@@ -783,6 +783,11 @@ fn a_batch_report_has_a_fan_per_metric_and_its_tables_equal_the_metrics() {
     let html = std::fs::read_to_string(sb.join("b.html")).unwrap();
     assert!(!html.contains("http"), "the page names a URL");
     assert!(html.contains("<dt>seeds</dt><dd>1–4 (4 seeds)</dd>"));
+    assert!(
+        !html.contains("id=\"sensitivity\"")
+            && html.contains("<dt>uncertainty</dt><dd>none: the bands hold only"),
+        "a batch without uncertainty: no sensitivity section, and the facts say so"
+    );
     // titles beside the ids, and the plan of each scenario, as `wfsim batch` prints them
     assert!(
         html.contains("<dd>current (Today&#39;s plan), ae4, stretch, prior</dd>")
@@ -1016,6 +1021,158 @@ fn a_batch_report_has_a_fan_per_metric_and_its_tables_equal_the_metrics() {
         std::fs::read(sb.join("again.xlsx")).unwrap(),
         std::fs::read(sb.join("b.xlsx")).unwrap()
     );
+}
+
+/// Spearman's rank correlation by counting (rank = 1 + smaller values + half the ties), not by
+/// sorting as the report does.
+fn spearman(x: &[f64], y: &[f64]) -> f64 {
+    let rank = |v: &[f64]| -> Vec<f64> {
+        v.iter()
+            .map(|a| {
+                let below = v.iter().filter(|b| *b < a).count() as f64;
+                let same = v.iter().filter(|b| *b == a).count() as f64;
+                1.0 + below + (same - 1.0) / 2.0
+            })
+            .collect()
+    };
+    let (rx, ry) = (rank(x), rank(y));
+    let n = x.len() as f64;
+    let m = (n + 1.0) / 2.0;
+    let cov: f64 = rx.iter().zip(&ry).map(|(a, b)| (a - m) * (b - m)).sum();
+    let var = |r: &[f64]| r.iter().map(|a| (a - m) * (a - m)).sum::<f64>();
+    cov / (var(&rx) * var(&ry)).sqrt()
+}
+
+/// With `uncertainty:`, the report ranks the drawn assumptions per scenario: its table holds each
+/// key's rank correlation with the horizon cost, the last year's participation and the paired
+/// cost difference, recomputed here from the batch's files; a stretch match's cost follows the
+/// share of existing participants who move to its full-match rate (known truth).
+#[test]
+fn a_batch_with_uncertainty_ranks_which_assumption_matters() {
+    let sb = Sandbox::new();
+    sb.generated_census("census.csv", 300, 4);
+    sb.write(
+        "base.yaml",
+        "simulation: {start_year: 2025, end_year: 2027}\n",
+    );
+    sb.write(
+        "study.yaml",
+        "base: base.yaml
+census: census.csv
+seeds: {first: 1, count: 12}
+scenarios:
+  current: {}
+  stretch: {employer_match: {tiers: [{from: 0, to: 0.12, rate: 0.25}]}}
+uncertainty:
+  workforce.total_termination_rate: {uniform: [0.7, 1.3], scale: true}
+  enrollment.match_response.existing_participants: {uniform: [0, 1]}
+",
+    );
+    sb.run(["-q", "batch", "study.yaml", "--out", "b"])
+        .assert_success();
+    sb.run(["-q", "report", "b", "--out", "b.html", "--xlsx", "b.xlsx"])
+        .assert_success();
+    let html = std::fs::read_to_string(sb.join("b.html")).unwrap();
+    assert!(html.contains("<section id=\"sensitivity\">"));
+    for i in 1..=2 {
+        assert!(html.contains(&format!("<figure id=\"chart-sensitivity-{i}\"><svg ")));
+    }
+    assert!(!html.contains("<figure id=\"chart-sensitivity-3\">"));
+    assert!(html.contains("over the assumptions drawn once per seed (workforce.total_termination_rate, enrollment.match_response.existing_participants;"));
+
+    // the draws, the horizon cost (in cents) and 2027's participation per (scenario, seed)
+    let p = &read_batches(&sb.join("b/parameters.parquet"))[0];
+    let mut draws: BTreeMap<(String, i64), f64> = BTreeMap::new();
+    for i in 0..p.num_rows() {
+        draws.insert(
+            (
+                col::<StringArray>(p, "key_path").value(i).to_string(),
+                col::<Int64Array>(p, "random_seed").value(i),
+            ),
+            col::<Float64Array>(p, "value").value(i),
+        );
+    }
+    let h = &read_batches(&sb.join("b/horizon.parquet"))[0];
+    let mut cost: BTreeMap<(String, i64), i64> = BTreeMap::new();
+    for i in 0..h.num_rows() {
+        if col::<StringArray>(h, "metric").value(i) == "employer_cost_total" {
+            cost.insert(
+                (
+                    col::<StringArray>(h, "scenario_id").value(i).to_string(),
+                    col::<Int64Array>(h, "random_seed").value(i),
+                ),
+                cents(col::<Float64Array>(h, "value").value(i)),
+            );
+        }
+    }
+    let m = &read_batches(&sb.join("b/metrics.parquet"))[0];
+    let mut part: BTreeMap<(String, i64), f64> = BTreeMap::new();
+    for i in 0..m.num_rows() {
+        if col::<Int32Array>(m, "simulation_year").value(i) == 2027 {
+            part.insert(
+                (
+                    col::<StringArray>(m, "scenario_id").value(i).to_string(),
+                    col::<Int64Array>(m, "random_seed").value(i),
+                ),
+                col::<Float64Array>(m, "participation_rate").value(i),
+            );
+        }
+    }
+    let rows = table(&html, "sensitivity");
+    assert_eq!(rows.len(), 4);
+    let seeds: Vec<i64> = (1..=12).collect();
+    let mut stretch_existing = 0.0;
+    for row in &rows {
+        let (Cell::Text(sc), Cell::Text(key)) = (&row[0], &row[1]) else {
+            panic!("{row:?}")
+        };
+        let x: Vec<f64> = seeds.iter().map(|k| draws[&(key.clone(), *k)]).collect();
+        let of = |t: &BTreeMap<(String, i64), i64>, sc: &str| -> Vec<f64> {
+            seeds
+                .iter()
+                .map(|k| t[&(sc.to_string(), *k)] as f64)
+                .collect()
+        };
+        let want_cost = spearman(&x, &of(&cost, sc));
+        let want_part = spearman(
+            &x,
+            &seeds
+                .iter()
+                .map(|k| part[&(sc.clone(), *k)])
+                .collect::<Vec<_>>(),
+        );
+        assert!((num(&row[2]) - want_cost).abs() < 1e-12, "{sc} {key} cost");
+        assert!(
+            (num(&row[3]) - want_part).abs() < 1e-12,
+            "{sc} {key} participation"
+        );
+        if sc == "current" {
+            assert_eq!(opt(&row[4]), None, "the baseline has no paired difference");
+        } else {
+            let delta: Vec<f64> = seeds
+                .iter()
+                .map(|k| (cost[&(sc.clone(), *k)] - cost[&("current".to_string(), *k)]) as f64)
+                .collect();
+            assert!(
+                (num(&row[4]) - spearman(&x, &delta)).abs() < 1e-12,
+                "{sc} {key} delta"
+            );
+        }
+        if sc == "stretch" && key == "enrollment.match_response.existing_participants" {
+            stretch_existing = num(&row[2]);
+        }
+    }
+    assert!(stretch_existing > 0.5, "{stretch_existing}");
+    // strongest first within each scenario
+    for pair in rows.chunks(2) {
+        let strength = |r: &Vec<Cell>| {
+            r[2..]
+                .iter()
+                .filter_map(opt)
+                .fold(0.0f64, |m, v| m.max(v.abs()))
+        };
+        assert!(strength(&pair[0]) >= strength(&pair[1]));
+    }
 }
 
 #[test]

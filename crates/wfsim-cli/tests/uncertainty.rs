@@ -93,7 +93,8 @@ fn uncertain_runs_equal_the_single_runs_of_their_drawn_configs() {
         out.stdout
     );
     assert!(
-        out.stdout.contains("[drawn per seed: enrollment."),
+        out.stdout
+            .contains("[drawn per seed instead of the value above: enrollment."),
         "{}",
         out.stdout
     );
@@ -315,6 +316,10 @@ fn bad_uncertainty_is_refused_before_anything_runs() {
         "base: base.yaml\ncensus: census.csv\nseeds: {first: 1, count: 40}\nscenarios:\n  a: {}\nuncertainty:\n  enrollment.voluntary.min_rate: {uniform: [0.01, 0.08]}\n  enrollment.voluntary.max_rate: {uniform: [0.05, 0.10]}\n",
     );
     sb.run(["batch", &s(&file), "--out", "clash"])
-        .assert_input_error(&["scenario `a`, seed ", "enrollment.voluntary.min_rate = 0.0", "max_rate"]);
+        .assert_input_error(&[
+            "scenario `a`, seed ",
+            "enrollment.voluntary.min_rate = 0.0",
+            "max_rate",
+        ]);
     assert!(!sb.join("clash").exists());
 }

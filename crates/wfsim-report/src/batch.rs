@@ -478,7 +478,12 @@ fn summary(st: &Study, configs: &[Config]) -> Section {
     if titled {
         plan_columns.push(col("title", Format::Text));
     }
-    let behaviours: Vec<String> = configs.iter().map(|c| c.enrollment.behaviour()).collect();
+    let behaviour_note = wfsim::batch::drawn_note("behaviour", &s.uncertainty);
+    let plan_note = wfsim::batch::drawn_note("plan", &s.uncertainty);
+    let behaviours: Vec<String> = configs
+        .iter()
+        .map(|c| format!("{}{behaviour_note}", c.enrollment.behaviour()))
+        .collect();
     let one_behaviour = behaviours.iter().all(|b| *b == behaviours[0]);
     plan_columns.push(col("plan", Format::Text));
     if !one_behaviour {
@@ -494,7 +499,7 @@ fn summary(st: &Study, configs: &[Config]) -> Section {
             if titled {
                 row.push(sc.title.as_deref().map_or(Cell::Empty, Cell::from));
             }
-            row.push(Cell::Text(c.plan_line()));
+            row.push(Cell::Text(format!("{}{plan_note}", c.plan_line())));
             if !one_behaviour {
                 row.push(Cell::Text(b.clone()));
             }

@@ -591,7 +591,10 @@ pub fn drawn_note(what: &str, keys: &[UncertainSummary]) -> String {
     if drawn.is_empty() {
         String::new()
     } else {
-        format!(" [drawn per seed: {}]", drawn.join(", "))
+        format!(
+            " [drawn per seed instead of the value above: {}]",
+            drawn.join(", ")
+        )
     }
 }
 

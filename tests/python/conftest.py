@@ -22,6 +22,11 @@ scenarios:
   ae_4pct: {enrollment: {auto_enrollment: {default_deferral_rate: 0.04}}}
   stretch_match: {employer_match: {tiers: [{from: 0, to: 0.12, rate: 0.25}]}}
 """
+# The same study with assumption uncertainty (spec §8).
+UNCERTAIN = BATCH + """uncertainty:
+  enrollment.match_response.existing_participants: {uniform: [0, 0.6]}
+  workforce.total_termination_rate: {triangular: [0.8, 1.0, 1.2], scale: true}
+"""
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +38,7 @@ def wfsim_bin():
 
 @pytest.fixture(scope="session")
 def work(tmp_path_factory, wfsim_bin):
-    """A census of 1,500, a base config naming it, and a 3 x 3 batch file."""
+    """A census of 1,500, a base config naming it, and a 3 x 3 batch file, also with uncertainty."""
     d = tmp_path_factory.mktemp("work")
     subprocess.run(
         [wfsim_bin, "census", "-q", "--employees", "1500", "--seed", "2", "--out", "census.csv"],
@@ -42,6 +47,7 @@ def work(tmp_path_factory, wfsim_bin):
     )
     (d / "base.yaml").write_text(BASE)
     (d / "study.yaml").write_text(BATCH)
+    (d / "uncertain.yaml").write_text(UNCERTAIN)
     return d
 
 

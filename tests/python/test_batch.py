@@ -24,6 +24,23 @@ def test_batch_without_out_returns_the_tables(in_work):
     assert r.metrics.num_rows == 3 * 3 * 3
 
 
+def test_uncertain_batch_returns_its_draws_as_the_cli_writes_them(in_work, wfsim_bin):
+    code, err = cli(wfsim_bin, in_work, "batch", "uncertain.yaml", "--out", "cli_uncertain")
+    assert code == 0, err
+    r = wfsim.batch("uncertain.yaml", out="py_uncertain")
+    assert_same_output(in_work / "cli_uncertain", in_work / "py_uncertain")
+    draws = r.parameters.to_arrow()
+    assert draws.equals(pq.read_table(in_work / "cli_uncertain" / "parameters.parquet"))
+    assert draws.column_names == ["random_seed", "key_path", "value"]
+    assert draws.num_rows == 3 * 2
+    assert r.horizon.num_rows == 3 * 3 * 12
+    assert [u["key_path"] for u in r.summary["uncertainty"]] == [
+        "enrollment.match_response.existing_participants",
+        "workforce.total_termination_rate",
+    ]
+    assert wfsim.batch("study.yaml").parameters is None
+
+
 def test_bad_batch_raises_with_the_cli_message(in_work, wfsim_bin):
     (in_work / "bad_study.yaml").write_text("base: base.yaml\nseeds: [1]\nscenarios: {a: {enrollment: {colour: 1}}}\n")
     want = cli_error(wfsim_bin, in_work, "batch", "bad_study.yaml", "--out", "x")

@@ -25,6 +25,14 @@ def test_ray_batch_is_identical_to_the_cli(cluster, in_work, wfsim_bin, runs_per
     assert r.summary["runs"] == 9
 
 
+def test_ray_batch_with_uncertainty_is_identical_to_the_cli(cluster, in_work, wfsim_bin):
+    code, err = cli(wfsim_bin, in_work, "batch", "uncertain.yaml", "--out", "cli_uncertain_ray")
+    assert code == 0, err
+    r = wfsim.distributed.run_batch("uncertain.yaml", out="ray_uncertain", runs_per_task=2)
+    assert_same_output(in_work / "cli_uncertain_ray", in_work / "ray_uncertain")
+    assert r.parameters.num_rows == 3 * 2
+
+
 def test_ray_batch_of_bad_input_fails_with_its_message(cluster, in_work, wfsim_bin):
     lines = (in_work / "census.csv").read_text().splitlines()
     lines[5] = lines[5].replace(",", ",,", 1)

@@ -8,7 +8,8 @@
         sheets its `ndt` of each year, under a line stating the tests' simplifications.
     check_report.py batch-xlsx WORKBOOK BATCH_DIR
         the Metrics, Ensemble and Deltas sheets equal metrics.parquet, ensemble.parquet and
-        deltas.parquet cell for cell (openpyxl, pyarrow); the nondiscrimination sheets hold the
+        deltas.parquet cell for cell (openpyxl, pyarrow); the Sensitivity sheet, with
+        uncertainty, the rank correlations of the draws with the horizon cost; the nondiscrimination sheets hold the
         share of seeds passing each test (ensemble.parquet) and the ADP margin's statistics over
         the seeds, recomputed here from metrics.parquet with the spec's percentile formula.
 """
@@ -197,7 +198,45 @@ def check_batch(book, batch_dir):
     for sheet in ["Metrics", "Ensemble", "Deltas"]:
         check_simplifications(wb[sheet])
     check_batch_ndt(wb, metrics, d)
+    check_sensitivity(wb, d)
     print(f"{book}: Metrics, Ensemble, Deltas and the nondiscrimination sheets match {batch_dir}")
+
+
+def spearman(x, y):
+    """Rank correlation, ranks by counting (ties at their average rank)."""
+    def ranks(v):
+        return [1 + sum(b < a for b in v) + (sum(b == a for b in v) - 1) / 2 for a in v]
+    rx, ry = ranks(x), ranks(y)
+    m = (len(x) + 1) / 2
+    cov = sum((a - m) * (b - m) for a, b in zip(rx, ry))
+    vx = sum((a - m) ** 2 for a in rx)
+    vy = sum((b - m) ** 2 for b in ry)
+    return cov / (vx * vy) ** 0.5
+
+
+def check_sensitivity(wb, d):
+    """With parameters.parquet, the Sensitivity sheet ranks each drawn key per scenario: its
+    correlation with the horizon's employer cost equals one recomputed from the files."""
+    if not (d / "parameters.parquet").exists():
+        if "Sensitivity" in wb.sheetnames:
+            fail("a Sensitivity sheet without uncertainty")
+        return
+    draws = {}
+    for r in pq.read_table(d / "parameters.parquet").to_pylist():
+        draws.setdefault(r["key_path"], {})[r["random_seed"]] = r["value"]
+    cost = {}
+    for r in pq.read_table(d / "horizon.parquet").to_pylist():
+        if r["metric"] == "employer_cost_total":
+            cost.setdefault(r["scenario_id"], {})[r["random_seed"]] = r["value"]
+    got = rows(wb["Sensitivity"])
+    if len(got) != len(cost) * len(draws):
+        fail(f"sheet Sensitivity: {len(got)} rows for {len(cost)} scenarios x {len(draws)} keys")
+    for row in got:
+        scenario, key, rho = row[0], row[1], row[2]
+        seeds = sorted(draws[key])
+        want = spearman([draws[key][k] for k in seeds], [cost[scenario][k] for k in seeds])
+        if abs(rho - want) > 1e-9:
+            fail(f"sheet Sensitivity: {scenario} {key}: {rho} != {want}")
 
 
 def check_horizon(wb, d):

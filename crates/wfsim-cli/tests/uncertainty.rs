@@ -323,3 +323,38 @@ fn bad_uncertainty_is_refused_before_anything_runs() {
         ]);
     assert!(!sb.join("clash").exists());
 }
+
+/// Draws that land on the values the scenarios already have change nothing: the drawn config
+/// goes through the document and back to the same model, so every file but the new
+/// `parameters.parquet` is the same as without the block.
+#[test]
+fn draws_at_the_current_values_change_no_byte() {
+    let sb = Sandbox::new();
+    study(&sb);
+    let plain = "base: base.yaml\ncensus: census.csv\nseeds: [1, 2]\nscenarios:\n  a: {}\n  b: {workforce: {total_termination_rate: 0.1}}\n";
+    sb.write("plain.yaml", plain);
+    sb.write(
+        "same.yaml",
+        format!(
+            "{plain}uncertainty:\n  workforce.total_termination_rate: {{uniform: [1, 1], scale: true}}\n  enrollment.match_response.probability: {{choice: [0]}}\n  employer_match.tiers[1].rate: {{uniform: [0.5, 0.5]}}\n  eligibility.minimum_age: {{choice: [21]}}\n"
+        ),
+    );
+    for f in ["plain", "same"] {
+        sb.run(["-q", "batch", &format!("{f}.yaml"), "--out", f])
+            .assert_success();
+    }
+    for file in [
+        "metrics.parquet",
+        "ensemble.parquet",
+        "deltas.parquet",
+        "horizon.parquet",
+    ] {
+        assert_eq!(
+            std::fs::read(sb.join("plain").join(file)).unwrap(),
+            std::fs::read(sb.join("same").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    assert!(!sb.join("plain/parameters.parquet").exists());
+    assert!(sb.join("same/parameters.parquet").exists());
+}

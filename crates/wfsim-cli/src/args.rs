@@ -54,6 +54,17 @@ pub(crate) enum Command {
     /// scenario id s, row for row; scenarios with the same seed share their random draws, so a
     /// delta is the design's effect, not noise. The output directory is replaced atomically.
     Batch(BatchArgs),
+    /// Find the best plan design within a committee's constraints (e.g. the cheapest design
+    /// keeping participation P10 at 90 % and passing ADP in 95 % of futures), over seeds.
+    ///
+    /// The file is a batch file (base, census, seeds, discount_rate, uncertainty) with `levers`
+    /// (config key paths, each a list of values or {min, max, step}), an `objective` (or two, for
+    /// a Pareto front), `constraints` and a `budget` instead of scenarios. Every design runs on
+    /// the same seeds; the whole grid when it fits the budget, else a seeded sample, successive
+    /// halving on seeds and local refinement. Writes designs.parquet, best.yaml (the levers'
+    /// keys at the best design's values), pareto.parquet with two objectives, and
+    /// optimize_summary.json; the output directory is replaced atomically.
+    Optimize(OptimizeArgs),
     /// Make a report of a run or batch directory: one self-contained HTML page (inline SVG
     /// charts, each with the table of its numbers; no network, prints to PDF) and, with --xlsx,
     /// an Excel workbook of the same tables.
@@ -111,6 +122,24 @@ pub(crate) struct BatchArgs {
     /// ±50 %, a termination rate above 50 %, …) as errors instead of warnings.
     #[arg(long)]
     pub(crate) strict: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct OptimizeArgs {
+    /// The optimization file (a batch file with levers, objective, constraints and budget).
+    pub(crate) spec: PathBuf,
+    /// Output directory, replaced atomically [default: ./optimize_out].
+    #[arg(long, value_name = "DIR", default_value = "optimize_out")]
+    pub(crate) out: PathBuf,
+    /// Worker threads; results are identical for any count [default: WFSIM_THREADS, else all cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub(crate) threads: Option<u16>,
+    /// How the census file is laid out (as `run --census-map`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) census_map: Option<PathBuf>,
+    /// Designs in the end table.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub(crate) top: usize,
 }
 
 #[derive(Args)]

@@ -20,7 +20,7 @@ mod table;
 
 use args::{Cli, Command, RunArgs};
 use clap::Parser;
-use commands::{batch, census, diff, report, run};
+use commands::{batch, census, diff, optimize, report, run};
 use std::process::ExitCode;
 use wfsim::Error;
 
@@ -72,6 +72,7 @@ fn main() -> ExitCode {
         Some(Command::Diff(args)) => return diff::diff(args, cli.quiet),
         Some(Command::Batch(args)) => batch::batch(args, cli.quiet),
         Some(Command::Report(args)) => report::report(args, cli.quiet),
+        Some(Command::Optimize(args)) => optimize::optimize(args, cli.quiet),
         None => run::run(RunArgs::default(), cli.verbose, cli.quiet),
     };
     match result {

@@ -578,7 +578,126 @@ pub fn tornado(title: &str, x_desc: &str, names: &[String], series: &[Series]) -
     finish(svg)
 }
 
-/// An opaque colour for a translucent one over white (bands print the same on any renderer).
+/// How a group of scatter points is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// A filled dot in the group's colour.
+    Filled,
+    /// A hollow grey ring: the points that miss (drawn under the others).
+    Hollow,
+    /// A large dot with a ring: the one point to find first.
+    Star,
+}
+
+/// One group of a scatter chart.
+pub struct Points {
+    pub name: String,
+    pub points: Vec<(f64, f64)>,
+    pub mark: Mark,
+    pub color: usize,
+}
+
+/// A scatter chart on two value axes, each labelled with its unit; `line` (e.g. a Pareto front)
+/// joins its points in x order on top of the groups.
+pub fn scatter(
+    title: &str,
+    x: (&str, Unit),
+    y: (&str, Unit),
+    groups: &[Points],
+    line: &[(f64, f64)],
+) -> String {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let legend: Vec<_> = groups
+            .iter()
+            .map(|g| {
+                let c = if g.mark == Mark::Hollow {
+                    RGBColor(150, 150, 150)
+                } else {
+                    color(g.color)
+                };
+                (g.name.clone(), c)
+            })
+            .collect();
+        let area = frame(&root, title, &legend);
+        let all = || groups.iter().flat_map(|g| g.points.iter().copied());
+        let (x_lo, x_hi) = y_range(all().map(|p| p.0), false);
+        let (y_lo, y_hi) = y_range(all().map(|p| p.1), false);
+        let (sx, sy) = (Scale::of(x.1, x_lo, x_hi), Scale::of(y.1, y_lo, y_hi));
+        let mut chart = drawn(
+            ChartBuilder::on(&area)
+                .margin(12)
+                .x_label_area_size(44)
+                .y_label_area_size(84)
+                .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi),
+        );
+        let x_fmt = |v: &f64| sx.tick(*v);
+        let y_fmt = |v: &f64| sy.tick(*v);
+        let (x_desc, y_desc) = (
+            format!("{} {}", x.0, sx.suffix),
+            format!("{} {}", y.0, sy.suffix),
+        );
+        drawn(
+            chart
+                .configure_mesh()
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(RGBColor(215, 215, 215))
+                .x_desc(x_desc)
+                .y_desc(y_desc)
+                .x_label_formatter(&x_fmt)
+                .y_label_formatter(&y_fmt)
+                .label_style((FONT, 13))
+                .axis_desc_style((FONT, 14))
+                .draw(),
+        );
+        // the misses first, so the designs that count are drawn over them
+        let order = groups
+            .iter()
+            .filter(|g| g.mark == Mark::Hollow)
+            .chain(groups.iter().filter(|g| g.mark == Mark::Filled))
+            .chain(groups.iter().filter(|g| g.mark == Mark::Star));
+        for g in order {
+            let c = color(g.color);
+            match g.mark {
+                Mark::Hollow => drawn(
+                    chart.draw_series(
+                        g.points
+                            .iter()
+                            .map(|&p| Circle::new(p, 4, RGBColor(150, 150, 150).stroke_width(1))),
+                    ),
+                ),
+                Mark::Filled => drawn(
+                    chart.draw_series(g.points.iter().map(|&p| Circle::new(p, 4, c.filled()))),
+                ),
+                Mark::Star => {
+                    drawn(
+                        chart.draw_series(g.points.iter().map(|&p| Circle::new(p, 7, c.filled()))),
+                    );
+                    drawn(
+                        chart.draw_series(
+                            g.points
+                                .iter()
+                                .map(|&p| Circle::new(p, 11, c.stroke_width(2))),
+                        ),
+                    )
+                }
+            };
+        }
+        if line.len() > 1 {
+            let mut pts = line.to_vec();
+            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            drawn(chart.draw_series(std::iter::once(PathElement::new(
+                pts,
+                BLACK.stroke_width(2),
+            ))));
+        }
+        drawn(root.present());
+    }
+    finish(svg)
+}
+
+/// An opaque colour for a translucent one over white/// An opaque colour for a translucent one over white (bands print the same on any renderer).
 fn blend(c: RGBAColor) -> RGBColor {
     let mix = |v: u8| (v as f64 * c.3 + 255.0 * (1.0 - c.3)).round() as u8;
     RGBColor(mix(c.0), mix(c.1), mix(c.2))

@@ -1,4 +1,4 @@
-//! `wfsim report`: from a `wfsim run` or `wfsim batch` directory, one self-contained HTML page
+//! `wfsim report`: from a `wfsim run`, `wfsim batch` or `wfsim optimize` directory, one self-contained HTML page
 //! with inline SVG charts (each with the table of its numbers) and an Excel workbook of the same
 //! tables, for people who read charts and spreadsheets, not Parquet.
 //!
@@ -8,6 +8,7 @@
 mod batch;
 pub mod chart;
 pub mod html;
+mod optimize;
 mod read;
 mod run;
 pub mod table;
@@ -30,6 +31,8 @@ pub fn detect(dir: &Path) -> wfsim::Result<Kind> {
     }
     if dir.join("batch_summary.json").is_file() {
         Ok(Kind::Batch)
+    } else if dir.join("optimize_summary.json").is_file() {
+        Ok(Kind::Optimize)
     } else if dir.join("generation_summary.json").is_file() {
         Ok(Kind::Run)
     } else {
@@ -47,6 +50,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
     match detect(dir)? {
         Kind::Run => run::load(dir),
         Kind::Batch => batch::load(dir),
+        Kind::Optimize => optimize::load(dir),
     }
 }
 

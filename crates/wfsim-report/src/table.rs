@@ -130,6 +130,7 @@ pub struct Section {
 pub enum Kind {
     Run,
     Batch,
+    Optimize,
 }
 
 /// A whole report: its title, the header facts, the sections and the inputs appendix.

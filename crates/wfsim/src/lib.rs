@@ -16,6 +16,7 @@ pub mod event;
 pub mod md5_lanes;
 pub mod ndt;
 pub mod numerics;
+pub mod optimize;
 pub mod output;
 pub mod pool;
 pub mod rng;

@@ -324,6 +324,71 @@ impl BatchSettings {
     }
 }
 
+/// What a caller asked `wfsim optimize` for.
+pub struct OptimizeRequest {
+    /// The optimization file: a batch file's base, census and seeds, with levers, an objective,
+    /// constraints and a budget instead of scenarios.
+    pub file: PathBuf,
+    pub out: PathBuf,
+    /// `--threads`; else `WFSIM_THREADS`, else every core.
+    pub threads: Option<usize>,
+    /// `--census-map FILE`: how the census file is laid out.
+    pub census_map: Option<PathBuf>,
+}
+
+/// An optimization, resolved: the file read and validated, with everything but the census rows.
+pub struct OptimizeSettings {
+    pub spec: crate::optimize::Spec,
+    pub out: PathBuf,
+    pub threads: usize,
+}
+
+impl OptimizeSettings {
+    pub fn resolve(request: &OptimizeRequest, env: &Environment) -> Result<OptimizeSettings> {
+        let threads = threads(request.threads, env)?;
+        let mut spec = crate::optimize::load(&request.file)?;
+        if let Some(path) = &request.census_map {
+            let map = config::CensusMap::read(path)?;
+            apply_census_map(
+                &map,
+                path,
+                &[],
+                &mut spec.batch.scenarios[0].model.config.census,
+            )?;
+        }
+        Ok(OptimizeSettings {
+            spec,
+            out: request.out.clone(),
+            threads,
+        })
+    }
+
+    /// Loads the census as the base config reads it.
+    pub fn load_census(
+        &self,
+        pool: &rayon::ThreadPool,
+        options: census::LoadOptions,
+    ) -> Result<census::Census> {
+        let batch = &self.spec.batch;
+        batch
+            .census
+            .load(&batch.scenarios[0].model, pool, options)
+            .map_err(|e| e.named_by(batch.census_named_by.clone()))
+    }
+
+    pub fn into_inputs(self, census: census::Census) -> crate::optimize::OptimizeInputs {
+        crate::optimize::OptimizeInputs {
+            census_label: self.spec.batch.census.label(),
+            census_sha256: census.sha256,
+            census: census.rows,
+            spec: self.spec,
+            out: self.out,
+            threads: self.threads,
+            engine: crate::EngineChoice::native(),
+        }
+    }
+}
+
 /// Puts a `--census-map`'s keys in place of the config's. A `--set` of a key the map also sets
 /// is refused: two flags giving one key, neither can be said to win.
 pub fn apply_census_map(

@@ -4,6 +4,7 @@
 pub(crate) mod batch;
 pub(crate) mod census;
 pub(crate) mod diff;
+pub(crate) mod optimize;
 pub(crate) mod report;
 pub(crate) mod run;
 

@@ -145,13 +145,27 @@ fn fail(file: &str, key: &str, message: impl Into<String>) -> Error {
 
 /// Reads and resolves the batch file at `path`.
 pub fn load(path: &Path) -> Result<Batch> {
+    let (document, sha256) = read_yaml(path)?;
+    resolve(document, path, sha256)
+}
+
+/// A batch-like file's YAML document (strict: the caller types it) and the sha256 of its bytes.
+pub fn read_yaml(path: &Path) -> Result<(Value, String)> {
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, e))?;
     let sha256 = sha256_hex(&bytes);
     let name = path.display().to_string();
     let text = String::from_utf8(bytes)
         .map_err(|_| fail(&name, "(file)", "the file is not valid UTF-8"))?;
-    let de = serde_norway::Deserializer::from_str(&text);
-    let raw: Raw = serde_path_to_error::deserialize(de).map_err(|e| {
+    let document =
+        serde_norway::from_str(&text).map_err(|e| fail(&name, "(file)", e.to_string()))?;
+    Ok((document, sha256))
+}
+
+/// Resolves a batch file's document (read from `path`, whose bytes hash to `sha256`): the same
+/// resolution serves `wfsim optimize`, whose file is a batch file with levers for scenarios.
+pub fn resolve(document: Value, path: &Path, sha256: String) -> Result<Batch> {
+    let name = path.display().to_string();
+    let raw: Raw = serde_path_to_error::deserialize(document).map_err(|e| {
         let key = e.path().to_string();
         fail(
             &name,
@@ -357,7 +371,7 @@ pub fn load(path: &Path) -> Result<Batch> {
 
 /// Whether the batch fixes `key` for every scenario: the run identity keys, the census section,
 /// and the thresholds that give census rows their level when the census is read (once).
-fn is_fixed(key: &KeyPath) -> bool {
+pub(crate) fn is_fixed(key: &KeyPath) -> bool {
     let text = key.as_str();
     FIXED.contains(&text)
         || matches!(key.steps().first(), Some(Step::Key(k)) if k == "census")

@@ -10,7 +10,8 @@ pub mod metrics;
 mod tables;
 pub mod uncertainty;
 
-pub use file::{load, Batch, Scenario, MAX_RUNS};
+pub(crate) use file::is_fixed;
+pub use file::{load, read_yaml, resolve, Batch, Scenario, MAX_RUNS};
 
 use crate::census::CensusRow;
 use crate::config::JobLevels;
@@ -232,42 +233,67 @@ pub struct Plan {
 pub fn plan(inputs: BatchInputs) -> Result<Plan> {
     let started = Instant::now();
     let pool = crate::pool::worker_pool(inputs.threads)?;
-    let batch = &inputs.batch;
-    let census_date = batch.scenarios[0].model.census_date;
-    let first_levels: &JobLevels = &batch.scenarios[0].model.config.job_levels;
-    let active = |rows: &[CensusRow]| -> Vec<CensusRow> {
-        rows.iter()
-            .filter(|r| !r.is_leaver(census_date))
-            .cloned()
-            .collect()
-    };
-    // One census per distinct set of job levels (in the common case, one): the levels of a
-    // census without `level_id` are derived from them, as a single run of that config would.
-    let mut censuses: Vec<(JobLevels, Vec<CensusRow>)> =
-        vec![(first_levels.clone(), active(&inputs.census))];
-    let mut census_of = Vec::with_capacity(batch.scenarios.len());
-    for s in &batch.scenarios {
-        let levels = &s.model.config.job_levels;
-        let i = match censuses.iter().position(|(l, _)| l == levels) {
-            Some(i) => i,
-            None => {
-                let rows = batch
-                    .census
-                    .load(&s.model, &pool, crate::census::LoadOptions::default())?
-                    .rows;
-                censuses.push((levels.clone(), active(&rows)));
-                censuses.len() - 1
-            }
-        };
-        census_of.push(i);
-    }
-    Ok(Plan {
+    let first = &inputs.batch.scenarios[0].model;
+    let censuses = vec![(
+        first.config.job_levels.clone(),
+        active(&inputs.census, first.census_date),
+    )];
+    let mut plan = Plan {
         inputs,
         pool,
         censuses,
-        census_of,
+        census_of: vec![],
         started,
-    })
+    };
+    plan.match_censuses()?;
+    Ok(plan)
+}
+
+/// The census rows still employed at the census date.
+fn active(rows: &[CensusRow], census_date: crate::date::Date) -> Vec<CensusRow> {
+    rows.iter()
+        .filter(|r| !r.is_leaver(census_date))
+        .cloned()
+        .collect()
+}
+
+impl Plan {
+    /// One census per distinct set of job levels (in the common case, one): the levels of a
+    /// census without `level_id` are derived from them, as a single run of that config would.
+    fn match_censuses(&mut self) -> Result<()> {
+        let batch = &self.inputs.batch;
+        self.census_of.clear();
+        for s in &batch.scenarios {
+            let levels = &s.model.config.job_levels;
+            let i = match self.censuses.iter().position(|(l, _)| l == levels) {
+                Some(i) => i,
+                None => {
+                    let rows = batch
+                        .census
+                        .load(&s.model, &self.pool, crate::census::LoadOptions::default())?
+                        .rows;
+                    self.censuses
+                        .push((levels.clone(), active(&rows, s.model.census_date)));
+                    self.censuses.len() - 1
+                }
+            };
+            self.census_of.push(i);
+        }
+        Ok(())
+    }
+
+    /// The same census, pool and engine for other scenarios and seeds: the optimizer's next
+    /// designs, each run as a batch run.
+    pub fn retarget(&mut self, scenarios: Vec<Scenario>, seeds: Vec<u64>) -> Result<()> {
+        self.inputs.batch.scenarios = scenarios;
+        self.inputs.batch.seeds = seeds;
+        self.match_censuses()
+    }
+
+    /// The batch as the plan now runs it.
+    pub fn batch(&self) -> &Batch {
+        &self.inputs.batch
+    }
 }
 
 impl Plan {
@@ -300,6 +326,28 @@ impl Plan {
             .map_err(|e| in_run(e, &scenario.id, batch.seeds[k]))
     }
 
+    /// Runs every run on the plan's pool, each writing its kept files under `root`; returns
+    /// their metrics in run order.
+    pub fn run_all(
+        &self,
+        root: &Path,
+        progress: &dyn BatchProgress,
+    ) -> Result<Vec<Vec<YearMetrics>>> {
+        let total = self.runs();
+        let done = AtomicUsize::new(0);
+        self.pool.install(|| {
+            (0..total)
+                .into_par_iter()
+                .with_max_len(1)
+                .map(|r| {
+                    let years = self.run(r, root)?;
+                    progress.run_finished(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                    Ok(years)
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+    }
+
     /// Writes the metrics of every run (`results[r]` is run `r`'s), the ensemble and the
     /// deltas, and the batch summary under `root`.
     pub fn finish(&self, results: &[Vec<YearMetrics>], root: &Path) -> Result<BatchReport> {
@@ -311,19 +359,7 @@ impl Plan {
 pub fn run(inputs: BatchInputs, progress: &dyn BatchProgress) -> Result<BatchReport> {
     let plan = plan(inputs)?;
     let staging = Staging::create(plan.out())?;
-    let total = plan.runs();
-    let done = AtomicUsize::new(0);
-    let results: Vec<Vec<YearMetrics>> = plan.pool.install(|| {
-        (0..total)
-            .into_par_iter()
-            .with_max_len(1)
-            .map(|r| {
-                let years = plan.run(r, staging.path())?;
-                progress.run_finished(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                Ok(years)
-            })
-            .collect::<Result<Vec<_>>>()
-    })?;
+    let results = plan.run_all(staging.path(), progress)?;
     let report = plan.finish(&results, staging.path())?;
     staging.commit()?;
     Ok(report)

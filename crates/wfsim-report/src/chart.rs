@@ -598,13 +598,15 @@ pub struct Points {
 }
 
 /// A scatter chart on two value axes, each labelled with its unit; `line` (e.g. a Pareto front)
-/// joins its points in x order on top of the groups.
+/// joins its points in x order on top of the groups; `x_bound` (a constraint) is a dashed
+/// vertical line.
 pub fn scatter(
     title: &str,
     x: (&str, Unit),
     y: (&str, Unit),
     groups: &[Points],
     line: &[(f64, f64)],
+    x_bound: Option<f64>,
 ) -> String {
     let mut svg = String::new();
     {
@@ -622,7 +624,7 @@ pub fn scatter(
             .collect();
         let area = frame(&root, title, &legend);
         let all = || groups.iter().flat_map(|g| g.points.iter().copied());
-        let (x_lo, x_hi) = y_range(all().map(|p| p.0), false);
+        let (x_lo, x_hi) = y_range(all().map(|p| p.0).chain(x_bound), false);
         let (y_lo, y_hi) = y_range(all().map(|p| p.1), false);
         let (sx, sy) = (Scale::of(x.1, x_lo, x_hi), Scale::of(y.1, y_lo, y_hi));
         let mut chart = drawn(
@@ -683,6 +685,14 @@ pub fn scatter(
                     )
                 }
             };
+        }
+        if let Some(b) = x_bound {
+            drawn(chart.draw_series(std::iter::once(DashedPathElement::new(
+                vec![(b, y_lo), (b, y_hi)],
+                6,
+                4,
+                RGBColor(213, 94, 0).stroke_width(2),
+            ))));
         }
         if line.len() > 1 {
             let mut pts = line.to_vec();

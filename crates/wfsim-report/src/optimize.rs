@@ -167,6 +167,12 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
             } else {
                 vec![]
             };
+        // a constraint on the x figure is drawn where it binds
+        let bound = s
+            .constraints
+            .iter()
+            .find(|c| c.split_whitespace().next() == Some(x.as_str()))
+            .and_then(|c| c.split_whitespace().nth(2)?.parse().ok());
         charts.push(chart::scatter(
             &format!(
                 "Every design on all {} seeds: {y} against {x}",
@@ -176,12 +182,19 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
             (y, unit_of(y).0),
             &groups,
             &front,
+            bound,
         ));
     }
 
     // the top designs, best first
     let mut columns = vec![col("rank", Format::Int)];
-    columns.extend(s.levers.iter().map(|l| col(&l.key_path, Format::Number)));
+    columns.extend(s.levers.iter().map(|l| {
+        let short = l
+            .key_path
+            .parse()
+            .map_or(l.key_path.clone(), |k| wfsim::optimize::short(&k));
+        col(&short, Format::Number)
+    }));
     columns.extend(measures.iter().map(|m| col(m, unit_of(m).1)));
     columns.push(col("meets every constraint", Format::Text));
     let row = |i: usize| -> Vec<Cell> {
@@ -226,7 +239,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
         note: None,
     };
     let verdict = match s.best {
-        Some(b) => format!("Design {b} is the best that meets every constraint; best.yaml holds its levers' keys."),
+        Some(_) => "The ringed dot, rank 1 in the table, is the best design that meets every constraint; best.yaml holds its levers' keys.".to_string(),
         None => "No design meets every constraint: the table shows the closest (the smallest relative miss first), and there is no best.yaml.".into(),
     };
     let bands = wfsim::batch::uncertainty_line(&s.uncertainty);
@@ -234,7 +247,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
         id: "trade-off".into(),
         title: "The trade-off".into(),
         note: format!(
-            "{verdict} Each dot is a design evaluated on all {} seeds (the same seeds, so the designs differ by their design, not by luck): the objective's statistic over the seeds against {}. Grey rings miss at least one constraint; the ringed dot is the best design{}. Designs seen only on the first seeds while sampling are not drawn (designs.parquet has them). Uncertainty: {bands}.",
+            "{verdict} Each dot is a design evaluated on all {} seeds (the same seeds, so the designs differ by their design, not by luck): the objective's statistic over the seeds against {}. Grey rings miss at least one constraint; a dashed line marks a constraint on the horizontal figure{}. Designs seen only on the first seeds while sampling are not drawn (designs.parquet has them). Uncertainty: {bands}.",
             s.seeds.len(),
             x.as_deref().unwrap_or("(no second figure to draw against)"),
             if objectives.len() == 2 { "; the black line joins the Pareto front (no design beats one of its designs on both objectives)" } else { "" },

@@ -133,7 +133,7 @@ fn table(r: &OptimizeReport, top: usize) -> String {
             r.levers
                 .iter()
                 .zip(&d.point)
-                .map(|(l, &i)| optimize::spec::yaml(&l.values[i])),
+                .map(|(l, &i)| optimize::spec::plain(&l.values[i])),
         );
         row.extend(d.objectives.iter().map(|v| cell(*v)));
         row.extend(d.constraints.iter().map(|v| cell(*v)));

@@ -305,7 +305,11 @@ pub fn run(inputs: OptimizeInputs, progress: &dyn OptimizeProgress) -> Result<Op
             "best so far: {} ({} {})",
             describe(&spec.levers, &d.point),
             spec.objectives[0].measure.column(),
-            d.objectives[0].map_or("n/a".into(), |v| format!("{v:.4}"))
+            d.objectives[0].map_or("n/a".into(), |v| if v.abs() >= 1000.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.4}")
+            })
         ))
     })?;
     let runs = found.runs;
@@ -405,7 +409,7 @@ pub fn describe(levers: &[Lever], point: &[usize]) -> String {
     levers
         .iter()
         .zip(point)
-        .map(|(l, &i)| format!("{} = {}", short(&l.key), spec::yaml(&l.values[i])))
+        .map(|(l, &i)| format!("{} = {}", short(&l.key), spec::plain(&l.values[i])))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -406,6 +406,14 @@ pub fn yaml(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
+/// A value for a table: text bare, anything else as [`yaml`].
+pub fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => yaml(other),
+    }
+}
+
 fn measure(
     v: &Value,
     file: &str,

@@ -48,7 +48,7 @@ pub fn write_designs(path: &Path, spec: &Spec, designs: &[Design]) -> Result<u64
         } else {
             let mut b = StringBuilder::with_capacity(n, n * 8);
             for d in designs {
-                b.append_value(spec::yaml(&lever.values[d.point[j]]));
+                b.append_value(spec::plain(&lever.values[d.point[j]]));
             }
             Arc::new(b.finish())
         };

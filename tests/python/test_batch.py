@@ -72,3 +72,23 @@ def test_the_tests_pass_shares_and_a_safe_harbor(in_work):
     first = run.summary["years"][0]["ndt"]
     assert set(first) == {"hce_count", "key_count", "adp", "acp", "coverage", "top_heavy"}
     assert first["adp"]["safe_harbor"] is False
+
+
+def test_optimize_writes_what_the_cli_writes(in_work, wfsim_bin):
+    (in_work / "opt.yaml").write_text(
+        "base: base.yaml\nseeds: {first: 1, count: 3}\n"
+        "levers:\n  enrollment.auto_enrollment.default_deferral_rate: [0.03, 0.06]\n"
+        "  employer_core.rate: [0, 0.01]\n"
+        "objective: [{metric: employer_cost_total, goal: minimize}, {metric: avg_deferral_rate, goal: maximize}]\n"
+        "constraints:\n  - {metric: participation_rate, stat: p10, op: '>=', value: 0.5}\n"
+    )
+    code, err = cli(wfsim_bin, in_work, "optimize", "opt.yaml", "--out", "cli_opt")
+    assert code == 0, err
+    r = wfsim.optimize("opt.yaml", out="py_opt")
+    assert_same_output(in_work / "cli_opt", in_work / "py_opt")
+    assert r.designs.num_rows == 4
+    assert r.pareto is not None and r.pareto.num_rows >= 1
+    assert r.best is not None and "default_deferral_rate" in r.best
+    assert r.summary["method"] == "grid"
+    again = wfsim.optimize("opt.yaml")
+    assert again.designs.to_arrow().equals(r.designs.to_arrow())

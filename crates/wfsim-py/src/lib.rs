@@ -375,6 +375,35 @@ fn run_batch(
     Ok(serde_json::to_string(&report.summary).expect("the summary serialises"))
 }
 
+/// `wfsim optimize SPEC --out OUT [--census-map MAP]`, through the same
+/// [`wfsim::settings::OptimizeSettings`]; returns the optimization summary as JSON.
+#[pyfunction]
+#[pyo3(signature = (path, out, threads = None, census_map = None))]
+fn run_optimize(
+    py: Python<'_>,
+    path: PathBuf,
+    out: PathBuf,
+    threads: Option<usize>,
+    census_map: Option<PathBuf>,
+) -> PyResult<String> {
+    let request = wfsim::settings::OptimizeRequest {
+        file: path,
+        out,
+        threads,
+        census_map,
+    };
+    let report = py
+        .detach(|| {
+            let settings =
+                wfsim::settings::OptimizeSettings::resolve(&request, &Environment::of_process())?;
+            let pool = worker_pool(settings.threads)?;
+            let census = settings.load_census(&pool, LoadOptions::default())?;
+            wfsim::optimize::run(settings.into_inputs(census), &())
+        })
+        .map_err(to_py)?;
+    Ok(serde_json::to_string(&report.summary).expect("the summary serialises"))
+}
+
 /// A run's metrics as plain Python values, exact (a rate travels as its f64 bits), so Ray can
 /// send them back: per year, `(year, [(kind, value)])`, kind 0 a count, 1 cents, 2 a rate, 3 a
 /// null rate, 4 a flag (1/0), 5 a null flag.
@@ -549,5 +578,6 @@ fn _wfsim(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<BatchPlan>()?;
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(run_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(run_optimize, m)?)?;
     Ok(())
 }

@@ -242,3 +242,58 @@ def batch(
     where = os.fspath(out)
     summary = _wfsim.run_batch(os.fspath(batch), where, events, snapshots, threads, map_path)
     return _read_batch(where, json.loads(summary))
+
+
+class OptimizeResult:
+    """An optimization: every evaluated design, the Pareto front (``None`` with one objective),
+    the best design's overlay as YAML text (``None`` when no design meets every constraint),
+    and the summary."""
+
+    def __init__(self, designs: Table, pareto: Optional[Table], best: Optional[str], summary: Dict[str, Any]):
+        self.designs = designs
+        self.pareto = pareto
+        self.best = best
+        self.summary = summary
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return f"wfsim.OptimizeResult({s['designs_evaluated']} designs, {s['feasible']} feasible, best {s['best']})"
+
+
+def _read_optimize(out: str, summary: Dict[str, Any]) -> OptimizeResult:
+    pareto = os.path.join(out, "pareto.parquet")
+    best = os.path.join(out, "best.yaml")
+    best_text = None
+    if os.path.exists(best):
+        with open(best, encoding="utf-8") as f:
+            best_text = f.read()
+    return OptimizeResult(
+        Table(pq.read_table(os.path.join(out, "designs.parquet"))),
+        Table(pq.read_table(pareto)) if os.path.exists(pareto) else None,
+        best_text,
+        summary,
+    )
+
+
+def optimize(
+    spec: PathLike,
+    *,
+    out: Optional[PathLike] = None,
+    threads: Optional[int] = None,
+    census_map: Optional[PathLike] = None,
+) -> OptimizeResult:
+    """Search an optimization file's designs, like ``wfsim optimize``.
+
+    With ``out`` the directory is written there (replaced atomically); without it the files go
+    to a temporary directory that is removed once they are read.
+    """
+    map_path = None if census_map is None else os.fspath(census_map)
+    if out is None:
+        with tempfile.TemporaryDirectory(prefix="wfsim-optimize-") as tmp:
+            where = os.path.join(tmp, "optimize")
+            summary = _wfsim.run_optimize(os.fspath(spec), where, threads, map_path)
+            return _read_optimize(where, json.loads(summary))
+    where = os.fspath(out)
+    summary = _wfsim.run_optimize(os.fspath(spec), where, threads, map_path)
+    return _read_optimize(where, json.loads(summary))
+

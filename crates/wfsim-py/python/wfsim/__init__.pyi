@@ -70,3 +70,18 @@ def batch(
     threads: Optional[int] = None,
     census_map: Optional[PathLike] = None,
 ) -> BatchResult: ...
+
+class OptimizeResult:
+    designs: Table
+    pareto: Optional[Table]
+    best: Optional[str]
+    summary: Dict[str, Any]
+
+def optimize(
+    spec: PathLike,
+    *,
+    out: Optional[PathLike] = None,
+    threads: Optional[int] = None,
+    census_map: Optional[PathLike] = None,
+) -> OptimizeResult: ...
+

@@ -54,3 +54,9 @@ def run_batch(
     threads: Optional[int] = None,
     census_map: Optional[str] = None,
 ) -> str: ...
+def run_optimize(
+    path: str,
+    out: str,
+    threads: Optional[int] = None,
+    census_map: Optional[str] = None,
+) -> str: ...

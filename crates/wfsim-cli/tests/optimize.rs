@@ -203,6 +203,23 @@ constraints:
     assert_eq!(got, want);
     let summary = std::fs::read_to_string(sb.join("opt/optimize_summary.json")).unwrap();
     assert!(summary.contains("\"method\": \"grid\""), "{summary}");
+
+    // the report: the trade-off chart, and the top designs with the best one first
+    sb.run([
+        "-q", "report", "opt", "--out", "opt.html", "--xlsx", "opt.xlsx",
+    ])
+    .assert_success();
+    let html = std::fs::read_to_string(sb.join("opt.html")).unwrap();
+    assert!(html.contains("<figure id=\"chart-trade-off-1\"><svg "));
+    assert!(!html.contains("http"), "the page names a URL");
+    let table = &html[html.find("<table id=\"table-top-designs\">").unwrap()..];
+    let body = &table[table.find("<tbody>").unwrap()..];
+    let first_row = &body[..body.find("</tr>").unwrap()];
+    assert!(
+        first_row.contains(&format!("data-v=\"{best_cost}\"")),
+        "{first_row}"
+    );
+    assert!(sb.join("opt.xlsx").is_file());
 }
 
 /// Cost rises with each lever (no match response, immediate vesting), and the constraint asks

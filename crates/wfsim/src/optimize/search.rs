@@ -6,6 +6,7 @@
 //! 2. **halving**: the best third of them (feasible first, then by objective) on every seed;
 //! 3. **refine**: from the best design so far, each lever one step either way, on every seed,
 //!    moving to a better neighbour until none is better or the budget is spent.
+//!
 //! Every design is judged on the same seeds as every other in its stage, and the order of
 //! evaluation never depends on timing, so the result is the same for any thread count.
 
@@ -46,6 +47,9 @@ pub fn grid_size(levers: &[super::Lever]) -> u128 {
 /// Per design, per seed, the run's years.
 pub type Runs = Vec<Vec<Vec<YearMetrics>>>;
 
+/// Evaluates designs on seeds in a stage (the caller runs them as batch runs).
+pub type Evaluate<'a> = dyn FnMut(&[Point], &[u64], Stage) -> Result<Runs> + 'a;
+
 pub struct Found {
     pub designs: Vec<Design>,
     pub runs: usize,
@@ -54,7 +58,7 @@ pub struct Found {
 
 struct Search<'s, 'e> {
     spec: &'s Spec,
-    evaluate: &'e mut dyn FnMut(&[Point], &[u64], Stage) -> Result<Runs>,
+    evaluate: &'e mut Evaluate<'e>,
     designs: Vec<Design>,
     /// A design's index in `designs`, by point.
     index: BTreeMap<Point, usize>,
@@ -175,15 +179,18 @@ fn sample(counts: &[usize], n: usize, rng: &Rng) -> Vec<Point> {
         .collect();
     let mut seen = std::collections::BTreeSet::new();
     let mut out = vec![];
-    for i in 0..n {
-        let p: Point = counts
+    let points = (0..n).map(|i| -> Point {
+        counts
             .iter()
+            .zip(&strata)
             .enumerate()
-            .map(|(j, &c)| {
-                let x = (strata[j][i] as f64 + u(format!("point_{i}"), j)) / n as f64;
+            .map(|(j, (&c, order))| {
+                let x = (order[i] as f64 + u(format!("point_{i}"), j)) / n as f64;
                 ((x * c as f64).floor() as usize).min(c - 1)
             })
-            .collect();
+            .collect()
+    });
+    for p in points {
         if seen.insert(p.clone()) {
             out.push(p);
         }
@@ -192,11 +199,7 @@ fn sample(counts: &[usize], n: usize, rng: &Rng) -> Vec<Point> {
 }
 
 /// Runs the search; `best` hears of each new best design.
-pub fn search(
-    spec: &Spec,
-    evaluate: &mut dyn FnMut(&[Point], &[u64], Stage) -> Result<Runs>,
-    best: &dyn Fn(&Design),
-) -> Result<Found> {
+pub fn search(spec: &Spec, evaluate: &mut Evaluate<'_>, best: &dyn Fn(&Design)) -> Result<Found> {
     let counts: Vec<usize> = spec.levers.iter().map(|l| l.values.len()).collect();
     let seeds = spec.batch.seeds.clone();
     let mut s = Search {

@@ -115,6 +115,8 @@ pub struct OptimizeSummary {
     pub best: Option<usize>,
     pub uncertainty: Vec<batch::UncertainSummary>,
     pub threads: usize,
+    /// The Parquet files and best.yaml (optimize_summary.json itself aside).
+    pub output_bytes: u64,
     pub wall_seconds: f64,
 }
 
@@ -322,18 +324,20 @@ pub fn run(inputs: OptimizeInputs, progress: &dyn OptimizeProgress) -> Result<Op
         .collect();
     ranked.sort_by_key(|d| d.rank);
 
-    let mut bytes =
+    let mut output_bytes =
         tables::write_designs(&staging.path().join("designs.parquet"), &spec, &designs)?;
     if spec.objectives.len() == 2 {
         let front = pareto(&spec, &ranked);
-        bytes += tables::write_designs(&staging.path().join("pareto.parquet"), &spec, &front)?;
+        output_bytes +=
+            tables::write_designs(&staging.path().join("pareto.parquet"), &spec, &front)?;
     }
     let best = ranked.first().filter(|d| d.feasible);
     if let Some(b) = best {
         let path = staging.path().join("best.yaml");
-        std::fs::write(&path, best_yaml(&spec, &base, b)?).map_err(|e| Error::io(&path, e))?;
+        let text = best_yaml(&spec, &base, b)?;
+        std::fs::write(&path, &text).map_err(|e| Error::io(&path, e))?;
+        output_bytes += text.len() as u64;
     }
-    let _ = bytes;
     let summary = OptimizeSummary {
         tool_version: env!("CARGO_PKG_VERSION").into(),
         spec_file: spec.batch.file.display().to_string(),
@@ -383,6 +387,7 @@ pub fn run(inputs: OptimizeInputs, progress: &dyn OptimizeProgress) -> Result<Op
         best: best.map(|d| d.id),
         uncertainty,
         threads,
+        output_bytes,
         wall_seconds: started.elapsed().as_secs_f64(),
     };
     let path = staging.path().join("optimize_summary.json");
@@ -535,7 +540,7 @@ fn best_yaml(spec: &Spec, base: &Model, best: &Design) -> Result<String> {
     }
     let goal = &spec.objectives[0];
     let mut text = format!(
-        "# The best design of {} (wfsim optimize): {} = {}, every constraint met over {} seeds.\n# An overlay: `wfsim run --config` of the base with these keys, or a batch scenario.\n",
+        "# The best design of {} (wfsim optimize): {} = {}, every constraint met over {} seeds.\n# An overlay of the base config: a batch scenario as is, or merged into the base for `wfsim run`.\n",
         spec.batch.file.display(),
         goal.measure.column(),
         best.objectives[0].map_or("n/a".into(), |v| v.to_string()),

@@ -6,6 +6,8 @@
     check_report.py run-xlsx WORKBOOK RUN_DIR
         every per-year sheet equals generation_summary.json (openpyxl), the nondiscrimination
         sheets its `ndt` of each year, under a line stating the tests' simplifications.
+    check_report.py optimize-xlsx WORKBOOK OPTIMIZE_DIR
+        the Designs sheet equals designs.parquet design by design.
     check_report.py batch-xlsx WORKBOOK BATCH_DIR
         the Metrics, Ensemble and Deltas sheets equal metrics.parquet, ensemble.parquet and
         deltas.parquet cell for cell (openpyxl, pyarrow); the Sensitivity sheet, with
@@ -316,6 +318,34 @@ def check_batch_ndt(wb, metrics, d):
         check_simplifications(wb[name])
 
 
+def check_optimize(book, opt_dir):
+    """The Designs sheet equals designs.parquet design by design: its seeds, rank, lever values,
+    statistics and whether it meets every constraint."""
+    wb = openpyxl.load_workbook(book)
+    check_frozen(wb)
+    table = pq.read_table(Path(opt_dir) / "designs.parquet")
+    names = table.column_names
+    levers = names[names.index("design") + 1:names.index("stage")]
+    measures = names[names.index("seeds") + 1:names.index("feasible")]
+    want = {r["design"]: r for r in table.to_pylist()}
+    ws = wb["Designs"]
+    head = header(ws)
+    got = rows(ws)
+    if len(got) != len(want):
+        fail(f"sheet Designs: {len(got)} rows, designs.parquet has {len(want)}")
+    for row in got:
+        cells = dict(zip(head, row))
+        r = want[cells["design"]]
+        lever_cells = row[3:3 + len(levers)]
+        expect = [r["seeds"], r["rank"]] + [r[l] for l in levers] + [r[m] for m in measures]
+        have = [cells["seeds"], cells["rank"]] + lever_cells + [cells[m] for m in measures]
+        if have != expect:
+            fail(f"sheet Designs: design {cells['design']}: {have} != {expect}")
+        if cells["meets every constraint"] != ("yes" if r["feasible"] else "no"):
+            fail(f"sheet Designs: design {cells['design']}: feasibility")
+    print(f"{book}: the Designs sheet matches {opt_dir}/designs.parquet ({len(got)} designs)")
+
+
 def main():
     kind, *args = sys.argv[1:]
     if kind == "png":
@@ -324,6 +354,8 @@ def main():
         check_run(*args)
     elif kind == "batch-xlsx":
         check_batch(*args)
+    elif kind == "optimize-xlsx":
+        check_optimize(*args)
     else:
         fail(f"unknown check {kind}")
 

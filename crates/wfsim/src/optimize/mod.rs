@@ -434,7 +434,8 @@ pub fn short(key: &config::KeyPath) -> String {
 }
 
 /// Ranks the designs evaluated on every seed: feasible ones by the first objective (ties by
-/// the second, then by id), then the others by how far they miss.
+/// the second, then by id), then the others by how far they miss (ties by the first
+/// objective), as the search compares them.
 fn rank(spec: &Spec, designs: &mut [Design]) {
     let all = spec.batch.seeds.len();
     let goal = |i: usize| spec.objectives.get(i).map(|o| o.goal);
@@ -458,7 +459,9 @@ fn rank(spec: &Spec, designs: &mut [Design]) {
                         .total_cmp(&key(db, 0))
                         .then(key(da, 1).total_cmp(&key(db, 1)))
                 } else {
-                    da.violation.total_cmp(&db.violation)
+                    da.violation
+                        .total_cmp(&db.violation)
+                        .then(key(da, 0).total_cmp(&key(db, 0)))
                 }
             })
             .then(da.id.cmp(&db.id))

@@ -10,6 +10,7 @@ use crate::table::{col, Cell, Format, Kind, Report, Section, Table};
 use serde::Deserialize;
 use std::path::Path;
 use wfsim::batch::metrics::{metric_named, MetricKind};
+use wfsim::optimize::GoalSummary;
 
 #[derive(Deserialize)]
 struct Summary {
@@ -20,8 +21,8 @@ struct Summary {
     census_file: String,
     seeds: Vec<u64>,
     levers: Vec<LeverSummary>,
-    objectives: Vec<String>,
-    constraints: Vec<String>,
+    objectives: Vec<GoalSummary>,
+    constraints: Vec<GoalSummary>,
     max_designs: usize,
     grid_size: String,
     method: String,
@@ -39,23 +40,15 @@ struct LeverSummary {
     values: Vec<serde_json::Value>,
 }
 
-/// A measure column's unit and format, from its metric (`employer_cost_last_p50`).
-fn unit_of(column: &str) -> (Unit, Format) {
-    if column.ends_with("_pass_share") {
+/// A measure's unit and format, from its metric (a horizon total is money).
+fn unit_of(m: &GoalSummary) -> (Unit, Format) {
+    if m.stat == "pass_share" {
         return (Unit::Percent, Format::Percent);
     }
-    let metric = wfsim::batch::metrics::METRICS
-        .iter()
-        .map(|m| m.name)
-        .chain(wfsim::batch::horizon::NAMES)
-        .filter(|m| column.starts_with(&format!("{m}_")))
-        .max_by_key(|m| m.len());
-    match metric.and_then(metric_named).map(|(_, m)| m.kind) {
-        Some(MetricKind::Money) => (Unit::Money, Format::Money),
+    match metric_named(&m.metric).map(|(_, x)| x.kind) {
+        Some(MetricKind::Money) | None => (Unit::Money, Format::Money),
         Some(MetricKind::Rate) | Some(MetricKind::Flag) => (Unit::Percent, Format::Percent),
         Some(MetricKind::Count) => (Unit::Count, Format::Decimal),
-        None if metric.is_some() => (Unit::Money, Format::Money),
-        _ => (Unit::Count, Format::Decimal),
     }
 }
 
@@ -100,29 +93,30 @@ fn designs(path: &Path, levers: &[String], measures: &[String]) -> wfsim::Result
 pub fn load(dir: &Path) -> wfsim::Result<Report> {
     let path = dir.join("optimize_summary.json");
     let s: Summary = read::json(&path)?;
-    let first = |t: &String| t.split_whitespace().next().unwrap_or_default().to_string();
-    let objectives: Vec<String> = s.objectives.iter().map(first).collect();
-    let constraints: Vec<String> = s.constraints.iter().map(first).collect();
-    if objectives.is_empty() {
+    if s.objectives.is_empty() {
         return Err(bad(&path, "no objective"));
     }
-    let mut measures: Vec<String> = vec![];
-    for m in objectives.iter().chain(&constraints) {
-        if !measures.contains(m) {
-            measures.push(m.clone());
+    // each column once, with its measure
+    let mut measures: Vec<&GoalSummary> = vec![];
+    for m in s.objectives.iter().chain(&s.constraints) {
+        if !measures.iter().any(|x| x.column == m.column) {
+            measures.push(m);
         }
     }
+    let names: Vec<String> = measures.iter().map(|m| m.column.clone()).collect();
     let lever_names: Vec<String> = s.levers.iter().map(|l| l.key_path.clone()).collect();
-    let d = designs(&dir.join("designs.parquet"), &lever_names, &measures)?;
-    let at = |name: &str| measures.iter().position(|m| m == name).expect("a measure");
+    let d = designs(&dir.join("designs.parquet"), &lever_names, &names)?;
+    let at = |name: &str| names.iter().position(|m| m == name).expect("a measure");
     let n = d.id.len();
     let full: Vec<usize> = (0..n).filter(|&i| d.rank[i].is_some()).collect();
 
     // the chart: the objective against the second objective, else the first constraint
-    let y = &objectives[0];
-    let x = objectives.get(1).or(constraints.first()).cloned();
+    let y_measure = &s.objectives[0];
+    let x_measure = s.objectives.get(1).or(s.constraints.first());
+    let y = &y_measure.column;
+    let x = x_measure.map(|m| m.column.clone());
     let mut charts = vec![];
-    if let Some(x) = &x {
+    if let (Some(x), Some(x_measure)) = (&x, x_measure) {
         let (xi, yi) = (at(x), at(y));
         let point = |i: usize| Some((d.measures[xi][i]?, d.measures[yi][i]?));
         let best = s
@@ -157,7 +151,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
             },
         ];
         let front: Vec<(f64, f64)> =
-            if objectives.len() == 2 && dir.join("pareto.parquet").is_file() {
+            if s.objectives.len() == 2 && dir.join("pareto.parquet").is_file() {
                 let p = read::parquet(&dir.join("pareto.parquet"), &[x.as_str(), y.as_str()])?;
                 p.f64(x)?
                     .into_iter()
@@ -171,15 +165,15 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
         let bound = s
             .constraints
             .iter()
-            .find(|c| c.split_whitespace().next() == Some(x.as_str()))
-            .and_then(|c| c.split_whitespace().nth(2)?.parse().ok());
+            .find(|c| c.column == *x)
+            .and_then(|c| c.value);
         charts.push(chart::scatter(
             &format!(
                 "Every design on all {} seeds: {y} against {x}",
                 s.seeds.len()
             ),
-            (x, unit_of(x).0),
-            (y, unit_of(y).0),
+            (x, unit_of(x_measure).0),
+            (y, unit_of(y_measure).0),
             &groups,
             &front,
             bound,
@@ -195,7 +189,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
             .map_or(l.key_path.clone(), |k| wfsim::optimize::short(&k));
         col(&short, Format::Number)
     }));
-    columns.extend(measures.iter().map(|m| col(m, unit_of(m).1)));
+    columns.extend(measures.iter().map(|m| col(&m.column, unit_of(m).1)));
     columns.push(col("meets every constraint", Format::Text));
     let row = |i: usize| -> Vec<Cell> {
         let mut r = vec![d.rank[i].into()];
@@ -250,7 +244,7 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
             "{verdict} Each dot is a design evaluated on all {} seeds (the same seeds, so the designs differ by their design, not by luck): the objective's statistic over the seeds against {}. Grey rings miss at least one constraint; a dashed line marks a constraint on the horizontal figure{}. Designs seen only on the first seeds while sampling are not drawn (designs.parquet has them). Uncertainty: {bands}.",
             s.seeds.len(),
             x.as_deref().unwrap_or("(no second figure to draw against)"),
-            if objectives.len() == 2 { "; the black line joins the Pareto front (no design beats one of its designs on both objectives)" } else { "" },
+            if s.objectives.len() == 2 { "; the black line joins the Pareto front (no design beats one of its designs on both objectives)" } else { "" },
         ),
         charts,
         tables: vec![top.clone()],
@@ -276,13 +270,13 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
-        ("objective".into(), s.objectives.join("; ")),
+        ("objective".into(), texts(&s.objectives)),
         (
             "constraints".into(),
             if s.constraints.is_empty() {
                 "none".into()
             } else {
-                s.constraints.join("; ")
+                texts(&s.constraints)
             },
         ),
         (
@@ -316,10 +310,18 @@ pub fn load(dir: &Path) -> wfsim::Result<Report> {
     };
     Ok(Report {
         kind: Kind::Optimize,
-        title: format!("wfsim optimize: {}", s.objectives[0]),
+        title: format!("wfsim optimize: {}", s.objectives[0].text()),
         facts,
         workbook: vec![top, all, inputs.tables[0].clone()],
         sections: vec![section],
         inputs,
     })
+}
+
+fn texts(goals: &[GoalSummary]) -> String {
+    goals
+        .iter()
+        .map(GoalSummary::text)
+        .collect::<Vec<_>>()
+        .join("; ")
 }

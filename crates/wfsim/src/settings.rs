@@ -302,10 +302,7 @@ impl BatchSettings {
         pool: &rayon::ThreadPool,
         options: census::LoadOptions,
     ) -> Result<census::Census> {
-        self.batch
-            .census
-            .load(&self.batch.scenarios[0].model, pool, options)
-            .map_err(|e| e.named_by(self.batch.census_named_by.clone()))
+        self.batch.load_census(pool, options)
     }
 
     /// Everything a batch needs, from these settings and the census they loaded.
@@ -369,11 +366,7 @@ impl OptimizeSettings {
         pool: &rayon::ThreadPool,
         options: census::LoadOptions,
     ) -> Result<census::Census> {
-        let batch = &self.spec.batch;
-        batch
-            .census
-            .load(&batch.scenarios[0].model, pool, options)
-            .map_err(|e| e.named_by(batch.census_named_by.clone()))
+        self.spec.batch.load_census(pool, options)
     }
 
     pub fn into_inputs(self, census: census::Census) -> crate::optimize::OptimizeInputs {

@@ -58,6 +58,7 @@ const DATA_KEYED: [&str; 1] = ["irs_limits.published"];
 /// The most runs a batch accepts (scenarios × seeds).
 pub const MAX_RUNS: usize = 1_000_000;
 
+#[derive(Clone)]
 pub struct Scenario {
     pub id: String,
     /// The overlay's `title:`, shown beside the id in tables and reports (not a config key).
@@ -70,6 +71,7 @@ pub struct Scenario {
 }
 
 /// A batch, resolved and validated.
+#[derive(Clone)]
 pub struct Batch {
     pub file: PathBuf,
     pub sha256: String,
@@ -92,6 +94,18 @@ pub struct Batch {
 impl Batch {
     pub fn runs(&self) -> usize {
         self.scenarios.len() * self.seeds.len()
+    }
+
+    /// Reads the census as the first scenario reads it (the batch re-reads it for a scenario
+    /// whose job levels differ); an error names what named the file.
+    pub fn load_census(
+        &self,
+        pool: &rayon::ThreadPool,
+        options: crate::census::LoadOptions,
+    ) -> Result<crate::census::Census> {
+        self.census
+            .load(&self.scenarios[0].model, pool, options)
+            .map_err(|e| e.named_by(self.census_named_by.clone()))
     }
 
     /// Each uncertain key's draw at `seed`, in batch order.

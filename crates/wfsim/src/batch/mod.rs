@@ -7,7 +7,7 @@
 mod file;
 pub mod horizon;
 pub mod metrics;
-mod tables;
+pub(crate) mod tables;
 pub mod uncertainty;
 
 pub(crate) use file::is_fixed;
@@ -290,13 +290,6 @@ impl Plan {
         self.match_censuses()
     }
 
-    /// The batch as the plan now runs it.
-    pub fn batch(&self) -> &Batch {
-        &self.inputs.batch
-    }
-}
-
-impl Plan {
     /// Runs in the batch (scenarios × seeds); run `r` is scenario `r / seeds`, seed `r % seeds`.
     pub fn runs(&self) -> usize {
         self.inputs.batch.runs()

@@ -36,7 +36,8 @@ fn write(path: &Path, columns: Vec<(&str, ArrayRef)>) -> Result<u64> {
     )
 }
 
-fn write_batch(path: &Path, batch: RecordBatch) -> Result<u64> {
+/// Writes one record batch as a Parquet file (zstd, page statistics), synced; returns its size.
+pub(crate) fn write_batch(path: &Path, batch: RecordBatch) -> Result<u64> {
     let props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).expect("level 1")))
         .set_statistics_enabled(EnabledStatistics::Page)

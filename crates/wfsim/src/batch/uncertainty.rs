@@ -46,6 +46,12 @@ impl Distribution {
         }
     }
 
+    /// Whether every value a draw can take is whole (a `choice` of integers), as an integer
+    /// key needs.
+    fn is_whole(&self) -> bool {
+        matches!(self, Distribution::Choice(v) if v.iter().all(|x| x.fract() == 0.0))
+    }
+
     /// `uniform [0, 0.6]`, as the batch file says it.
     pub fn describe(&self) -> String {
         let list = |v: &[f64]| {
@@ -76,13 +82,6 @@ impl Uncertain {
             .draw(self.key.as_str(), 0, Stream::Uncertainty)
             .u();
         self.distribution.value(u)
-    }
-
-    /// `enrollment.match_response.existing_participants: uniform [0, 0.6]` (`× uniform …` with
-    /// `scale`).
-    pub fn describe(&self) -> String {
-        let scale = if self.scale { "× " } else { "" };
-        format!("{}: {scale}{}", self.key, self.distribution.describe())
     }
 }
 
@@ -227,12 +226,6 @@ fn drawn_value(doc: &Document, u: &Uncertain, draw: f64) -> std::result::Result<
         return Ok(Value::from(value as i64));
     }
     Ok(Value::from(value))
-}
-
-impl Distribution {
-    fn is_whole(&self) -> bool {
-        matches!(self, Distribution::Choice(v) if v.iter().all(|x| x.fract() == 0.0))
-    }
 }
 
 /// `model`'s config with each key whose flag in `applies` is set drawn to its value in

@@ -108,6 +108,11 @@ impl KeyPath {
     pub fn steps(&self) -> &[Step] {
         &self.steps
     }
+
+    /// Whether setting this key sets `other`: the same key, or a list or section holding it.
+    pub fn holds(&self, other: &KeyPath) -> bool {
+        other.steps.starts_with(&self.steps)
+    }
 }
 
 impl std::fmt::Display for KeyPath {

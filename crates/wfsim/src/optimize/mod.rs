@@ -90,6 +90,34 @@ pub struct LeverSummary {
     pub values: Vec<serde_json::Value>,
 }
 
+/// An objective or a constraint as `optimize_summary.json` records it: its column in
+/// `designs.parquet` (`participation_rate_last_p10`), the metric it reads, and its goal (an
+/// objective) or operator and bound (a constraint).
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct GoalSummary {
+    pub column: String,
+    pub metric: String,
+    pub stat: String,
+    /// `minimize` or `maximize`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
+
+impl GoalSummary {
+    /// `employer_cost_last_p50 minimize`, `participation_rate_last_p10 >= 0.9`.
+    pub fn text(&self) -> String {
+        match (&self.goal, &self.op, self.value) {
+            (Some(goal), _, _) => format!("{} {goal}", self.column),
+            (None, Some(op), Some(v)) => format!("{} {op} {v}", self.column),
+            _ => self.column.clone(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub struct OptimizeSummary {
     pub tool_version: String,
@@ -100,10 +128,9 @@ pub struct OptimizeSummary {
     pub census_sha256: String,
     pub seeds: Vec<u64>,
     pub levers: Vec<LeverSummary>,
-    /// `employer_cost_last_p50 minimize`.
-    pub objectives: Vec<String>,
-    /// `participation_rate_last_p10 >= 0.9`.
-    pub constraints: Vec<String>,
+    pub objectives: Vec<GoalSummary>,
+    /// Each constraint's `op` and `value`; its `goal` is empty.
+    pub constraints: Vec<GoalSummary>,
     pub max_designs: usize,
     pub grid_size: String,
     /// `grid` (every design on every seed) or `sample, halving, refine`.
@@ -236,23 +263,8 @@ pub fn run(inputs: OptimizeInputs, progress: &dyn OptimizeProgress) -> Result<Op
     let base = spec.batch.scenarios[0].model.clone();
     let uncertainty = spec.batch.uncertainty_summary();
     let mut plan = batch::plan(BatchInputs {
-        batch: batch::Batch {
-            file: spec.batch.file.clone(),
-            sha256: spec.batch.sha256.clone(),
-            base: spec.batch.base.clone(),
-            census: spec.batch.census.clone(),
-            census_named_by: spec.batch.census_named_by.clone(),
-            seeds: spec.batch.seeds.clone(),
-            scenarios: vec![Scenario {
-                id: "base".into(),
-                title: None,
-                model: base.clone(),
-                drawn: spec.batch.scenarios[0].drawn.clone(),
-            }],
-            baseline: 0,
-            discount_rate: spec.batch.discount_rate,
-            uncertainty: spec.batch.uncertainty.clone(),
-        },
+        // the base alone; each stage puts its designs in its place
+        batch: spec.batch.clone(),
         census,
         census_label: census_label.clone(),
         census_sha256: census_sha256.clone(),
@@ -262,6 +274,14 @@ pub fn run(inputs: OptimizeInputs, progress: &dyn OptimizeProgress) -> Result<Op
         created_at_micros: 0,
         engine,
     })?;
+    // an uncertain key applies to every design unless a lever sets it (then the lever's value
+    // is the design), as a scenario's overlay would
+    let drawn: Vec<bool> = spec
+        .batch
+        .uncertainty
+        .iter()
+        .map(|u| u.scale || !spec.levers.iter().any(|l| l.key.holds(&u.key)))
+        .collect();
     let mut evaluate =
         |points: &[Point], seeds: &[u64], stage: Stage| -> Result<Vec<Vec<Vec<YearMetrics>>>> {
             let scenarios = points
@@ -279,12 +299,6 @@ pub fn run(inputs: OptimizeInputs, progress: &dyn OptimizeProgress) -> Result<Op
                         describe(&spec.levers, p)
                     );
                     let model = design_model(&base, &spec.levers, &values, &label)?;
-                    let drawn = spec
-                        .batch
-                        .uncertainty
-                        .iter()
-                        .map(|u| u.scale || !spec.levers.iter().any(|l| sets(&l.key, &u.key)))
-                        .collect();
                     Ok(Scenario {
                         id: format!(
                             "design_{}",
@@ -292,7 +306,7 @@ pub fn run(inputs: OptimizeInputs, progress: &dyn OptimizeProgress) -> Result<Op
                         ),
                         title: None,
                         model,
-                        drawn,
+                        drawn: drawn.clone(),
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
@@ -361,22 +375,25 @@ pub fn run(inputs: OptimizeInputs, progress: &dyn OptimizeProgress) -> Result<Op
         objectives: spec
             .objectives
             .iter()
-            .map(|o| {
-                format!(
-                    "{} {}",
-                    o.measure.column(),
-                    if o.goal == Goal::Minimize {
-                        "minimize"
-                    } else {
-                        "maximize"
+            .map(|o| GoalSummary {
+                goal: Some(
+                    match o.goal {
+                        Goal::Minimize => "minimize",
+                        Goal::Maximize => "maximize",
                     }
-                )
+                    .into(),
+                ),
+                ..goal_summary(&o.measure)
             })
             .collect(),
         constraints: spec
             .constraints
             .iter()
-            .map(|c| format!("{} {} {}", c.measure.column(), c.op.symbol(), c.value))
+            .map(|c| GoalSummary {
+                op: Some(c.op.symbol().into()),
+                value: Some(c.value),
+                ..goal_summary(&c.measure)
+            })
             .collect(),
         max_designs: spec.max_designs,
         grid_size: search::grid_size(&spec.levers).to_string(),
@@ -404,11 +421,6 @@ pub fn run(inputs: OptimizeInputs, progress: &dyn OptimizeProgress) -> Result<Op
     })
 }
 
-/// Whether setting `lever` sets `key` (the same key, or a list or section holding it).
-fn sets(lever: &config::KeyPath, key: &config::KeyPath) -> bool {
-    key.steps().starts_with(lever.steps())
-}
-
 /// `default_deferral_rate = 0.04, tiers[1].to = 0.06`: a design in words (each key's last step).
 pub fn describe(levers: &[Lever], point: &[usize]) -> String {
     levers
@@ -433,39 +445,54 @@ pub fn short(key: &config::KeyPath) -> String {
     parts[parts.len().saturating_sub(keep)..].join(".")
 }
 
-/// Ranks the designs evaluated on every seed: feasible ones by the first objective (ties by
-/// the second, then by id), then the others by how far they miss (ties by the first
-/// objective), as the search compares them.
-fn rank(spec: &Spec, designs: &mut [Design]) {
-    let all = spec.batch.seeds.len();
-    let goal = |i: usize| spec.objectives.get(i).map(|o| o.goal);
+fn goal_summary(m: &Measure) -> GoalSummary {
+    GoalSummary {
+        column: m.column(),
+        metric: m.metric.clone(),
+        stat: m.stat.name().into(),
+        goal: None,
+        op: None,
+        value: None,
+    }
+}
+
+/// How two judged designs compare, the better first: feasible ones by the first objective
+/// (ties by the second), the others by how far they miss (ties by the first objective), then
+/// the earlier id. The search and the ranking use this one order.
+pub(crate) fn compare(spec: &Spec, a: &Design, b: &Design) -> std::cmp::Ordering {
     let key = |d: &Design, i: usize| -> f64 {
-        match (d.objectives.get(i).copied().flatten(), goal(i)) {
+        match (
+            d.objectives.get(i).copied().flatten(),
+            spec.objectives.get(i).map(|o| o.goal),
+        ) {
             (Some(v), Some(Goal::Minimize)) => v,
             (Some(v), Some(Goal::Maximize)) => -v,
             _ => f64::INFINITY,
         }
     };
+    b.feasible
+        .cmp(&a.feasible)
+        .then_with(|| {
+            if a.feasible {
+                key(a, 0)
+                    .total_cmp(&key(b, 0))
+                    .then(key(a, 1).total_cmp(&key(b, 1)))
+            } else {
+                a.violation
+                    .total_cmp(&b.violation)
+                    .then(key(a, 0).total_cmp(&key(b, 0)))
+            }
+        })
+        .then(a.id.cmp(&b.id))
+}
+
+/// Ranks the designs evaluated on every seed by [`compare`].
+fn rank(spec: &Spec, designs: &mut [Design]) {
+    let all = spec.batch.seeds.len();
     let mut order: Vec<usize> = (0..designs.len())
         .filter(|&i| designs[i].seeds == all)
         .collect();
-    order.sort_by(|&a, &b| {
-        let (da, db) = (&designs[a], &designs[b]);
-        db.feasible
-            .cmp(&da.feasible)
-            .then_with(|| {
-                if da.feasible {
-                    key(da, 0)
-                        .total_cmp(&key(db, 0))
-                        .then(key(da, 1).total_cmp(&key(db, 1)))
-                } else {
-                    da.violation
-                        .total_cmp(&db.violation)
-                        .then(key(da, 0).total_cmp(&key(db, 0)))
-                }
-            })
-            .then(da.id.cmp(&db.id))
-    });
+    order.sort_by(|&a, &b| compare(spec, &designs[a], &designs[b]));
     for d in designs.iter_mut() {
         d.rank = None;
     }

@@ -10,7 +10,7 @@
 //! Every design is judged on the same seeds as every other in its stage, and the order of
 //! evaluation never depends on timing, so the result is the same for any thread count.
 
-use super::{judge, Design, Point, Spec};
+use super::{compare, judge, Design, Point, Spec};
 use crate::batch::YearMetrics;
 use crate::error::Result;
 use crate::rng::Rng;
@@ -110,38 +110,13 @@ impl Search<'_, '_> {
         Ok(())
     }
 
-    /// The better of two judged designs: feasible first, then the first objective, then the
-    /// smaller violation, then the earlier id.
-    fn better(&self, a: &Design, b: &Design) -> bool {
-        let score = |d: &Design| -> f64 {
-            match (d.objectives[0], self.spec.objectives[0].goal) {
-                (Some(v), super::Goal::Minimize) => v,
-                (Some(v), super::Goal::Maximize) => -v,
-                (None, _) => f64::INFINITY,
-            }
-        };
-        match (a.feasible, b.feasible) {
-            (true, false) => true,
-            (false, true) => false,
-            (true, true) => score(a) < score(b) || (score(a) == score(b) && a.id < b.id),
-            (false, false) => {
-                a.violation < b.violation
-                    || (a.violation == b.violation
-                        && (score(a) < score(b) || (score(a) == score(b) && a.id < b.id)))
-            }
-        }
-    }
-
     /// The best design evaluated on every seed.
     fn best(&self) -> Option<&Design> {
         let all = self.spec.batch.seeds.len();
         self.designs
             .iter()
             .filter(|d| d.seeds == all)
-            .fold(None, |best: Option<&Design>, d| match best {
-                Some(b) if !self.better(d, b) => Some(b),
-                _ => Some(d),
-            })
+            .min_by(|a, b| compare(self.spec, a, b))
     }
 }
 
@@ -170,10 +145,9 @@ fn sample(counts: &[usize], n: usize, rng: &Rng) -> Vec<Point> {
     // per lever, a random pairing of samples with strata
     let strata: Vec<Vec<usize>> = (0..counts.len())
         .map(|j| {
+            let draws: Vec<f64> = (0..n).map(|a| u(format!("stratum_{a}"), j)).collect();
             let mut order: Vec<usize> = (0..n).collect();
-            order.sort_by(|&a, &b| {
-                u(format!("stratum_{a}"), j).total_cmp(&u(format!("stratum_{b}"), j))
-            });
+            order.sort_by(|&a, &b| draws[a].total_cmp(&draws[b]));
             order
         })
         .collect();
@@ -231,15 +205,7 @@ pub fn search(spec: &Spec, evaluate: &mut Evaluate<'_>, best: &dyn Fn(&Design)) 
     // 2. the best third on the other seeds
     if few < seeds.len() {
         let mut order: Vec<usize> = (0..s.designs.len()).collect();
-        order.sort_by(|&a, &b| {
-            if s.better(&s.designs[a], &s.designs[b]) {
-                std::cmp::Ordering::Less
-            } else if s.better(&s.designs[b], &s.designs[a]) {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        });
+        order.sort_by(|&a, &b| compare(spec, &s.designs[a], &s.designs[b]));
         let keep: Vec<Point> = order
             .iter()
             .take((points.len() / 3).max(1))

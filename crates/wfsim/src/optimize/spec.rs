@@ -312,14 +312,7 @@ fn levers(block: &Mapping, file: &str, base: &Model) -> Result<Vec<Lever>> {
                 ),
             ));
         }
-        if out.iter().any(|l| {
-            let (a, b) = (l.key.as_str(), key.as_str());
-            a == b
-                || b.starts_with(&format!("{a}."))
-                || a.starts_with(&format!("{b}."))
-                || b.starts_with(&format!("{a}["))
-                || a.starts_with(&format!("{b}["))
-        }) {
+        if out.iter().any(|l| l.key.holds(&key) || key.holds(&l.key)) {
             return Err(fail(
                 file,
                 &at,

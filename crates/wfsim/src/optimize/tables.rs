@@ -3,28 +3,26 @@
 //! constraint, and its rank among the designs evaluated on every seed.
 
 use super::{spec, Design, Spec};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use arrow_array::builder::{BooleanBuilder, Float64Builder, Int32Builder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
-use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
 use std::path::Path;
 use std::sync::Arc;
 
-/// The column names of the objectives and constraints, each once (a constraint on the
-/// objective's own statistic shares its column).
-pub fn measure_columns(spec: &Spec) -> Vec<String> {
-    let mut out: Vec<String> = vec![];
-    for m in spec
+/// The columns of the objectives' and constraints' statistics, each once (a constraint on the
+/// objective's own statistic shares its column), with the index of its value in a design's
+/// objectives followed by its constraints.
+fn measure_columns(spec: &Spec) -> Vec<(String, usize)> {
+    let measures = spec
         .objectives
         .iter()
         .map(|o| &o.measure)
-        .chain(spec.constraints.iter().map(|c| &c.measure))
-    {
+        .chain(spec.constraints.iter().map(|c| &c.measure));
+    let mut out: Vec<(String, usize)> = vec![];
+    for (i, m) in measures.enumerate() {
         let c = m.column();
-        if !out.contains(&c) {
-            out.push(c);
+        if !out.iter().any(|(name, _)| *name == c) {
+            out.push((c, i));
         }
     }
     out
@@ -62,26 +60,19 @@ pub fn write_designs(path: &Path, spec: &Spec, designs: &[Design]) -> Result<u64
     }
     columns.push(("stage".into(), Arc::new(stage.finish())));
     columns.push(("seeds".into(), Arc::new(seeds.finish())));
-    let names = measure_columns(spec);
-    for name in &names {
+    for (name, i) in measure_columns(spec) {
         let mut b = Float64Builder::with_capacity(n);
         for d in designs {
-            let v = spec
-                .objectives
-                .iter()
-                .zip(&d.objectives)
-                .map(|(o, v)| (&o.measure, v))
-                .chain(
-                    spec.constraints
-                        .iter()
-                        .zip(&d.constraints)
-                        .map(|(c, v)| (&c.measure, v)),
-                )
-                .find(|(m, _)| m.column() == *name)
-                .and_then(|(_, v)| *v);
-            b.append_option(v);
+            b.append_option(
+                d.objectives
+                    .iter()
+                    .chain(&d.constraints)
+                    .nth(i)
+                    .copied()
+                    .flatten(),
+            );
         }
-        columns.push((name.clone(), Arc::new(b.finish())));
+        columns.push((name, Arc::new(b.finish())));
     }
     let mut feasible = BooleanBuilder::with_capacity(n);
     let mut rank = Int32Builder::with_capacity(n);
@@ -92,17 +83,5 @@ pub fn write_designs(path: &Path, spec: &Spec, designs: &[Design]) -> Result<u64
     columns.push(("feasible".into(), Arc::new(feasible.finish())));
     columns.push(("rank".into(), Arc::new(rank.finish())));
     let batch = RecordBatch::try_from_iter(columns).expect("columns of equal length");
-    let props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).expect("level 1")))
-        .build();
-    let fail =
-        |e: parquet::errors::ParquetError| Error::write(path, format!("cannot write Parquet: {e}"));
-    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props)).map_err(fail)?;
-    w.write(&batch).map_err(fail)?;
-    let file = w.into_inner().map_err(fail)?;
-    file.sync_all().map_err(|e| Error::io(path, e))?;
-    std::fs::metadata(path)
-        .map(|m| m.len())
-        .map_err(|e| Error::io(path, e))
+    crate::batch::tables::write_batch(path, batch)
 }
